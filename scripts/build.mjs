@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Bundles the extension client, the language server and the CLI into dist/, and copies the two WebAssembly
+// modules (tree-sitter runtime and Python grammar) beside them. `--watch` rebuilds on change.
+import { build, context } from 'esbuild';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const root = join(import.meta.dirname, '..');
+const dist = join(root, 'dist');
+const watch = process.argv.includes('--watch');
+const production = !process.argv.includes('--dev');
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), join(dist, 'web-tree-sitter.wasm'));
+copyFileSync(require.resolve('tree-sitter-python/tree-sitter-python.wasm'), join(dist, 'tree-sitter-python.wasm'));
+
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify: production,
+  keepNames: true,
+  logLevel: 'warning',
+  define: { VIGIL_VERSION: JSON.stringify(version) },
+};
+const targets = [
+  // The extension host provides `vscode`; everything else is bundled.
+  { ...common, entryPoints: { client: join(root, 'client/src/extension.ts') }, outdir: dist, external: ['vscode'] },
+  { ...common, entryPoints: { server: join(root, 'server/src/lsp/main.ts') }, outdir: dist },
+  {
+    ...common,
+    entryPoints: { cli: join(root, 'server/src/cli/main.ts') },
+    outdir: dist,
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+if (watch) {
+  for (const options of targets) await (await context(options)).watch();
+  console.log('watching for changes…');
+} else {
+  await Promise.all(targets.map((options) => build(options)));
+  // dist/ is CommonJS whatever the package says.
+  writeFileSync(join(dist, 'package.json'), JSON.stringify({ type: 'commonjs' }) + '\n');
+}

@@ -1,0 +1,250 @@
+import { compareFindings, type Confidence, type Finding, type Severity } from '../findings';
+import type { Rule, RuleContext, Report, RuleVisitors, Span, FixSpec, NodeVisitor } from '../rules/rule';
+import { SemanticModel } from '../semantic/model';
+import type { LineIndex } from '../syntax/lineIndex';
+import { SyntaxNode, type SyntaxTree } from '../syntax/syntaxNode';
+import { isSelected, type RuleSelection } from './selection';
+import { isSuppressed, parseSuppressions, suppressionLine } from './suppressions';
+import { collectUnits, forEachNodeInUnit, type AnalysisUnit } from './units';
+
+/** A rule that threw: its findings for that unit are dropped, the other rules' findings still arrive. */
+export interface RuleError {
+  readonly ruleId: string;
+  /** 0-based line of the unit the rule failed on. */
+  readonly line: number;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+export interface AnalysisInput {
+  readonly text: string;
+  readonly syntax: SyntaxTree;
+  readonly lineIndex: LineIndex;
+}
+
+export interface AnalysisResult {
+  /** Findings the selection keeps and no comment suppresses, in source order. */
+  readonly findings: Finding[];
+  /** How many findings suppression comments hid. */
+  readonly suppressedCount: number;
+  readonly ruleErrors: RuleError[];
+  /** The file has syntax errors; analysis went around them. */
+  readonly hasSyntaxErrors: boolean;
+  /** Units analysed in this run, and units whose findings came from the cache. */
+  readonly stats: { readonly unitsAnalyzed: number; readonly unitsReused: number };
+}
+
+/**
+ * A finding as a rule reported it, with offsets relative to its unit's start (so it survives edits above it).
+ * Plain data only: a cached finding must not keep the syntax tree it came from alive.
+ */
+interface UnitFinding {
+  readonly rule: Rule;
+  readonly message: string;
+  readonly severity: Severity;
+  readonly confidence: Confidence;
+  readonly bandit: readonly string[];
+  readonly ruff: readonly string[];
+  readonly start: number;
+  readonly end: number;
+  readonly related: ReadonlyArray<{ start: number; end: number; message: string }>;
+  readonly fix: FixSpec | undefined;
+}
+
+interface UnitResult {
+  readonly findings: UnitFinding[];
+  readonly errors: Array<{ ruleId: string; message: string; stack?: string }>;
+}
+
+/**
+ * Runs rules over a file one unit (module statements, class body, function) at a time, and remembers each
+ * unit's findings under its cache key, so that after an edit only the changed units run again.
+ *
+ * One Analyzer per document keeps that document's cache; a fresh one analyses from scratch.
+ */
+export class Analyzer {
+  private cache = new Map<string, UnitResult>();
+
+  constructor(private readonly rules: readonly Rule[]) {}
+
+  analyze(input: AnalysisInput, selection: RuleSelection = {}): AnalysisResult {
+    const { syntax, lineIndex, text } = input;
+    const units = collectUnits(syntax.root);
+    let model: SemanticModel | undefined;
+    const nextCache = new Map<string, UnitResult>();
+    const scopeSignature = crossUnitSignature(units);
+    const keys = new Map<AnalysisUnit, string>();
+    let unitsAnalyzed = 0;
+    let unitsReused = 0;
+    const all: Finding[] = [];
+    const ruleErrors: RuleError[] = [];
+
+    for (const unit of units) {
+      const parentKey = unit.parent ? keys.get(unit.parent)! : scopeSignature;
+      const key = `${unit.kind}\u0000${unit.ownText}\u0001${parentKey}`;
+      keys.set(unit, key);
+      let result = nextCache.get(key) ?? this.cache.get(key);
+      if (result) {
+        unitsReused++;
+      } else {
+        model ??= new SemanticModel(syntax.root);
+        result = this.runRules(unit, model, text);
+        unitsAnalyzed++;
+      }
+      nextCache.set(key, result);
+      const base = unit.node.start;
+      const unitLine = lineIndex.positionAt(base).line;
+      for (const error of result.errors) ruleErrors.push({ ...error, line: unitLine });
+      for (const found of result.findings) all.push(toFinding(found, base, lineIndex));
+    }
+    this.cache = nextCache;
+
+    const suppressions = parseSuppressions(syntax, lineIndex);
+    const findings: Finding[] = [];
+    let suppressedCount = 0;
+    for (const finding of all) {
+      if (!isSelected(finding, selection)) continue;
+      const anchor = suppressionLine(lineIndex.offsetAt(finding.range.start), syntax, lineIndex);
+      if (isSuppressed(finding, suppressions, anchor)) suppressedCount++;
+      else findings.push(finding);
+    }
+    findings.sort(compareFindings);
+    return {
+      findings,
+      suppressedCount,
+      ruleErrors,
+      hasSyntaxErrors: syntax.hasErrors,
+      stats: { unitsAnalyzed, unitsReused },
+    };
+  }
+
+  private runRules(unit: AnalysisUnit, model: SemanticModel, source: string): UnitResult {
+    const base = unit.node.start;
+    const findings: UnitFinding[] = [];
+    const errors: UnitResult['errors'] = [];
+    const failed = new Set<Rule>();
+    const fail = (rule: Rule, error: unknown): void => {
+      if (failed.has(rule)) return;
+      failed.add(rule);
+      const err = error instanceof Error ? error : new Error(String(error));
+      errors.push({ ruleId: rule.meta.id, message: err.message, ...(err.stack ? { stack: err.stack } : {}) });
+    };
+
+    const handlers = new Map<string, Array<[Rule, NodeVisitor]>>();
+    const exits: Array<[Rule, () => void]> = [];
+    for (const rule of this.rules) {
+      const context: RuleContext = {
+        model,
+        source,
+        unit,
+        report: (report) => findings.push(normalize(rule, report, base, source.length)),
+      };
+      let visitors: RuleVisitors;
+      try {
+        visitors = rule.create(context);
+      } catch (error) {
+        fail(rule, error);
+        continue;
+      }
+      for (const [type, visitor] of Object.entries(visitors)) {
+        if (!visitor) continue;
+        if (type === 'unit:exit') {
+          exits.push([rule, visitor as () => void]);
+          continue;
+        }
+        const list = handlers.get(type);
+        if (list) list.push([rule, visitor]);
+        else handlers.set(type, [[rule, visitor]]);
+      }
+    }
+
+    forEachNodeInUnit(unit.node, (node) => {
+      const list = handlers.get(node.type);
+      if (!list) return;
+      for (const [rule, visitor] of list) {
+        if (failed.has(rule)) continue;
+        try {
+          visitor(node);
+        } catch (error) {
+          fail(rule, error);
+        }
+      }
+    });
+    for (const [rule, exit] of exits) {
+      if (failed.has(rule)) continue;
+      try {
+        exit();
+      } catch (error) {
+        fail(rule, error);
+      }
+    }
+    return { findings: findings.filter((found) => !failed.has(found.rule)), errors };
+  }
+}
+
+function spanOf(at: SyntaxNode | Span): Span {
+  return at instanceof SyntaxNode ? { start: at.start, end: at.end } : at;
+}
+
+function normalize(rule: Rule, report: Report, base: number, length: number): UnitFinding {
+  if (report.fix && !rule.meta.fixable) {
+    throw new Error(`rule ${rule.meta.id} reported a fix but does not declare itself fixable`);
+  }
+  const clampSpan = (span: Span): { start: number; end: number } => {
+    const start = Math.max(0, Math.min(span.start, length));
+    return { start: start - base, end: Math.max(start, Math.min(span.end, length)) - base };
+  };
+  const span = clampSpan(spanOf(report.at));
+  return {
+    rule,
+    message: report.message,
+    severity: report.severity ?? rule.meta.severity,
+    confidence: report.confidence ?? rule.meta.confidence,
+    bandit: report.bandit ?? rule.meta.bandit,
+    ruff: report.ruff ?? rule.meta.ruff,
+    ...span,
+    related: (report.related ?? []).map((item) => ({ ...clampSpan(spanOf(item.at)), message: item.message })),
+    fix: report.fix && {
+      ...report.fix,
+      edits: report.fix.edits.map((edit) => ({ ...clampSpan(edit), newText: edit.newText })),
+    },
+  };
+}
+
+function toFinding(found: UnitFinding, base: number, lineIndex: LineIndex): Finding {
+  const { rule } = found;
+  const range = (start: number, end: number) => lineIndex.rangeOf(base + start, base + end);
+  return {
+    ruleId: rule.meta.id,
+    ruleName: rule.meta.name,
+    message: found.message,
+    severity: found.severity,
+    confidence: found.confidence,
+    cwe: rule.meta.cwe,
+    range: range(found.start, found.end),
+    related: found.related.map((item) => ({ range: range(item.start, item.end), message: item.message })),
+    fixes: found.fix
+      ? [
+          {
+            title: found.fix.title,
+            safety: found.fix.safety,
+            edits: found.fix.edits.map((edit) => ({ range: range(edit.start, edit.end), newText: edit.newText })),
+          },
+        ]
+      : [],
+    bandit: found.bandit,
+    ruff: found.ruff,
+  };
+}
+
+/**
+ * What every unit's findings may depend on beyond its own and its ancestors' text: a `global` or `nonlocal`
+ * statement lets a function rebind a name of another unit. The own text of every unit that has one is part of
+ * every cache key, so such an edit re-analyses everything (rare, and always correct).
+ */
+function crossUnitSignature(units: readonly AnalysisUnit[]): string {
+  return units
+    .filter((unit) => unit.kind === 'function' && /\b(global|nonlocal)\b/.test(unit.ownText))
+    .map((unit) => unit.ownText)
+    .join('\u0002');
+}

@@ -1,0 +1,63 @@
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import { DEFINITION_TYPES } from '../syntax/python';
+
+/**
+ * An analysis unit: the module's own statements, one class body, or one function. Rules run over one unit at a
+ * time, so findings can be cached per unit and only the units an edit touched are analysed again.
+ */
+export interface AnalysisUnit {
+  readonly kind: 'module' | 'class' | 'function';
+  readonly node: SyntaxNode;
+  readonly parent: AnalysisUnit | null;
+  /**
+   * The unit's text with the bodies of nested definitions cut out. The findings of a unit depend only on its
+   * own text, and its ancestors' own texts (the names and values it can see): that is its cache key.
+   */
+  readonly ownText: string;
+}
+
+export function collectUnits(root: SyntaxNode): AnalysisUnit[] {
+  const units: AnalysisUnit[] = [];
+  const visit = (node: SyntaxNode, parent: AnalysisUnit | null): void => {
+    const kind = node.type === 'module' ? 'module' : node.type === 'class_definition' ? 'class' : 'function';
+    const nested: SyntaxNode[] = [];
+    forEachNodeInUnit(node, () => {}, (definition) => nested.push(definition));
+    let ownText = '';
+    let cursor = node.start;
+    for (const definition of nested) {
+      // Keep the header (name, parameters, defaults, bases): the enclosing code sees those.
+      const body = definition.child('body');
+      if (!body) continue;
+      ownText += node.source.slice(cursor, body.start) + '…';
+      cursor = body.end;
+    }
+    ownText += node.source.slice(cursor, node.end);
+    const unit: AnalysisUnit = { kind, node, parent, ownText };
+    units.push(unit);
+    for (const definition of nested) visit(definition, unit);
+  };
+  visit(root, null);
+  return units;
+}
+
+/**
+ * Visits the nodes of one unit in source order: the unit's root and everything below it except nested
+ * function and class definitions, which are units of their own (`onNested` receives them). Decorators belong to
+ * the enclosing unit, like the code that runs them.
+ */
+export function forEachNodeInUnit(
+  root: SyntaxNode,
+  visit: (node: SyntaxNode) => void,
+  onNested?: (definition: SyntaxNode) => void,
+): void {
+  const stack: SyntaxNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node !== root && DEFINITION_TYPES.has(node.type)) {
+      onNested?.(node);
+      continue;
+    }
+    visit(node);
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The engine's public surface: parse, analyse, report. Nothing here knows about editors or LSP; the server,
+ * the CLI and the tests all come through this file.
+ */
+import { Analyzer, type AnalysisResult } from './analysis/analyzer';
+import type { RuleSelection } from './analysis/selection';
+import { ACTIVE_RULES } from './rules/registry';
+import { LineIndex } from './syntax/lineIndex';
+import type { PythonParser } from './syntax/parser';
+
+export * from './findings';
+export { Analyzer, type AnalysisResult, type AnalysisInput, type RuleError } from './analysis/analyzer';
+export { isSelected, ruleMatchesCode, type RuleSelection } from './analysis/selection';
+export { parseSuppressions, suppressionLine } from './analysis/suppressions';
+export { ALL_RULES, ACTIVE_RULES, ruleById } from './rules/registry';
+export type { Rule, RuleMeta, RuleDocs } from './rules/rule';
+export { LineIndex } from './syntax/lineIndex';
+export { PythonParser, SourceFile, type GrammarFiles } from './syntax/parser';
+export type { SyntaxTree } from './syntax/syntaxNode';
+
+/** Analyses one text from scratch (the CLI's path, and the reference the incremental path must equal). */
+export function analyzeText(
+  parser: PythonParser,
+  text: string,
+  selection: RuleSelection = {},
+): AnalysisResult & { lineIndex: LineIndex } {
+  const syntax = parser.parseOnce(text);
+  const lineIndex = new LineIndex(text);
+  const result = new Analyzer(ACTIVE_RULES).analyze({ text, syntax, lineIndex }, selection);
+  return { ...result, lineIndex };
+}

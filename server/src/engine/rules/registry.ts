@@ -1,0 +1,41 @@
+import type { Rule } from './rule';
+import sqlStringBuilding from './catalog/sql-string-building';
+import shellInjection from './catalog/shell-injection';
+import dynamicCodeExecution from './catalog/dynamic-code-execution';
+import unsafeDeserialization from './catalog/unsafe-deserialization';
+import tlsVerificationDisabled from './catalog/tls-verification-disabled';
+import unverifiedSslContext from './catalog/unverified-ssl-context';
+import hardcodedSecret from './catalog/hardcoded-secret';
+import secretInLog from './catalog/secret-in-log';
+import elevatedContextLookup from './catalog/elevated-context-lookup';
+import uncheckedSplitIndex from './catalog/unchecked-split-index';
+import swallowedException from './catalog/swallowed-exception';
+import yamlUnsafeLoad from './catalog/yaml-unsafe-load';
+
+/**
+ * Every rule Vigil has ever had, in ID order. IDs are never reused: a retired rule stays here with status
+ * `removed`. Adding a rule: one file in `catalog/`, one line here, one fixture in `test/fixtures/rules/`.
+ */
+export const ALL_RULES: readonly Rule[] = [
+  sqlStringBuilding,
+  shellInjection,
+  dynamicCodeExecution,
+  unsafeDeserialization,
+  yamlUnsafeLoad,
+  tlsVerificationDisabled,
+  unverifiedSslContext,
+  hardcodedSecret,
+  secretInLog,
+  elevatedContextLookup,
+  uncheckedSplitIndex,
+  swallowedException,
+];
+
+/** The rules that run: everything not removed. */
+export const ACTIVE_RULES: readonly Rule[] = ALL_RULES.filter((rule) => rule.meta.status !== 'removed');
+
+const BY_ID = new Map(ALL_RULES.map((rule) => [rule.meta.id, rule]));
+
+export function ruleById(id: string): Rule | undefined {
+  return BY_ID.get(id.toUpperCase());
+}

@@ -1,0 +1,388 @@
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import { stringLiteralValue, unparenthesize, hasInterpolation } from '../syntax/python';
+import { buildScopes, scopeOf, type Binding, type Scope, type ScopeTree } from './scopes';
+
+/**
+ * What a string expression is made of: literal text and the values spliced into it.
+ * `"SELECT * FROM t WHERE id = %s" % uid` → text "SELECT * FROM t WHERE id = %s", then the value `uid`.
+ */
+export type StringPart =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'value'; readonly node: SyntaxNode };
+
+export type StringBuilding = 'literal' | 'f-string' | 'concatenation' | '%-formatting' | 'str.format()' | 'str.join()';
+
+export interface StringShape {
+  readonly parts: readonly StringPart[];
+  /** How the outermost string operation built it. */
+  readonly building: StringBuilding;
+  /** The expression that builds the string (for a name: the expression assigned to it). */
+  readonly origin: SyntaxNode;
+}
+
+/** The text of a shape with each spliced value shown as `?`: what rules match SQL or shell syntax against. */
+export function shapeTemplate(shape: StringShape): string {
+  return shape.parts.map((part) => (part.kind === 'text' ? part.text : '?')).join('');
+}
+
+export function shapeValues(shape: StringShape): SyntaxNode[] {
+  return shape.parts.flatMap((part) => (part.kind === 'value' ? [part.node] : []));
+}
+
+/** Builtin names Python resolves when nothing in the module binds them (the ones rules care about). */
+const BUILTINS = new Set([
+  'eval', 'exec', 'compile', 'open', 'input', '__import__', 'getattr', 'setattr', 'print', 'str', 'int', 'float',
+  'bool', 'len', 'repr', 'format', 'bytes', 'dict', 'list', 'tuple', 'set', 'hash', 'abs', 'round', 'min', 'max',
+  'sorted', 'range', 'Exception', 'BaseException', 'ValueError', 'IndexError', 'KeyError', 'TypeError',
+]);
+
+const MAX_DEPTH = 12;
+
+/**
+ * Answers the questions rules ask about names and values in one module: what a name or call refers to
+ * (`sp.call` → `subprocess.call`), and whether an expression is a constant string or is built from data.
+ *
+ * Built once per parse; every answer depends only on the module's text.
+ */
+export class SemanticModel {
+  private readonly scopes: ScopeTree;
+
+  constructor(readonly root: SyntaxNode) {
+    this.scopes = buildScopes(root);
+  }
+
+  get moduleScope(): Scope {
+    return this.scopes.module;
+  }
+
+  scopeOf(node: SyntaxNode): Scope {
+    return scopeOf(this.scopes, node);
+  }
+
+  /** The scope a definition (function, class, lambda, comprehension) opens, if `node` is one. */
+  scopeOpenedBy(node: SyntaxNode): Scope | undefined {
+    return this.scopes.byNode.get(node);
+  }
+
+  /**
+   * The bindings that may give `identifier` its value where it is used: in its own scope those made before the
+   * use (all of them if none is), in an enclosing scope all of them. Empty when nothing in the module binds it.
+   */
+  bindingsOf(identifier: SyntaxNode): Binding[] {
+    const name = identifier.text;
+    const home = scopeOf(this.scopes, identifier);
+    let scope: Scope | null = home;
+    while (scope) {
+      if (scope.globals.has(name)) scope = scope.module;
+      if (scope === home || scope.kind !== 'class') {
+        const bindings = scope.bindings.get(name);
+        if (bindings && bindings.length > 0) {
+          if (scope !== home) return bindings;
+          const before = bindings.filter((binding) => binding.node.start < identifier.start);
+          // The use itself may be a binding target (`x = ...`): then only earlier bindings count.
+          return before.length > 0 ? before : bindings.filter((binding) => binding.node !== identifier);
+        }
+      }
+      scope = scope.parent;
+    }
+    return [];
+  }
+
+  /** Whether `identifier` is a parameter of the function (or lambda) it is used in. */
+  isParameter(identifier: SyntaxNode): boolean {
+    const bindings = this.bindingsOf(identifier);
+    return bindings.length > 0 && bindings.every((binding) => binding.kind === 'parameter');
+  }
+
+  /**
+   * The dotted name an expression refers to, through imports and simple aliases:
+   * `sp.Popen` → `subprocess.Popen` after `import subprocess as sp`; `run` → `os.system` after
+   * `from os import system as run`; `eval` → `eval` when nothing shadows the builtin. Null when unknown.
+   */
+  qualifiedName(expression: SyntaxNode, depth = 0): string | null {
+    if (depth > MAX_DEPTH) return null;
+    const expr = unparenthesize(expression);
+    if (expr.type === 'attribute') {
+      const object = expr.child('object');
+      const attribute = expr.child('attribute');
+      if (!object || !attribute) return null;
+      const head = this.qualifiedName(object, depth + 1);
+      return head ? `${head}.${attribute.text}` : null;
+    }
+    if (expr.type !== 'identifier') return null;
+    const bindings = this.bindingsOf(expr);
+    if (bindings.length === 0) return BUILTINS.has(expr.text) ? expr.text : null;
+    const binding = bindings[bindings.length - 1]!;
+    if (binding.kind === 'import') return binding.qualifiedName;
+    // `run = os.system`: follow a single plain alias.
+    if (bindings.length === 1 && binding.kind === 'assignment' && binding.value) {
+      const value = unparenthesize(binding.value);
+      if (value.type === 'identifier' || value.type === 'attribute') return this.qualifiedName(value, depth + 1);
+    }
+    return null;
+  }
+
+  /** The qualified name of what a call calls: `subprocess.run` for `sp.run(...)`. */
+  calleeQualifiedName(call: SyntaxNode): string | null {
+    const fn = call.child('function');
+    return fn ? this.qualifiedName(fn) : null;
+  }
+
+  /**
+   * The expression a name was last given, when it was given exactly one way (one plain assignment or
+   * walrus): `q` in `q = f"..."; run(q)` → the f-string. Null for parameters, loops, several assignments.
+   */
+  singleValue(identifier: SyntaxNode): SyntaxNode | null {
+    const expr = unparenthesize(identifier);
+    if (expr.type !== 'identifier') return null;
+    const bindings = this.bindingsOf(expr);
+    if (bindings.length !== 1) return null;
+    const binding = bindings[0]!;
+    return binding.kind === 'assignment' || binding.kind === 'walrus' ? binding.value : null;
+  }
+
+  /** Whether the expression always has the same value: literals, arithmetic and string building of constants,
+   * and names every binding of which is such a constant. */
+  isConstant(expression: SyntaxNode): boolean {
+    return this.constant(expression, 0, new Set());
+  }
+
+  private constant(expression: SyntaxNode, depth: number, seen: Set<Binding>): boolean {
+    if (depth > MAX_DEPTH) return false;
+    const expr = unparenthesize(expression);
+    switch (expr.type) {
+      case 'integer':
+      case 'float':
+      case 'true':
+      case 'false':
+      case 'none':
+      case 'ellipsis':
+        return true;
+      case 'string':
+        return expr.children
+          .filter((child) => child.type === 'interpolation')
+          .every((field) => {
+            const inner = field.child('expression');
+            return !!inner && this.constant(inner, depth + 1, seen);
+          });
+      case 'concatenated_string':
+      case 'tuple':
+      case 'list':
+      case 'set':
+        return expr.namedChildren.every((element) => this.constant(element, depth + 1, seen));
+      case 'unary_operator':
+      case 'binary_operator':
+      case 'boolean_operator':
+        return expr.namedChildren.every((operand) => this.constant(operand, depth + 1, seen));
+      case 'conditional_expression':
+        // `a if cond else b`: the condition does not change which constants can come out.
+        return expr.namedChildren.length === 3 &&
+          this.constant(expr.namedChildren[0]!, depth + 1, seen) &&
+          this.constant(expr.namedChildren[2]!, depth + 1, seen);
+      case 'identifier': {
+        const bindings = this.bindingsOf(expr);
+        if (bindings.length === 0) return false;
+        return bindings.every((binding) => {
+          if (seen.has(binding)) return false;
+          if (binding.kind !== 'assignment' && binding.kind !== 'augmented' && binding.kind !== 'walrus') return false;
+          if (!binding.value) return false;
+          seen.add(binding);
+          return this.constant(binding.value, depth + 1, seen);
+        });
+      }
+      case 'call': {
+        // `"..." .format(consts)`, `sep.join([consts])`
+        const shape = this.stringShape(expr);
+        return !!shape && shape.parts.every((part) => part.kind === 'text' || this.constant(part.node, depth + 1, seen));
+      }
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * How a string expression is built, or null when the expression is not recognisably a string.
+   * Names are followed to what they were assigned (including `+=` pieces), so `q = "SELECT " + x; run(q)`
+   * shows the concatenation at `run(q)`.
+   */
+  stringShape(expression: SyntaxNode): StringShape | null {
+    return this.shape(expression, 0, new Set());
+  }
+
+  private shape(expression: SyntaxNode, depth: number, seen: Set<Binding>): StringShape | null {
+    if (depth > MAX_DEPTH) return null;
+    const expr = unparenthesize(expression);
+    const value = (node: SyntaxNode): StringPart => {
+      const constantText = this.constantText(node);
+      return constantText !== null ? { kind: 'text', text: constantText } : { kind: 'value', node };
+    };
+    const partsOf = (node: SyntaxNode): StringPart[] => this.shape(node, depth + 1, seen)?.parts.slice() ?? [value(node)];
+    switch (expr.type) {
+      case 'string': {
+        const interpolated = hasInterpolation(expr);
+        const parts: StringPart[] = [];
+        for (const child of expr.children) {
+          if (child.type === 'string_content') parts.push({ kind: 'text', text: child.text });
+          else if (child.type === 'interpolation') {
+            const inner = child.child('expression');
+            if (inner) parts.push(...partsOf(inner));
+          }
+        }
+        if (!interpolated) return { parts: [{ kind: 'text', text: stringLiteralValue(expr) ?? '' }], building: 'literal', origin: expr };
+        return { parts, building: 'f-string', origin: expr };
+      }
+      case 'concatenated_string': {
+        const parts = expr.namedChildren.flatMap((piece) => partsOf(piece));
+        const building = expr.namedChildren.some((piece) => hasInterpolation(piece)) ? 'f-string' : 'literal';
+        return { parts, building, origin: expr };
+      }
+      case 'binary_operator': {
+        const left = expr.child('left');
+        const right = expr.child('right');
+        if (!left || !right) return null;
+        if (expr.hasToken('+')) {
+          const leftShape = this.shape(left, depth + 1, seen);
+          const rightShape = this.shape(right, depth + 1, seen);
+          if (!leftShape && !rightShape) return null;
+          return {
+            parts: [...(leftShape?.parts ?? [value(left)]), ...(rightShape?.parts ?? [value(right)])],
+            building: 'concatenation',
+            origin: expr,
+          };
+        }
+        if (expr.hasToken('%')) {
+          const template = this.shape(left, depth + 1, seen);
+          if (!template) return null;
+          const operand = unparenthesize(right);
+          const values =
+            operand.type === 'tuple'
+              ? operand.namedChildren
+              : operand.type === 'dictionary'
+                ? operand.namedChildren.flatMap((pair) => (pair.child('value') ? [pair.child('value')!] : []))
+                : [operand];
+          return { parts: [...template.parts, ...values.map(value)], building: '%-formatting', origin: expr };
+        }
+        return null;
+      }
+      case 'call': {
+        const fn = expr.child('function');
+        if (fn?.type !== 'attribute') return null;
+        const method = fn.child('attribute')?.text;
+        const receiver = fn.child('object');
+        if (!receiver) return null;
+        if (method === 'format' || method === 'format_map') {
+          const template = this.shape(receiver, depth + 1, seen);
+          if (!template) return null;
+          const args = expr.child('arguments')?.namedChildren ?? [];
+          const values = args.map((arg) => (arg.type === 'keyword_argument' ? arg.child('value') ?? arg : arg));
+          return { parts: [...template.parts, ...values.map(value)], building: 'str.format()', origin: expr };
+        }
+        if (method === 'join') {
+          const separator = this.shape(receiver, depth + 1, seen);
+          if (!separator) return null;
+          const iterable = expr.child('arguments')?.namedChildren[0];
+          if (!iterable) return null;
+          const items = unparenthesize(iterable);
+          const parts: StringPart[] = [];
+          if (items.type === 'list' || items.type === 'tuple') {
+            items.namedChildren.forEach((item, index) => {
+              if (index > 0) parts.push(...separator.parts);
+              parts.push(...partsOf(item));
+            });
+          } else {
+            parts.push(value(items));
+          }
+          return { parts, building: 'str.join()', origin: expr };
+        }
+        return null;
+      }
+      case 'conditional_expression': {
+        const [whenTrue, , whenFalse] = expr.namedChildren;
+        if (!whenTrue || !whenFalse) return null;
+        const a = this.shape(whenTrue, depth + 1, seen);
+        const b = this.shape(whenFalse, depth + 1, seen);
+        if (!a || !b) return null;
+        // Report the branch built from data, if any: that is the one that matters.
+        return b.parts.some((part) => part.kind === 'value') ? b : a;
+      }
+      case 'identifier':
+        return this.shapeOfName(expr, depth, seen);
+      default:
+        return null;
+    }
+  }
+
+  /** A name's string shape: its assignments in order, with `+=` pieces appended (straight-line reading). */
+  private shapeOfName(identifier: SyntaxNode, depth: number, seen: Set<Binding>): StringShape | null {
+    const bindings = this.bindingsOf(identifier);
+    if (bindings.length === 0) return null;
+    let current: StringShape | null = null;
+    let dynamic: StringShape | null = null;
+    for (const binding of bindings) {
+      if (seen.has(binding) || !binding.value) return null;
+      if (binding.kind !== 'assignment' && binding.kind !== 'augmented' && binding.kind !== 'walrus') return null;
+      seen.add(binding);
+      const piece = this.shape(binding.value, depth + 1, seen);
+      seen.delete(binding);
+      if (binding.kind === 'augmented') {
+        const base: StringShape = current ?? {
+          parts: [{ kind: 'value', node: binding.node }],
+          building: 'concatenation',
+          origin: binding.value,
+        };
+        current = {
+          parts: [...base.parts, ...(piece?.parts ?? [{ kind: 'value', node: binding.value } as StringPart])],
+          building: piece && piece.building !== 'literal' ? piece.building : 'concatenation',
+          // The origin is where data first entered the string.
+          origin:
+            base.parts.some((part) => part.kind === 'value') || !piece?.parts.some((part) => part.kind === 'value')
+              ? base.origin
+              : binding.value,
+        };
+      } else {
+        if (!piece) return null;
+        current = piece;
+      }
+      if (current.parts.some((part) => part.kind === 'value')) dynamic = current;
+    }
+    return dynamic ?? current;
+  }
+
+  /** The text of a constant that can be spliced into a string (a literal, a number, a constant name). */
+  constantText(expression: SyntaxNode): string | null {
+    const expr = unparenthesize(expression);
+    switch (expr.type) {
+      case 'integer':
+      case 'float':
+        return expr.text;
+      case 'string':
+      case 'concatenated_string':
+        return stringLiteralValue(expr);
+      case 'identifier': {
+        if (!this.isConstant(expr)) return null;
+        const value = this.singleValue(expr);
+        return value ? this.constantText(value) : null;
+      }
+      default: {
+        if (!this.isConstant(expr)) return null;
+        const shape = this.stringShape(expr);
+        return shape && shape.parts.every((part) => part.kind === 'text') ? shapeTemplate(shape) : null;
+      }
+    }
+  }
+
+  /** Whether a value is a number (so splicing it into SQL or a shell command cannot inject syntax). */
+  isNumeric(expression: SyntaxNode): boolean {
+    const expr = unparenthesize(expression);
+    if (expr.type === 'integer' || expr.type === 'float') return true;
+    if (expr.type === 'call') {
+      const callee = this.calleeQualifiedName(expr);
+      return callee === 'int' || callee === 'float' || callee === 'len' || callee === 'round' || callee === 'abs';
+    }
+    if (expr.type === 'identifier') {
+      const value = this.singleValue(expr);
+      return !!value && value !== expr && this.isNumeric(value);
+    }
+    return false;
+  }
+}

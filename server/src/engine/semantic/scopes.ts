@@ -1,0 +1,349 @@
+import type { SyntaxNode } from '../syntax/syntaxNode';
+
+/**
+ * Python's scopes and the names bound in them, built in one pass over a module.
+ *
+ * Flow-insensitive on purpose: a binding records where a name is bound and to what, not which branches
+ * reach a use. Rules get "the values a name may hold", which is what constant folding and import
+ * resolution need, at a cost linear in the file.
+ */
+
+export type ScopeKind = 'module' | 'function' | 'class' | 'lambda' | 'comprehension';
+
+export type BindingKind =
+  | 'import'
+  | 'assignment'
+  | 'augmented'
+  | 'walrus'
+  | 'unpack'
+  | 'parameter'
+  | 'loop'
+  | 'with'
+  | 'except'
+  | 'match'
+  | 'function'
+  | 'class';
+
+export interface Binding {
+  readonly name: string;
+  readonly kind: BindingKind;
+  /** The identifier that is bound. */
+  readonly node: SyntaxNode;
+  /** The expression assigned (assignment, augmented, walrus, with, parameter default). */
+  readonly value: SyntaxNode | null;
+  /** For imports: the dotted name the binding stands for (`subprocess`, `os.system`, `.sibling`). */
+  readonly qualifiedName: string | null;
+  readonly scope: Scope;
+}
+
+export class Scope {
+  readonly bindings = new Map<string, Binding[]>();
+  readonly globals = new Set<string>();
+  readonly nonlocals = new Set<string>();
+  /** Modules imported with `from M import *` in this scope. */
+  readonly wildcardImports: string[] = [];
+  readonly children: Scope[] = [];
+
+  constructor(
+    readonly kind: ScopeKind,
+    readonly node: SyntaxNode,
+    readonly parent: Scope | null,
+  ) {
+    parent?.children.push(this);
+  }
+
+  get module(): Scope {
+    let scope: Scope = this;
+    while (scope.parent) scope = scope.parent;
+    return scope;
+  }
+
+  /** The nearest function scope that encloses this one (for `nonlocal`). */
+  get enclosingFunction(): Scope | null {
+    for (let scope = this.parent; scope; scope = scope.parent) if (scope.kind === 'function') return scope;
+    return null;
+  }
+
+  add(binding: Omit<Binding, 'scope'>): void {
+    let target: Scope = this;
+    if (this.globals.has(binding.name)) target = this.module;
+    else if (this.nonlocals.has(binding.name)) target = this.enclosingFunction ?? this;
+    else if (this.kind === 'comprehension' && binding.kind === 'walrus') {
+      // PEP 572: a walrus in a comprehension binds in the enclosing non-comprehension scope.
+      while (target.kind === 'comprehension' && target.parent) target = target.parent;
+    }
+    const list = target.bindings.get(binding.name);
+    const full: Binding = { ...binding, scope: target };
+    if (list) list.push(full);
+    else target.bindings.set(binding.name, [full]);
+  }
+}
+
+const COMPREHENSIONS = new Set([
+  'list_comprehension',
+  'set_comprehension',
+  'dictionary_comprehension',
+  'generator_expression',
+]);
+
+const PATTERN_CONTAINERS = new Set([
+  'pattern_list',
+  'tuple_pattern',
+  'list_pattern',
+  'tuple',
+  'list',
+  'parenthesized_expression',
+  'list_splat_pattern',
+  'list_splat',
+]);
+
+export interface ScopeTree {
+  readonly module: Scope;
+  /** Scope-owning node → its scope. */
+  readonly byNode: Map<SyntaxNode, Scope>;
+}
+
+/** Builds the scope tree of a module. Iterative, so deeply nested (or garbage) input cannot overflow the stack. */
+export function buildScopes(root: SyntaxNode): ScopeTree {
+  const module = new Scope('module', root, null);
+  const byNode = new Map<SyntaxNode, Scope>([[root, module]]);
+  const work: Array<[SyntaxNode, Scope]> = [[root, module]];
+
+  const push = (node: SyntaxNode | null | undefined, scope: Scope): void => {
+    if (node) work.push([node, scope]);
+  };
+  const pushChildren = (node: SyntaxNode, scope: Scope): void => {
+    for (let i = node.children.length - 1; i >= 0; i--) {
+      const child = node.children[i]!;
+      if (child.isNamed) work.push([child, scope]);
+    }
+  };
+  const newScope = (kind: ScopeKind, node: SyntaxNode, parent: Scope): Scope => {
+    const scope = new Scope(kind, node, parent);
+    byNode.set(node, scope);
+    return scope;
+  };
+
+  while (work.length > 0) {
+    const [node, scope] = work.pop()!;
+    switch (node.type) {
+      case 'function_definition': {
+        const name = node.child('name');
+        if (name) scope.add({ name: name.text, kind: 'function', node: name, value: node, qualifiedName: null });
+        const inner = newScope('function', node, scope);
+        bindParameters(node.child('parameters'), inner, scope, push);
+        push(node.child('return_type'), scope);
+        push(node.child('body'), inner);
+        break;
+      }
+      case 'class_definition': {
+        const name = node.child('name');
+        if (name) scope.add({ name: name.text, kind: 'class', node: name, value: node, qualifiedName: null });
+        const inner = newScope('class', node, scope);
+        push(node.child('superclasses'), scope);
+        push(node.child('body'), inner);
+        break;
+      }
+      case 'lambda': {
+        const inner = newScope('lambda', node, scope);
+        bindParameters(node.child('parameters'), inner, scope, push);
+        push(node.child('body'), inner);
+        break;
+      }
+      case 'assignment': {
+        const right = node.child('right');
+        let value = right;
+        while (value?.type === 'assignment') value = value.child('right');
+        bindTarget(node.child('left'), scope, 'assignment', value ?? null);
+        push(node.child('left'), scope);
+        push(right, scope);
+        break;
+      }
+      case 'augmented_assignment': {
+        bindTarget(node.child('left'), scope, 'augmented', node.child('right'));
+        push(node.child('left'), scope);
+        push(node.child('right'), scope);
+        break;
+      }
+      case 'named_expression': {
+        const name = node.child('name');
+        if (name) scope.add({ name: name.text, kind: 'walrus', node: name, value: node.child('value'), qualifiedName: null });
+        push(node.child('value'), scope);
+        break;
+      }
+      case 'for_statement':
+        bindTarget(node.child('left'), scope, 'loop', null);
+        pushChildren(node, scope);
+        break;
+      case 'with_item':
+      case 'except_clause': {
+        const pattern = node.child('value');
+        if (pattern?.type === 'as_pattern') {
+          const target = pattern.child('alias')?.firstNamedChild();
+          const kind = node.type === 'with_item' ? 'with' : 'except';
+          bindTarget(target ?? null, scope, kind, pattern.firstNamedChild());
+        }
+        pushChildren(node, scope);
+        break;
+      }
+      case 'import_statement':
+        for (const name of node.childrenOf('name')) bindImport(name, scope, null);
+        break;
+      case 'import_from_statement': {
+        const moduleName = node.child('module_name');
+        const from = moduleName ? moduleName.text.replace(/\s+/g, '') : '';
+        for (const name of node.childrenOf('name')) bindImport(name, scope, from);
+        if (node.children.some((child) => child.type === 'wildcard_import')) scope.wildcardImports.push(from);
+        break;
+      }
+      case 'global_statement':
+        for (const name of node.namedChildren) if (name.type === 'identifier') scope.globals.add(name.text);
+        break;
+      case 'nonlocal_statement':
+        for (const name of node.namedChildren) if (name.type === 'identifier') scope.nonlocals.add(name.text);
+        break;
+      case 'case_pattern':
+      case 'splat_pattern':
+        bindCaptures(node, scope);
+        pushChildren(node, scope);
+        break;
+      default:
+        if (COMPREHENSIONS.has(node.type)) {
+          const inner = newScope('comprehension', node, scope);
+          let first = true;
+          for (const child of node.namedChildren) {
+            if (child.type === 'for_in_clause') {
+              bindTarget(child.child('left'), inner, 'loop', null);
+              // The first iterable is evaluated in the enclosing scope.
+              push(child.child('right'), first ? scope : inner);
+              first = false;
+            } else {
+              push(child, inner);
+            }
+          }
+        } else {
+          pushChildren(node, scope);
+        }
+    }
+  }
+  return { module, byNode };
+}
+
+function bindParameters(
+  parameters: SyntaxNode | null,
+  inner: Scope,
+  outer: Scope,
+  push: (node: SyntaxNode | null, scope: Scope) => void,
+): void {
+  if (!parameters) return;
+  for (const parameter of parameters.namedChildren) {
+    let name: SyntaxNode | null = null;
+    let value: SyntaxNode | null = null;
+    switch (parameter.type) {
+      case 'identifier':
+        name = parameter;
+        break;
+      case 'default_parameter':
+      case 'typed_default_parameter':
+        name = parameter.child('name');
+        value = parameter.child('value');
+        break;
+      case 'typed_parameter':
+        name = parameter.firstNamedChild('identifier') ?? parameter.firstNamedChild()?.firstNamedChild('identifier') ?? null;
+        break;
+      case 'list_splat_pattern':
+      case 'dictionary_splat_pattern':
+        name = parameter.firstNamedChild('identifier');
+        break;
+    }
+    if (name?.type === 'identifier') {
+      inner.add({ name: name.text, kind: 'parameter', node: name, value, qualifiedName: null });
+    }
+    // Defaults and annotations are evaluated where the function is defined.
+    push(value, outer);
+  }
+}
+
+function bindTarget(target: SyntaxNode | null, scope: Scope, kind: BindingKind, value: SyntaxNode | null): void {
+  if (!target) return;
+  if (target.type === 'identifier') {
+    scope.add({ name: target.text, kind, node: target, value, qualifiedName: null });
+    return;
+  }
+  if (PATTERN_CONTAINERS.has(target.type)) {
+    const elementKind: BindingKind = kind === 'assignment' ? 'unpack' : kind;
+    for (const element of target.namedChildren) bindTarget(element, scope, elementKind, null);
+  }
+  // Attributes and subscripts bind no name.
+}
+
+function bindImport(name: SyntaxNode, scope: Scope, from: string | null): void {
+  const join = (head: string, tail: string): string => (head === '' ? tail : head.endsWith('.') ? head + tail : `${head}.${tail}`);
+  if (name.type === 'aliased_import') {
+    const dotted = name.child('name');
+    const alias = name.child('alias');
+    if (!dotted || !alias) return;
+    const target = from === null ? dotted.text : join(from, dotted.text);
+    scope.add({ name: alias.text, kind: 'import', node: alias, value: null, qualifiedName: target });
+    return;
+  }
+  if (name.type !== 'dotted_name') return;
+  const first = name.firstNamedChild('identifier');
+  if (!first) return;
+  if (from === null) {
+    // `import os.path` binds `os`.
+    scope.add({ name: first.text, kind: 'import', node: first, value: null, qualifiedName: first.text });
+  } else {
+    const last = name.namedChildren.at(-1)!;
+    scope.add({ name: last.text, kind: 'import', node: last, value: null, qualifiedName: join(from, name.text) });
+  }
+}
+
+/** Capture names in `match` patterns: `case [x, *rest]`, `case {"k": v}`, `case Point(x=px)`. */
+function bindCaptures(pattern: SyntaxNode, scope: Scope): void {
+  for (const child of pattern.namedChildren) {
+    if (child.type === 'identifier') {
+      scope.add({ name: child.text, kind: 'match', node: child, value: null, qualifiedName: null });
+    } else if (child.type === 'dotted_name' && child.namedChildren.length === 1 && pattern.type === 'case_pattern') {
+      const identifier = child.firstNamedChild('identifier');
+      if (identifier && identifier.text !== '_') {
+        scope.add({ name: identifier.text, kind: 'match', node: identifier, value: null, qualifiedName: null });
+      }
+    }
+  }
+}
+
+/** The innermost scope whose code contains `node`, honouring where defaults, annotations and iterables run. */
+export function scopeOf(tree: ScopeTree, node: SyntaxNode): Scope {
+  const path: SyntaxNode[] = [node];
+  for (let ancestor = node.parent; ancestor; ancestor = ancestor.parent) {
+    const scope = tree.byNode.get(ancestor);
+    if (scope && runsInside(ancestor, path)) return scope;
+    path.push(ancestor);
+  }
+  return tree.module;
+}
+
+/** Whether the code at the end of `path` (innermost first, ending just below `owner`) runs in owner's scope. */
+function runsInside(owner: SyntaxNode, path: readonly SyntaxNode[]): boolean {
+  const child = path[path.length - 1]!;
+  switch (owner.type) {
+    case 'module':
+      return true;
+    case 'class_definition':
+      return child.field === 'body';
+    case 'function_definition':
+    case 'lambda':
+      if (child.field === 'body') return true;
+      if (child.field !== 'parameters') return false;
+      // Inside the parameter list, defaults and annotations run in the enclosing scope.
+      return !path.some((node) => (node.field === 'value' || node.field === 'type') && node.parent?.type.endsWith('parameter'));
+    default: {
+      // A comprehension: everything but its first iterable.
+      const firstFor = owner.namedChildren.find((c) => c.type === 'for_in_clause');
+      if (child !== firstFor) return true;
+      const inIterable = path.length >= 2 && path[path.length - 2]!.field === 'right';
+      return !inIterable;
+    }
+  }
+}

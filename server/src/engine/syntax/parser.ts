@@ -1,0 +1,138 @@
+import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
+import { copyTree, type SyntaxTree } from './syntaxNode';
+import { LineIndex } from './lineIndex';
+
+/**
+ * The bytes of the two WebAssembly modules the parser needs. The host (server, CLI, tests) reads them, so the
+ * engine itself does no I/O and does not care where it is installed.
+ */
+export interface GrammarFiles {
+  /** `web-tree-sitter.wasm`, the tree-sitter runtime. */
+  readonly runtime: Uint8Array;
+  /** `tree-sitter-python.wasm`, the Python grammar. */
+  readonly python: Uint8Array;
+}
+
+let runtimeReady: Promise<void> | undefined;
+
+/** A loaded Python parser. Create one per process with `PythonParser.load` and share it. */
+export class PythonParser {
+  private constructor(private readonly parser: Parser) {}
+
+  static async load(files: GrammarFiles): Promise<PythonParser> {
+    runtimeReady ??= Parser.init({ wasmBinary: files.runtime } as never);
+    await runtimeReady;
+    const language = await Language.load(files.python);
+    const parser = new Parser();
+    parser.setLanguage(language);
+    return new PythonParser(parser);
+  }
+
+  /**
+   * Parses `text`, reusing `oldTree` (already edited to match `text`) when given. Never throws on bad input:
+   * syntax errors become ERROR nodes.
+   */
+  parse(text: string, oldTree?: Tree): Tree {
+    const tree = this.parser.parse(text, oldTree ?? null);
+    if (!tree) throw new Error('tree-sitter returned no tree (parser has no language)');
+    return tree;
+  }
+
+  /** Parses and copies in one step, freeing the WASM tree at once: for one-shot analysis (CLI, tests). */
+  parseOnce(text: string): SyntaxTree {
+    const tree = this.parse(text);
+    try {
+      return copyTree(tree, text);
+    } finally {
+      tree.delete();
+    }
+  }
+}
+
+/**
+ * A Python document being edited: its text, its tree-sitter tree (kept for incremental reparsing) and the
+ * JavaScript copy of that tree that analysis reads.
+ *
+ * The WASM tree lives as long as the document; `dispose()` must be called when the document closes, or the
+ * WASM heap grows until the module aborts.
+ */
+export class SourceFile {
+  private tree: Tree | undefined;
+  private snapshot: SyntaxTree | undefined;
+  private index: LineIndex | undefined;
+
+  constructor(
+    private readonly parser: PythonParser,
+    private currentText: string,
+  ) {}
+
+  get text(): string {
+    return this.currentText;
+  }
+
+  get lineIndex(): LineIndex {
+    return (this.index ??= new LineIndex(this.currentText));
+  }
+
+  /** The syntax tree of the current text; reparses (incrementally, when possible) after edits. */
+  get syntax(): SyntaxTree {
+    if (!this.snapshot) {
+      const next = this.parser.parse(this.currentText, this.tree);
+      this.tree?.delete();
+      this.tree = next;
+      this.snapshot = copyTree(next, this.currentText);
+    }
+    return this.snapshot;
+  }
+
+  /** Replaces the UTF-16 range `[start, end)` with `newText`, and tells the old tree so it can be reused. */
+  edit(start: number, end: number, newText: string): void {
+    const oldText = this.currentText;
+    const from = clamp(start, 0, oldText.length);
+    const to = clamp(end, from, oldText.length);
+    const text = oldText.slice(0, from) + newText + oldText.slice(to);
+    this.tree?.edit(
+      new Edit({
+        startIndex: from,
+        oldEndIndex: to,
+        newEndIndex: from + newText.length,
+        startPosition: treeSitterPoint(oldText, from),
+        oldEndPosition: treeSitterPoint(oldText, to),
+        newEndPosition: treeSitterPoint(text, from + newText.length),
+      }),
+    );
+    this.currentText = text;
+    this.snapshot = undefined;
+    this.index = undefined;
+  }
+
+  /** Replaces the whole text; the next read parses from scratch. */
+  replaceAll(text: string): void {
+    this.tree?.delete();
+    this.tree = undefined;
+    this.currentText = text;
+    this.snapshot = undefined;
+    this.index = undefined;
+  }
+
+  dispose(): void {
+    this.tree?.delete();
+    this.tree = undefined;
+    this.snapshot = undefined;
+  }
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.max(low, Math.min(value, high));
+}
+
+/** tree-sitter's own point: rows end only at `\n`, columns count UTF-16 units from the row start. */
+function treeSitterPoint(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}

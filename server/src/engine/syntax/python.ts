@@ -1,0 +1,175 @@
+import type { SyntaxNode } from './syntaxNode';
+
+/** Small, shape-level questions about Python syntax that many rules ask. No name resolution here. */
+
+/** Strips redundant parentheses: `((x))` → `x`. */
+export function unparenthesize(node: SyntaxNode): SyntaxNode {
+  let current = node;
+  while (current.type === 'parenthesized_expression') {
+    const inner = current.firstNamedChild();
+    if (!inner) break;
+    current = inner;
+  }
+  return current;
+}
+
+export interface CallArguments {
+  readonly positional: SyntaxNode[];
+  readonly keywords: Map<string, SyntaxNode>;
+  /** The `name=value` nodes themselves, for fixes that remove an argument. */
+  readonly keywordNodes: Map<string, SyntaxNode>;
+  /** `*args` or `**kwargs` present: arguments may hide there. */
+  readonly hasUnpacking: boolean;
+}
+
+export function callArguments(call: SyntaxNode): CallArguments {
+  const positional: SyntaxNode[] = [];
+  const keywords = new Map<string, SyntaxNode>();
+  const keywordNodes = new Map<string, SyntaxNode>();
+  let hasUnpacking = false;
+  const list = call.child('arguments');
+  if (list && list.type === 'argument_list') {
+    for (const argument of list.namedChildren) {
+      if (argument.type === 'keyword_argument') {
+        const name = argument.child('name');
+        const value = argument.child('value');
+        if (name && value) {
+          keywords.set(name.text, value);
+          keywordNodes.set(name.text, argument);
+        }
+      } else if (argument.type === 'list_splat' || argument.type === 'dictionary_splat') {
+        hasUnpacking = true;
+      } else {
+        positional.push(argument);
+      }
+    }
+  } else if (list && list.type === 'generator_expression') {
+    positional.push(list);
+  }
+  return { positional, keywords, keywordNodes, hasUnpacking };
+}
+
+/** The argument at `index`, or the keyword argument `name`. */
+export function argument(call: SyntaxNode, index: number, name?: string): SyntaxNode | null {
+  const args = callArguments(call);
+  return args.positional[index] ?? (name !== undefined ? args.keywords.get(name) ?? null : null);
+}
+
+/** The name a call is made through: `run` for `run(x)`, `execute` for `cur.execute(x)`. */
+export function calleeName(call: SyntaxNode): string | null {
+  const fn = call.child('function');
+  if (!fn) return null;
+  if (fn.type === 'identifier') return fn.text;
+  if (fn.type === 'attribute') return fn.child('attribute')?.text ?? null;
+  return null;
+}
+
+/** The object a method is called on: `cur` for `cur.execute(x)`. */
+export function calleeReceiver(call: SyntaxNode): SyntaxNode | null {
+  const fn = call.child('function');
+  return fn?.type === 'attribute' ? fn.child('object') : null;
+}
+
+/** The last name in an expression: `password` for `self.conf.password`, `x` for `x`, the key of `d['token']`. */
+export function terminalName(node: SyntaxNode): string | null {
+  const expr = unparenthesize(node);
+  switch (expr.type) {
+    case 'identifier':
+      return expr.text;
+    case 'attribute':
+      return expr.child('attribute')?.text ?? null;
+    case 'subscript': {
+      const key = expr.child('subscript');
+      return key ? stringLiteralValue(key) : null;
+    }
+    default:
+      return null;
+  }
+}
+
+export function isTrue(node: SyntaxNode | null | undefined): boolean {
+  return !!node && unparenthesize(node).type === 'true';
+}
+
+export function isFalse(node: SyntaxNode | null | undefined): boolean {
+  return !!node && unparenthesize(node).type === 'false';
+}
+
+/** Whether a string node has `{...}` interpolations (an f-string with fields). */
+export function hasInterpolation(node: SyntaxNode): boolean {
+  return node.children.some((child) => child.type === 'interpolation');
+}
+
+export function stringPrefix(node: SyntaxNode): string {
+  const start = node.children.find((child) => child.type === 'string_start');
+  return start ? start.text.replace(/['"]+$/, '').toLowerCase() : '';
+}
+
+/**
+ * The value of a string literal with no interpolations (`'a'`, `"a" "b"`, `r'a'`), or null. Escapes are
+ * decoded for the common cases; rules use the value to recognise SQL, shell names, placeholders.
+ */
+export function stringLiteralValue(node: SyntaxNode): string | null {
+  const expr = unparenthesize(node);
+  if (expr.type === 'concatenated_string') {
+    let value = '';
+    for (const part of expr.namedChildren) {
+      const partValue = stringLiteralValue(part);
+      if (partValue === null) return null;
+      value += partValue;
+    }
+    return value;
+  }
+  if (expr.type !== 'string' || hasInterpolation(expr)) return null;
+  const raw = stringPrefix(expr).includes('r');
+  let value = '';
+  for (const child of expr.children) {
+    if (child.type === 'string_content') value += raw ? child.text : decodeEscapes(child.text);
+  }
+  return value;
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '0': '\0',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '\n': '',
+};
+
+function decodeEscapes(text: string): string {
+  return text.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.|\n)/g, (match, body: string) => {
+    if (body.length > 1 && 'xuU'.includes(body[0]!)) return String.fromCodePoint(parseInt(body.slice(1), 16));
+    return SIMPLE_ESCAPES[body] ?? match;
+  });
+}
+
+/** Identifier-like words of a name: `dbPassword` → [db, password], `API_KEY` → [api, key]. */
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word.length > 0);
+}
+
+/** Statement types that start a new analysis unit and scope. */
+export const DEFINITION_TYPES: ReadonlySet<string> = new Set(['function_definition', 'class_definition']);
+
+/** The statement that contains `node` (an expression statement, an assignment, a return…). */
+export function enclosingStatement(node: SyntaxNode): SyntaxNode {
+  let current = node;
+  while (current.parent && !current.parent.type.endsWith('block') && current.parent.type !== 'module') {
+    if (current.type.endsWith('_statement') && current.type !== 'expression_statement') return current;
+    current = current.parent;
+  }
+  return current;
+}
