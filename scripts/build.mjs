@@ -2,7 +2,7 @@
 // Bundles the extension client, the language server and the CLI into dist/, and copies the two WebAssembly
 // modules (tree-sitter runtime and Python grammar) beside them. `--watch` rebuilds on change.
 import { build, context } from 'esbuild';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -28,6 +28,8 @@ const common = {
   keepNames: true,
   logLevel: 'warning',
   define: { VIGIL_VERSION: JSON.stringify(version) },
+  // web-tree-sitter's ESM build needs import.meta.url, which a CommonJS bundle lacks: use its CommonJS build.
+  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
 };
 const targets = [
   // The extension host provides `vscode`; everything else is bundled.
@@ -48,4 +50,5 @@ if (watch) {
   await Promise.all(targets.map((options) => build(options)));
   // dist/ is CommonJS whatever the package says.
   writeFileSync(join(dist, 'package.json'), JSON.stringify({ type: 'commonjs' }) + '\n');
+  chmodSync(join(dist, 'cli.js'), 0o755);
 }

@@ -74,18 +74,25 @@ export function isSuppressed(finding: Finding, suppressions: Suppressions, ancho
 }
 
 /**
- * The line where a suppression comment for a finding goes: the finding's first line, unless that line ends
- * inside a multi-line string, where a `#` would be text; then the line where that string ends (repeated).
+ * The line where a suppression comment for a finding goes: the finding's first line, unless a `#` there would
+ * not start a comment — the line ends inside a multi-line string, or with a `\` continuation — then the next
+ * line where it would.
  */
 export function suppressionLine(findingStart: number, syntax: SyntaxTree, lineIndex: LineIndex): number {
   let line = lineIndex.positionAt(findingStart).line;
-  for (let guard = 0; guard < 1000; guard++) {
+  const last = lineIndex.lineCount - 1;
+  for (let guard = 0; guard < 10_000 && line < last; guard++) {
     const endOfLine = lineIndex.lineContentEnd(line);
     const string = innermostStringAcross(syntax.root, endOfLine);
-    if (!string) return line;
-    const next = lineIndex.positionAt(string.end).line;
-    if (next <= line) return line;
-    line = next;
+    if (string) {
+      const next = lineIndex.positionAt(string.end).line;
+      if (next <= line) return line;
+      line = next;
+    } else if (lineIndex.lineText(line).endsWith('\\')) {
+      line++;
+    } else {
+      return line;
+    }
   }
   return line;
 }

@@ -1,4 +1,5 @@
 import type { Tree as TsTree, TreeCursor } from 'web-tree-sitter';
+import { recoverCalls } from './recovery';
 
 /**
  * An immutable JavaScript copy of a tree-sitter syntax tree.
@@ -128,7 +129,10 @@ export function copyTree(tree: TsTree, source: string): SyntaxTree {
         continue;
       }
       for (;;) {
-        if (current === root) return { root, comments, hasErrors };
+        if (current === root) {
+          if (hasErrors) recoverCalls(root);
+          return { root, comments, hasErrors };
+        }
         if (cursor.gotoNextSibling()) {
           const sibling = makeNode();
           sibling.parent = current.parent;

@@ -1,0 +1,34 @@
+import type { Hover, Position } from 'vscode-languageserver';
+import { ruleById, type Finding } from '../engine';
+import { cweLinks } from '../engine/report/docs';
+import { rangeContains } from './documents';
+import { ruleDocsUri } from './diagnostics';
+
+/** Hover on a finding's range: what the occurrence is, why it matters, how to fix it, how to suppress it. */
+export function hoverFor(findings: readonly Finding[], position: Position, docsBase: string): Hover | null {
+  const here = findings.filter((finding) => rangeContains(finding.range, position));
+  if (here.length === 0) return null;
+  const sections = here.map((finding) => {
+    const rule = ruleById(finding.ruleId);
+    const docs = ruleDocsUri(finding.ruleId, docsBase);
+    const lines = [
+      `**${finding.ruleId} · ${rule?.meta.title ?? finding.ruleName}** (${finding.severity} severity, ${finding.confidence} confidence, ${cweLinks(finding.cwe)})`,
+      '',
+      finding.message,
+    ];
+    for (const related of finding.related) lines.push('', `- line ${related.range.start.line + 1}: ${related.message}`);
+    if (rule) {
+      lines.push('', `**Why it matters.** ${rule.meta.docs.whyIsThisBad}`);
+      lines.push('', '**How to fix it.**' + (finding.fixes[0] ? ` ${finding.fixes[0].title} (quick fix available).` : ''));
+      lines.push('', '```python\n' + rule.meta.docs.useInstead.trimEnd() + '\n```');
+    }
+    const equivalents = [...finding.bandit.slice(0, 1).map((code) => `\`# nosec ${code}\``), ...finding.ruff.slice(0, 1).map((code) => `\`# noqa: ${code}\``)];
+    lines.push(
+      '',
+      `Suppress: \`# vigil: ignore[${finding.ruleId}]\`${equivalents.length > 0 ? ` (or ${equivalents.join(', ')})` : ''}${docs ? ` · [Rule documentation](${docs})` : ''}`,
+    );
+    return lines.join('\n');
+  });
+  const range = here[0]!.range;
+  return { contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') }, range };
+}
