@@ -5,7 +5,7 @@ import type { LineIndex } from '../syntax/lineIndex';
 import { SyntaxNode, type SyntaxTree } from '../syntax/syntaxNode';
 import { isSelected, type RuleSelection } from './selection';
 import { isSuppressed, parseSuppressions, suppressionLine } from './suppressions';
-import { collectUnits, forEachNodeInUnit, type AnalysisUnit } from './units';
+import { collectUnits, forEachNodeInUnit, fromOwnOffset, toOwnOffset, type AnalysisUnit } from './units';
 
 /** A rule that threw: its findings for that unit are dropped, the other rules' findings still arrive. */
 export interface RuleError {
@@ -35,25 +35,25 @@ export interface AnalysisResult {
 }
 
 /**
- * A finding as a rule reported it, with offsets relative to its unit's start (so it survives edits above it).
- * Plain data only: a cached finding must not keep the syntax tree it came from alive.
+ * A finding as a rule reported it, with offsets into its unit's own text (so it survives edits above it and
+ * inside nested definitions). Plain data only: a cached finding must not keep its syntax tree alive.
  */
-interface UnitFinding {
+interface UnitFinding extends StoredSpan {
   readonly rule: Rule;
   readonly message: string;
   readonly severity: Severity;
   readonly confidence: Confidence;
   readonly bandit: readonly string[];
   readonly ruff: readonly string[];
-  readonly start: number;
-  readonly end: number;
-  readonly related: ReadonlyArray<{ start: number; end: number; message: string }>;
-  readonly fix: FixSpec | undefined;
+  readonly related: ReadonlyArray<StoredSpan & { readonly message: string }>;
+  readonly fix: (Omit<FixSpec, 'edits'> & { readonly edits: ReadonlyArray<StoredSpan & { readonly newText: string }> }) | undefined;
 }
 
 interface UnitResult {
   readonly findings: UnitFinding[];
   readonly errors: Array<{ ruleId: string; message: string; stack?: string }>;
+  /** False when a finding points outside the unit's own text: such a result cannot be moved, only redone. */
+  readonly cacheable: boolean;
 }
 
 /**
@@ -91,11 +91,10 @@ export class Analyzer {
         result = this.runRules(unit, model, text);
         unitsAnalyzed++;
       }
-      nextCache.set(key, result);
-      const base = unit.node.start;
-      const unitLine = lineIndex.positionAt(base).line;
+      if (result.cacheable) nextCache.set(key, result);
+      const unitLine = lineIndex.positionAt(unit.node.start).line;
       for (const error of result.errors) ruleErrors.push({ ...error, line: unitLine });
-      for (const found of result.findings) all.push(toFinding(found, base, lineIndex));
+      for (const found of result.findings) all.push(toFinding(found, unit, lineIndex));
     }
     this.cache = nextCache;
 
@@ -119,8 +118,8 @@ export class Analyzer {
   }
 
   private runRules(unit: AnalysisUnit, model: SemanticModel, source: string): UnitResult {
-    const base = unit.node.start;
     const findings: UnitFinding[] = [];
+    const placement = { cacheable: true };
     const errors: UnitResult['errors'] = [];
     const failed = new Set<Rule>();
     const fail = (rule: Rule, error: unknown): void => {
@@ -137,7 +136,7 @@ export class Analyzer {
         model,
         source,
         unit,
-        report: (report) => findings.push(normalize(rule, report, base, source.length)),
+        report: (report) => findings.push(normalize(rule, report, unit, source.length, placement)),
       };
       let visitors: RuleVisitors;
       try {
@@ -178,7 +177,7 @@ export class Analyzer {
         fail(rule, error);
       }
     }
-    return { findings: findings.filter((found) => !failed.has(found.rule)), errors };
+    return { findings: findings.filter((found) => !failed.has(found.rule)), errors, cacheable: placement.cacheable };
   }
 }
 
@@ -186,13 +185,33 @@ function spanOf(at: SyntaxNode | Span): Span {
   return at instanceof SyntaxNode ? { start: at.start, end: at.end } : at;
 }
 
-function normalize(rule: Rule, report: Report, base: number, length: number): UnitFinding {
+/** Where a span is stored: own offsets of its unit, or (when outside the unit's own text) absolute ones. */
+interface StoredSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly absolute?: true;
+}
+
+function normalize(
+  rule: Rule,
+  report: Report,
+  unit: AnalysisUnit,
+  length: number,
+  placement: { cacheable: boolean },
+): UnitFinding {
   if (report.fix && !rule.meta.fixable) {
     throw new Error(`rule ${rule.meta.id} reported a fix but does not declare itself fixable`);
   }
-  const clampSpan = (span: Span): { start: number; end: number } => {
+  const clampSpan = (span: Span): StoredSpan => {
     const start = Math.max(0, Math.min(span.start, length));
-    return { start: start - base, end: Math.max(start, Math.min(span.end, length)) - base };
+    const end = Math.max(start, Math.min(span.end, length));
+    const ownStart = toOwnOffset(unit, start);
+    const ownEnd = toOwnOffset(unit, end);
+    if (ownStart === undefined || ownEnd === undefined) {
+      placement.cacheable = false;
+      return { start, end, absolute: true };
+    }
+    return { start: ownStart, end: ownEnd };
   };
   const span = clampSpan(spanOf(report.at));
   return {
@@ -211,9 +230,10 @@ function normalize(rule: Rule, report: Report, base: number, length: number): Un
   };
 }
 
-function toFinding(found: UnitFinding, base: number, lineIndex: LineIndex): Finding {
+function toFinding(found: UnitFinding, unit: AnalysisUnit, lineIndex: LineIndex): Finding {
   const { rule } = found;
-  const range = (start: number, end: number) => lineIndex.rangeOf(base + start, base + end);
+  const range = (start: number, end: number, absolute?: true) =>
+    absolute ? lineIndex.rangeOf(start, end) : lineIndex.rangeOf(fromOwnOffset(unit, start), fromOwnOffset(unit, end));
   return {
     ruleId: rule.meta.id,
     ruleName: rule.meta.name,
@@ -221,14 +241,14 @@ function toFinding(found: UnitFinding, base: number, lineIndex: LineIndex): Find
     severity: found.severity,
     confidence: found.confidence,
     cwe: rule.meta.cwe,
-    range: range(found.start, found.end),
-    related: found.related.map((item) => ({ range: range(item.start, item.end), message: item.message })),
+    range: range(found.start, found.end, found.absolute),
+    related: found.related.map((item) => ({ range: range(item.start, item.end, item.absolute), message: item.message })),
     fixes: found.fix
       ? [
           {
             title: found.fix.title,
             safety: found.fix.safety,
-            edits: found.fix.edits.map((edit) => ({ range: range(edit.start, edit.end), newText: edit.newText })),
+            edits: found.fix.edits.map((edit) => ({ range: range(edit.start, edit.end, edit.absolute), newText: edit.newText })),
           },
         ]
       : [],

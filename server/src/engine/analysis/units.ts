@@ -10,11 +10,23 @@ export interface AnalysisUnit {
   readonly node: SyntaxNode;
   readonly parent: AnalysisUnit | null;
   /**
-   * The unit's text with the bodies of nested definitions cut out. The findings of a unit depend only on its
-   * own text, and its ancestors' own texts (the names and values it can see): that is its cache key.
+   * The unit's text with the bodies of nested definitions cut out (each replaced by `…`). The findings of a
+   * unit depend only on its own text and its ancestors' own texts (the names and values it can see): that is
+   * its cache key. Positions in this text ("own offsets") do not move when a nested body is edited.
    */
   readonly ownText: string;
+  /** The source ranges that make up `ownText`, in order. */
+  readonly segments: readonly Segment[];
 }
+
+export interface Segment {
+  readonly start: number;
+  readonly end: number;
+  /** Where the segment begins in `ownText`. */
+  readonly ownStart: number;
+}
+
+const CUT = '…';
 
 export function collectUnits(root: SyntaxNode): AnalysisUnit[] {
   const units: AnalysisUnit[] = [];
@@ -22,22 +34,45 @@ export function collectUnits(root: SyntaxNode): AnalysisUnit[] {
     const kind = node.type === 'module' ? 'module' : node.type === 'class_definition' ? 'class' : 'function';
     const nested: SyntaxNode[] = [];
     forEachNodeInUnit(node, () => {}, (definition) => nested.push(definition));
+    const segments: Segment[] = [];
     let ownText = '';
     let cursor = node.start;
+    const addSegment = (end: number): void => {
+      segments.push({ start: cursor, end, ownStart: ownText.length });
+      ownText += node.source.slice(cursor, end);
+    };
     for (const definition of nested) {
       // Keep the header (name, parameters, defaults, bases): the enclosing code sees those.
       const body = definition.child('body');
-      if (!body) continue;
-      ownText += node.source.slice(cursor, body.start) + '…';
+      if (!body || body.start < cursor) continue;
+      addSegment(body.start);
+      ownText += CUT;
       cursor = body.end;
     }
-    ownText += node.source.slice(cursor, node.end);
-    const unit: AnalysisUnit = { kind, node, parent, ownText };
+    addSegment(node.end);
+    const unit: AnalysisUnit = { kind, node, parent, ownText, segments };
     units.push(unit);
     for (const definition of nested) visit(definition, unit);
   };
   visit(root, null);
   return units;
+}
+
+/** The own offset of a source offset, or undefined when it lies outside the unit's own text. */
+export function toOwnOffset(unit: AnalysisUnit, offset: number): number | undefined {
+  for (const segment of unit.segments) {
+    if (offset >= segment.start && offset <= segment.end) return segment.ownStart + offset - segment.start;
+  }
+  return undefined;
+}
+
+export function fromOwnOffset(unit: AnalysisUnit, own: number): number {
+  for (const segment of unit.segments) {
+    if (own >= segment.ownStart && own <= segment.ownStart + segment.end - segment.start) {
+      return segment.start + own - segment.ownStart;
+    }
+  }
+  throw new Error(`own offset ${own} is not in the unit's text`);
 }
 
 /**
