@@ -161,6 +161,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode = listRules();
     });
 
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    return EXIT_ERROR;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { analyzeText, LineIndex, SourceFile } from '../server/src/engine';
+import { SemanticModel, shapeTemplate, shapeValues } from '../server/src/engine/semantic/model';
+import type { SyntaxNode } from '../server/src/engine/syntax/syntaxNode';
+import { loadParser } from './support/engine';
+
+function calls(root: SyntaxNode): SyntaxNode[] {
+  return root.descendantsOfType('call');
+}
+
+describe('parser', () => {
+  test('the pinned grammar loads and parses Python 3.12 syntax without errors', async () => {
+    const parser = await loadParser();
+    const source = [
+      'type Pair[T] = tuple[T, T]',
+      'class Box[T: (int, str)]:',
+      '    def get[U](self, default: U) -> T | U: ...',
+      'def f(point):',
+      '    match point:',
+      '        case {"x": int(x), **rest} if x > 0:',
+      '            return f"{x!r:>{width}} {f"{rest}"}"',
+      '        case [1, *others]:',
+      '            pass',
+      '        case _:',
+      '            return None',
+      'async def g():',
+      '    async with a as b, c as d:',
+      '        await (y := 3)',
+      'try:',
+      '    pass',
+      'except* ValueError as group:',
+      '    pass',
+      '',
+    ].join('\n');
+    const syntax = parser.parseOnce(source);
+    assert.equal(syntax.hasErrors, false, 'Python 3.12 syntax parses cleanly');
+    const fstrings = syntax.root.descendantsOfType('string').filter((node) => node.text.startsWith('f"{x'));
+    assert.equal(fstrings.length, 1);
+    assert.ok(fstrings[0]!.descendantsOfType('interpolation').length >= 3, 'nested f-string fields are parsed');
+  });
+
+  test('offsets are UTF-16 code units, like LSP positions', async () => {
+    const parser = await loadParser();
+    const text = 's = "é😀"; t = yaml.load(x)\n';
+    const syntax = parser.parseOnce(text);
+    const call = calls(syntax.root)[0]!;
+    assert.equal(call.text, 'yaml.load(x)');
+    assert.equal(text.slice(call.start, call.end), 'yaml.load(x)');
+    assert.deepEqual(new LineIndex(text).positionAt(call.start), { line: 0, character: 15 }, 'the emoji counts as two units');
+  });
+
+  test('incremental edits keep the tree equal to a fresh parse', async () => {
+    const parser = await loadParser();
+    const file = new SourceFile(parser, 'def f(a):\n    return a\n');
+    try {
+      void file.syntax;
+      file.edit(10, 10, '    x = "é"\n');
+      file.edit(0, 3, 'async def');
+      assert.equal(file.text, 'async def f(a):\n    x = "é"\n    return a\n');
+      const dump = (node: SyntaxNode): string => `${node.type}[${node.start},${node.end}](${node.children.map(dump).join(' ')})`;
+      assert.equal(dump(file.syntax.root), dump(parser.parseOnce(file.text).root));
+    } finally {
+      file.dispose();
+    }
+  });
+
+  test('a half-typed call is recovered as a call', async () => {
+    const parser = await loadParser();
+    const syntax = parser.parseOnce('def f(cmd):\n    subprocess.call(cmd, shell=True\n\nx = 1\n');
+    assert.equal(syntax.hasErrors, true);
+    const recovered = calls(syntax.root).find((node) => node.child('function')?.text === 'subprocess.call');
+    assert.ok(recovered, 'subprocess.call( is a call');
+    assert.deepEqual(
+      recovered.child('arguments')!.namedChildren.map((node) => node.text),
+      ['cmd', 'shell=True'],
+      'its arguments stop before the next statement',
+    );
+  });
+
+  test('a 100-level nested expression and 10k-deep brackets do not overflow the stack', async () => {
+    const parser = await loadParser();
+    const nested = 'x = ' + '('.repeat(100) + 'eval(s)' + ')'.repeat(100) + '\n';
+    assert.equal(analyzeText(parser, nested).ruleErrors.length, 0);
+    const garbage = '['.repeat(10_000);
+    const result = analyzeText(parser, garbage);
+    assert.deepEqual(result.ruleErrors, []);
+  });
+});
+
+describe('line index', () => {
+  test('lines end at \\n, \\r\\n and lone \\r, as in LSP', () => {
+    const index = new LineIndex('a\r\nbb\rc\n\nd');
+    assert.equal(index.lineCount, 5);
+    assert.deepEqual(index.positionAt(3), { line: 1, character: 0 });
+    assert.deepEqual(index.positionAt(6), { line: 2, character: 0 });
+    assert.equal(index.offsetAt({ line: 1, character: 99 }), 5, 'characters past the end clamp to the line end');
+    assert.equal(index.lineText(1), 'bb');
+    assert.equal(index.offsetAt({ line: 9, character: 0 }), 10, 'lines past the end clamp to the end');
+  });
+});
+
+describe('semantic model', () => {
+  async function model(source: string) {
+    const parser = await loadParser();
+    const syntax = parser.parseOnce(source);
+    return { root: syntax.root, model: new SemanticModel(syntax.root) };
+  }
+
+  test('resolves calls through imports, aliases and from-imports', async () => {
+    const { root, model: m } = await model(
+      [
+        'import subprocess as sp',
+        'from os import system as run',
+        'from yaml import load',
+        'import os.path',
+        'import xml.etree.ElementTree as ET',
+        'shell = sp.Popen',
+        'def f(eval):',
+        '    sp.call(x); run(x); load(x); os.path.join(x); ET.parse(x); shell(x); eval(x); exec(x)',
+        'def exec(x): pass',
+      ].join('\n'),
+    );
+    const names = calls(root).map((call) => [call.child('function')!.text, m.calleeQualifiedName(call)]);
+    assert.deepEqual(names, [
+      ['sp.call', 'subprocess.call'],
+      ['run', 'os.system'],
+      ['load', 'yaml.load'],
+      ['os.path.join', 'os.path.join'],
+      ['ET.parse', 'xml.etree.ElementTree.parse'],
+      ['shell', 'subprocess.Popen'],
+      ['eval', null], // a parameter shadows the builtin
+      ['exec', null], // a module-level def shadows the builtin
+    ]);
+  });
+
+  test('tells constant strings from strings built with data', async () => {
+    const { root, model: m } = await model(
+      [
+        'TABLE = "users"',
+        'COLUMNS = ", ".join(["id", "name"])',
+        'def f(uid, n=3):',
+        '    a = "SELECT " + COLUMNS + " FROM " + TABLE',
+        '    b = f"SELECT * FROM {TABLE} WHERE id = {uid}"',
+        '    c = "SELECT %s FROM t" % (TABLE,)',
+        '    d = "id = {}".format(int(uid))',
+        '    e = "x"',
+        '    e += uid',
+        '    use(a, b, c, d, e, TABLE, "lit" "eral", n)',
+      ].join('\n'),
+    );
+    const use = calls(root).find((call) => call.child('function')!.text === 'use')!;
+    const args = use.child('arguments')!.namedChildren;
+    assert.deepEqual(
+      args.map((arg) => m.isConstant(arg)),
+      [true, false, true, false, false, true, true, false],
+    );
+    const built = m.stringShape(args[1]!)!;
+    assert.equal(built.building, 'f-string');
+    assert.equal(shapeTemplate(built), 'SELECT * FROM users WHERE id = ?');
+    assert.deepEqual(shapeValues(built).map((node) => node.text), ['uid']);
+    assert.equal(built.origin.text, 'f"SELECT * FROM {TABLE} WHERE id = {uid}"', 'origin is where the string was built');
+    const formatted = m.stringShape(args[3]!)!;
+    assert.equal(formatted.building, 'str.format()');
+    assert.ok(m.isNumeric(shapeValues(formatted)[0]!), 'int(...) is numeric');
+    const augmented = m.stringShape(args[4]!)!;
+    assert.deepEqual(shapeValues(augmented).map((node) => node.text), ['uid'], '+= pieces are followed');
+  });
+
+  test('scopes: class bodies are not visible from methods, comprehension variables stay inside', async () => {
+    const { root, model: m } = await model(
+      [
+        'import yaml',
+        'class C:',
+        '    yaml = None',
+        '    def m(self):',
+        '        return yaml.load(s)',
+        'def g(items):',
+        '    [yaml for yaml in items]',
+        '    return yaml.load(s)',
+      ].join('\n'),
+    );
+    const loads = calls(root).filter((call) => call.child('function')!.text === 'yaml.load');
+    assert.deepEqual(loads.map((call) => m.calleeQualifiedName(call)), ['yaml.load', 'yaml.load']);
+  });
+});
+
+describe('architecture', () => {
+  test('the engine imports nothing from editors or LSP libraries', () => {
+    const engine = join(__dirname, '..', 'server', 'src', 'engine');
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (path.endsWith('.ts')) files.push(path);
+      }
+    };
+    walk(engine);
+    assert.ok(files.length > 10);
+    for (const file of files) {
+      const imports = [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((match) => match[1]!);
+      for (const specifier of imports) {
+        assert.ok(!/^vscode/.test(specifier), `${file} imports ${specifier}`);
+        assert.ok(!/\/(lsp|cli|host)\//.test(specifier), `${file} imports ${specifier}`);
+        assert.ok(!/^node:/.test(specifier) || specifier === 'node:util', `${file} does I/O through ${specifier}`);
+      }
+    }
+  });
+});
