@@ -2,15 +2,18 @@
 // Bundles the extension client, the language server and the CLI into dist/, and copies the two WebAssembly
 // modules (tree-sitter runtime and Python grammar) beside them. `--watch` rebuilds on change.
 import { build, context } from 'esbuild';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const root = join(import.meta.dirname, '..');
-const dist = join(root, 'dist');
 const watch = process.argv.includes('--watch');
 const production = !process.argv.includes('--dev');
+const finalDist = join(root, 'dist');
+// A one-shot build goes to a scratch folder and replaces dist/ at the end, so a running server or test never
+// sees a half-written dist/.
+const dist = watch ? finalDist : join(root, `.dist-${process.pid}`);
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
@@ -47,8 +50,15 @@ if (watch) {
   for (const options of targets) await (await context(options)).watch();
   console.log('watching for changes…');
 } else {
-  await Promise.all(targets.map((options) => build(options)));
+  try {
+    await Promise.all(targets.map((options) => build(options)));
+  } catch (error) {
+    rmSync(dist, { recursive: true, force: true });
+    throw error;
+  }
   // dist/ is CommonJS whatever the package says.
   writeFileSync(join(dist, 'package.json'), JSON.stringify({ type: 'commonjs' }) + '\n');
   chmodSync(join(dist, 'cli.js'), 0o755);
+  rmSync(finalDist, { recursive: true, force: true });
+  renameSync(dist, finalDist);
 }

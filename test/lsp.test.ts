@@ -155,3 +155,61 @@ describe('language server over stdio', () => {
     assert.equal(client.process.exitCode, null, 'server still running');
   });
 });
+
+/** The server's own incremental path, end to end: random edit sequences, then the published diagnostics. */
+describe('language server: incremental edits equal a from-scratch analysis', () => {
+  test('random edit sequences through didChange', async () => {
+    const { default: fc } = await import('fast-check');
+    const { analyzeText, LineIndex } = await import('../server/src/engine');
+    const { loadParser } = await import('./support/engine');
+    const parser = await loadParser();
+    const client = await TestClient.start();
+    const seed = [
+      'import yaml, subprocess as sp',
+      'PASSWORD = "hunter2"',
+      'def load(path, cmd):',
+      '    with open(path) as fh:',
+      '        data = yaml.load(fh)',
+      '    sp.call("ls " + cmd, shell=True)',
+      '    return data',
+      'class Store:',
+      '    def get(self, key):',
+      '        try:',
+      '            return eval(key)',
+      '        except Exception:',
+      '            pass',
+      '',
+    ].join('\n');
+    const pieces = ['', '(', ')', '\n', '    ', '"', ':', 'yaml.load(x)\n', 'def g():\n    ', '#', 'x = ', 'é'];
+    try {
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), remove: fc.nat({ max: 12 }), insert: fc.constantFrom(...pieces) }), { minLength: 1, maxLength: 8 }),
+          async (edits) => {
+            const uri = `file:///work/property-${run++}.py`;
+            let text = seed;
+            await client.open(uri, text);
+            for (const { at, remove, insert } of edits) {
+              const start = Math.floor(at * text.length);
+              const end = Math.min(text.length, start + remove);
+              const index = new LineIndex(text);
+              await client.change(uri, [{ range: index.rangeOf(start, end), text: insert }]);
+              text = text.slice(0, start) + insert + text.slice(end);
+            }
+            const published = await client.diagnosticsFor(uri);
+            const expected = analyzeText(parser, text).findings;
+            assert.deepEqual(
+              published.map((d) => [d.code, d.range, d.message]),
+              expected.map((f) => [f.ruleId, f.range, `${f.message} (${f.cwe.map((cwe) => `CWE-${cwe}`).join(', ')})`]),
+            );
+            await client.close(uri);
+          },
+        ),
+        { numRuns: 25, seed: 42 },
+      );
+    } finally {
+      await client.stop();
+    }
+  });
+});

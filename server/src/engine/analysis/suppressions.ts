@@ -97,19 +97,22 @@ export function suppressionLine(findingStart: number, syntax: SyntaxTree, lineIn
   return line;
 }
 
-/** A string (or an error region) that starts before `offset` and ends after it. */
+/** The innermost string that starts before `offset` and ends after it (children are searched by bisection). */
 function innermostStringAcross(root: SyntaxNode, offset: number): SyntaxNode | null {
   let found: SyntaxNode | null = null;
   let node: SyntaxNode | undefined = root;
   while (node) {
-    let next: SyntaxNode | undefined;
-    for (const child of node.children) {
-      if (child.start < offset && offset < child.end) {
-        next = child;
-        break;
-      }
+    const children: SyntaxNode[] = node.children;
+    let low = 0;
+    let high = children.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (children[mid]!.end <= offset) low = mid + 1;
+      else high = mid;
     }
-    if (next && (next.type === 'string' || next.type === 'concatenated_string')) found = next;
+    const next: SyntaxNode | undefined = children[low];
+    if (!next || !(next.start < offset && offset < next.end)) break;
+    if (next.type === 'string' || next.type === 'concatenated_string') found = next;
     node = next;
   }
   return found;

@@ -33,7 +33,9 @@ export function shapeValues(shape: StringShape): SyntaxNode[] {
 const BUILTINS = new Set([
   'eval', 'exec', 'compile', 'open', 'input', '__import__', 'getattr', 'setattr', 'print', 'str', 'int', 'float',
   'bool', 'len', 'repr', 'format', 'bytes', 'dict', 'list', 'tuple', 'set', 'hash', 'abs', 'round', 'min', 'max',
-  'sorted', 'range', 'Exception', 'BaseException', 'ValueError', 'IndexError', 'KeyError', 'TypeError',
+  'sorted', 'range', 'map', 'filter', 'zip', 'enumerate', 'iter', 'next', 'isinstance', 'issubclass', 'type',
+  'hasattr', 'any', 'all', 'sum', 'reversed', 'Exception', 'BaseException', 'ValueError', 'IndexError', 'KeyError',
+  'TypeError', 'LookupError', 'OSError',
 ]);
 
 const MAX_DEPTH = 12;
@@ -46,6 +48,8 @@ const MAX_DEPTH = 12;
  */
 export class SemanticModel {
   private readonly scopes: ScopeTree;
+  /** Rules ask about the same names again and again: each identifier is looked up once. */
+  private readonly bindingsCache = new Map<SyntaxNode, Binding[]>();
 
   constructor(readonly root: SyntaxNode) {
     this.scopes = buildScopes(root);
@@ -69,6 +73,15 @@ export class SemanticModel {
    * use (all of them if none is), in an enclosing scope all of them. Empty when nothing in the module binds it.
    */
   bindingsOf(identifier: SyntaxNode): Binding[] {
+    let result = this.bindingsCache.get(identifier);
+    if (!result) {
+      result = this.lookUp(identifier);
+      this.bindingsCache.set(identifier, result);
+    }
+    return result;
+  }
+
+  private lookUp(identifier: SyntaxNode): Binding[] {
     const name = identifier.text;
     const home = scopeOf(this.scopes, identifier);
     let scope: Scope | null = home;
@@ -78,9 +91,17 @@ export class SemanticModel {
         const bindings = scope.bindings.get(name);
         if (bindings && bindings.length > 0) {
           if (scope !== home) return bindings;
-          const before = bindings.filter((binding) => binding.node.start < identifier.start);
-          // The use itself may be a binding target (`x = ...`): then only earlier bindings count.
-          return before.length > 0 ? before : bindings.filter((binding) => binding.node !== identifier);
+          // Bindings are in source order: those before the use are a prefix.
+          let low = 0;
+          let high = bindings.length;
+          while (low < high) {
+            const mid = (low + high) >> 1;
+            if (bindings[mid]!.node.start < identifier.start) low = mid + 1;
+            else high = mid;
+          }
+          if (low > 0) return bindings.slice(0, low);
+          // The use itself may be a binding target (`x = ...`): then only other bindings count.
+          return bindings.filter((binding) => binding.node !== identifier);
         }
       }
       scope = scope.parent;
@@ -280,7 +301,9 @@ export class SemanticModel {
         if (method === 'join') {
           const separator = this.shape(receiver, depth + 1, seen);
           if (!separator) return null;
-          const iterable = expr.child('arguments')?.namedChildren[0];
+          const args = expr.child('arguments');
+          // `sep.join(x for x in xs)`: the argument list is itself the generator.
+          const iterable = args?.type === 'generator_expression' ? args : args?.namedChildren[0];
           if (!iterable) return null;
           const items = unparenthesize(iterable);
           const parts: StringPart[] = [];

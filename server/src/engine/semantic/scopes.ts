@@ -118,6 +118,11 @@ export function buildScopes(root: SyntaxNode): ScopeTree {
       if (child.isNamed) work.push([child, scope]);
     }
   };
+  // When a body does not parse, tree-sitter may leave its statements in ERROR children of the definition:
+  // they still belong to the definition's scope.
+  const pushErrors = (definition: SyntaxNode, inner: Scope): void => {
+    for (const child of definition.children) if (child.type === 'ERROR') work.push([child, inner]);
+  };
   const newScope = (kind: ScopeKind, node: SyntaxNode, parent: Scope): Scope => {
     const scope = new Scope(kind, node, parent);
     byNode.set(node, scope);
@@ -134,6 +139,7 @@ export function buildScopes(root: SyntaxNode): ScopeTree {
         bindParameters(node.child('parameters'), inner, scope, push);
         push(node.child('return_type'), scope);
         push(node.child('body'), inner);
+        pushErrors(node, inner);
         break;
       }
       case 'class_definition': {
@@ -142,6 +148,7 @@ export function buildScopes(root: SyntaxNode): ScopeTree {
         const inner = newScope('class', node, scope);
         push(node.child('superclasses'), scope);
         push(node.child('body'), inner);
+        pushErrors(node, inner);
         break;
       }
       case 'lambda': {
@@ -225,6 +232,10 @@ export function buildScopes(root: SyntaxNode): ScopeTree {
           pushChildren(node, scope);
         }
     }
+  }
+  // Source order, so "the bindings before a use" is a prefix found by binary search.
+  for (const scope of byNode.values()) {
+    for (const list of scope.bindings.values()) list.sort((a, b) => a.node.start - b.node.start);
   }
   return { module, byNode };
 }
@@ -331,10 +342,10 @@ function runsInside(owner: SyntaxNode, path: readonly SyntaxNode[]): boolean {
     case 'module':
       return true;
     case 'class_definition':
-      return child.field === 'body';
+      return child.field === 'body' || child.type === 'ERROR';
     case 'function_definition':
     case 'lambda':
-      if (child.field === 'body') return true;
+      if (child.field === 'body' || child.type === 'ERROR') return true;
       if (child.field !== 'parameters') return false;
       // Inside the parameter list, defaults and annotations run in the enclosing scope.
       return !path.some((node) => (node.field === 'value' || node.field === 'type') && node.parent?.type.endsWith('parameter'));
