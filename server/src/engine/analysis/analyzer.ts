@@ -185,10 +185,16 @@ function spanOf(at: SyntaxNode | Span): Span {
   return at instanceof SyntaxNode ? { start: at.start, end: at.end } : at;
 }
 
-/** Where a span is stored: own offsets of its unit, or (when outside the unit's own text) absolute ones. */
+/**
+ * Where a span is stored: own offsets of the unit, or of the nearest ancestor unit whose own text holds it
+ * (`level` steps up; an import a fix adds at the top of the module lives in the module's own text). Those texts
+ * are part of the unit's cache key, so the span can be placed again whenever the cached result is reused. A span
+ * in none of them is stored as absolute offsets and makes the result uncacheable.
+ */
 interface StoredSpan {
   readonly start: number;
   readonly end: number;
+  readonly level?: number;
   readonly absolute?: true;
 }
 
@@ -205,13 +211,16 @@ function normalize(
   const clampSpan = (span: Span): StoredSpan => {
     const start = Math.max(0, Math.min(span.start, length));
     const end = Math.max(start, Math.min(span.end, length));
-    const ownStart = toOwnOffset(unit, start);
-    const ownEnd = toOwnOffset(unit, end);
-    if (ownStart === undefined || ownEnd === undefined) {
-      placement.cacheable = false;
-      return { start, end, absolute: true };
+    let level = 0;
+    for (let owner: AnalysisUnit | null = unit; owner; owner = owner.parent, level++) {
+      const ownStart = toOwnOffset(owner, start);
+      const ownEnd = toOwnOffset(owner, end);
+      if (ownStart !== undefined && ownEnd !== undefined) {
+        return level === 0 ? { start: ownStart, end: ownEnd } : { start: ownStart, end: ownEnd, level };
+      }
     }
-    return { start: ownStart, end: ownEnd };
+    placement.cacheable = false;
+    return { start, end, absolute: true };
   };
   const span = clampSpan(spanOf(report.at));
   return {
@@ -232,8 +241,12 @@ function normalize(
 
 function toFinding(found: UnitFinding, unit: AnalysisUnit, lineIndex: LineIndex): Finding {
   const { rule } = found;
-  const range = (start: number, end: number, absolute?: true) =>
-    absolute ? lineIndex.rangeOf(start, end) : lineIndex.rangeOf(fromOwnOffset(unit, start), fromOwnOffset(unit, end));
+  const range = (span: StoredSpan) => {
+    if (span.absolute) return lineIndex.rangeOf(span.start, span.end);
+    let owner = unit;
+    for (let level = span.level ?? 0; level > 0; level--) owner = owner.parent!;
+    return lineIndex.rangeOf(fromOwnOffset(owner, span.start), fromOwnOffset(owner, span.end));
+  };
   return {
     ruleId: rule.meta.id,
     ruleName: rule.meta.name,
@@ -241,14 +254,14 @@ function toFinding(found: UnitFinding, unit: AnalysisUnit, lineIndex: LineIndex)
     severity: found.severity,
     confidence: found.confidence,
     cwe: rule.meta.cwe,
-    range: range(found.start, found.end, found.absolute),
-    related: found.related.map((item) => ({ range: range(item.start, item.end, item.absolute), message: item.message })),
+    range: range(found),
+    related: found.related.map((item) => ({ range: range(item), message: item.message })),
     fixes: found.fix
       ? [
           {
             title: found.fix.title,
             safety: found.fix.safety,
-            edits: found.fix.edits.map((edit) => ({ range: range(edit.start, edit.end, edit.absolute), newText: edit.newText })),
+            edits: found.fix.edits.map((edit) => ({ range: range(edit), newText: edit.newText })),
           },
         ]
       : [],

@@ -1,0 +1,59 @@
+import type { SemanticModel } from '../../semantic/model';
+import type { SyntaxNode } from '../../syntax/syntaxNode';
+import type { EditSpec } from '../rule';
+
+/**
+ * Fixes that need a module (`secrets`, `hmac`, `ast`, `defusedxml.ElementTree`) ask here how to refer to it:
+ * through an existing module-level import when there is one, otherwise through a new `import` statement placed
+ * after the module's imports (or after its docstring and `__future__` imports), added once per fix.
+ */
+export interface ModuleReference {
+  /** How the fixed code names the module: `secrets`, or the alias of an existing import. */
+  readonly reference: string;
+  /** The edit that adds the import, when one is needed. */
+  readonly edits: readonly EditSpec[];
+}
+
+export function referenceModule(model: SemanticModel, module: string, alias?: string): ModuleReference {
+  const scope = model.moduleScope;
+  for (const [name, bindings] of scope.bindings) {
+    // One binding only: a name imported and then reassigned is not a safe reference.
+    if (bindings.length === 1 && bindings[0]!.kind === 'import' && bindings[0]!.qualifiedName === module) {
+      return { reference: name, edits: [] };
+    }
+  }
+  const wanted = alias ?? module.split('.').pop()!;
+  const free = !scope.bindings.has(wanted) ? wanted : `${wanted}_module`;
+  const statement = module.includes('.') || free !== module ? `import ${module} as ${free}` : `import ${module}`;
+  return { reference: free === module ? module : free, edits: [insertImport(model.root, statement)] };
+}
+
+/** Where a new top-level import goes: after the last top-level import, else after the docstring, else at the top. */
+export function insertImport(root: SyntaxNode, statement: string): EditSpec {
+  const statements = root.namedChildren;
+  let anchor: SyntaxNode | undefined;
+  for (const node of statements) {
+    if (node.type === 'import_statement' || node.type === 'import_from_statement' || node.type === 'future_import_statement') {
+      anchor = node;
+    } else if (!anchor && node === statements[0] && node.type === 'expression_statement' && node.firstNamedChild()?.type === 'string') {
+      anchor = node; // the module docstring
+    } else if (anchor || node.type !== 'expression_statement') {
+      // Imports below other code are someone's deliberate choice; do not reach past the first real statement.
+      if (node.type !== 'if_statement' && node.type !== 'try_statement') break;
+    }
+  }
+  if (!anchor) {
+    // After a shebang or coding line, if any.
+    const source = root.source;
+    let offset = 0;
+    for (let line = 0; line < 2; line++) {
+      const end = source.indexOf('\n', offset);
+      if (end === -1 || !/^(#!|#.*coding[:=])/.test(source.slice(offset, end))) break;
+      offset = end + 1;
+    }
+    return { start: offset, end: offset, newText: `${statement}\n` };
+  }
+  const lineEnd = root.source.indexOf('\n', anchor.end);
+  const at = lineEnd === -1 ? root.source.length : lineEnd + 1;
+  return { start: at, end: at, newText: lineEnd === -1 ? `\n${statement}\n` : `${statement}\n` };
+}
