@@ -119,3 +119,49 @@ describe('command line', () => {
     assert.equal(vigil(['review', 'src/blob.py'], dir).code, 2);
   });
 });
+
+describe('command line: project configuration and .gitignore', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vigil-config-'));
+    mkdirSync(join(dir, '.git'));
+    mkdirSync(join(dir, 'app', 'tests'), { recursive: true });
+    mkdirSync(join(dir, 'app', 'migrations'), { recursive: true });
+    mkdirSync(join(dir, 'app', 'generated'), { recursive: true });
+    writeFileSync(join(dir, 'app', 'main.py'), VULNERABLE);
+    writeFileSync(join(dir, 'app', 'tests', 'test_main.py'), VULNERABLE);
+    writeFileSync(join(dir, 'app', 'migrations', '0001.py'), VULNERABLE);
+    writeFileSync(join(dir, 'app', 'generated', 'api.py'), VULNERABLE);
+    writeFileSync(join(dir, '.gitignore'), 'generated/\n');
+    writeFileSync(
+      join(dir, 'pyproject.toml'),
+      ['[project]', 'name = "app"', '', '[tool.vigil]', 'exclude = ["migrations/"]', '', '[tool.vigil.per-file-ignores]', '"**/tests/**" = ["VG202"]', ''].join('\n'),
+    );
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('honours exclude, per-file-ignores and .gitignore from the nearest configuration', () => {
+    const { code, stdout } = vigil(['check', 'app'], dir);
+    assert.equal(code, 1);
+    assert.deepEqual(stdout.trim().split('\n').map((line) => line.split(':')[0]), ['app/main.py']);
+    assert.match(vigil(['check', '--no-gitignore', 'app'], dir).stdout, /app\/generated\/api\.py/);
+    assert.match(vigil(['check', 'app/migrations/0001.py'], dir).stdout, /VG202/, 'a file named on the command line is analysed');
+  });
+
+  test('a broken configuration is a usage error with the file named', () => {
+    const broken = mkdtempSync(join(tmpdir(), 'vigil-broken-'));
+    try {
+      writeFileSync(join(broken, 'vigil.toml'), 'select = [\n');
+      writeFileSync(join(broken, 'a.py'), VULNERABLE);
+      const { code, stderr } = vigil(['check', '.'], broken);
+      assert.equal(code, 2);
+      assert.match(stderr, /vigil\.toml/);
+      writeFileSync(join(broken, 'vigil.toml'), 'ignore = ["VG202"]\nunknown-key = 1\n');
+      const warned = vigil(['check', '.'], broken);
+      assert.equal(warned.code, 0, 'vigil.toml ignores VG202');
+      assert.match(warned.stderr, /unknown key `unknown-key`/);
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
+  });
+});

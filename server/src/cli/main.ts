@@ -11,6 +11,7 @@ import {
 } from '../engine';
 import { formatJson, formatSarif, formatText, type FileFindings, type FileProblem } from '../engine/report/formats';
 import { renderReview } from '../engine/report/review';
+import { ConfigResolver, type ProjectConfig } from '../host/config';
 import { displayPath, findPythonFiles, readPythonSource } from '../host/files';
 import { loadPythonParser } from '../host/grammar';
 import { version } from '../version';
@@ -40,23 +41,44 @@ function checkCodes(codes: readonly string[] | undefined, option: string): void 
 
 interface CheckOptions {
   format: 'text' | 'json' | 'sarif';
+  gitignore: boolean;
   select?: string[];
   ignore?: string[];
   minSeverity?: Severity;
   minConfidence?: Confidence;
 }
 
+/** The selection for one file: the command line wins over the project configuration; ignores add up. */
+function selectionFor(file: string, config: ProjectConfig | undefined, options: CheckOptions): RuleSelection {
+  const select = options.select ?? config?.select;
+  const ignore = [...(config?.ignore ?? []), ...(config?.ignoredFor(file) ?? []), ...(options.ignore ?? [])];
+  const minSeverity = options.minSeverity ?? config?.minSeverity;
+  const minConfidence = options.minConfidence ?? config?.minConfidence;
+  return {
+    ...(select ? { select } : {}),
+    ...(ignore.length > 0 ? { ignore } : {}),
+    ...(minSeverity ? { minSeverity } : {}),
+    ...(minConfidence ? { minConfidence } : {}),
+  };
+}
+
 async function check(paths: string[], options: CheckOptions): Promise<number> {
   checkCodes(options.select, '--select');
   checkCodes(options.ignore, '--ignore');
-  const selection: RuleSelection = {
-    ...(options.select ? { select: options.select } : {}),
-    ...(options.ignore ? { ignore: options.ignore } : {}),
-    ...(options.minSeverity ? { minSeverity: options.minSeverity } : {}),
-    ...(options.minConfidence ? { minConfidence: options.minConfidence } : {}),
+  const configs = new ConfigResolver();
+  const configFor = (file: string): ProjectConfig | undefined => {
+    try {
+      return configs.configFor(file);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
   };
-  const { files, missing } = findPythonFiles(paths);
+  const { files, missing } = findPythonFiles(paths, {
+    isExcluded: (path) => configFor(path)?.isExcluded(path) ?? false,
+    gitignore: options.gitignore,
+  });
   const problems: FileProblem[] = [];
+  const warned = new Set<ProjectConfig>();
   let ioError = false;
   for (const path of missing) {
     problems.push({ path: displayPath(path), message: 'no such file or directory, or not readable' });
@@ -66,13 +88,18 @@ async function check(paths: string[], options: CheckOptions): Promise<number> {
   const results: FileFindings[] = [];
   for (const path of files) {
     const shown = displayPath(path);
+    const config = configFor(path);
+    if (config && !warned.has(config)) {
+      warned.add(config);
+      for (const warning of config.warnings) process.stderr.write(`vigil: warning: ${warning}\n`);
+    }
     const read = readPythonSource(path);
     if ('error' in read) {
       problems.push({ path: shown, message: read.error });
       ioError ||= read.fatal;
       continue;
     }
-    const result = analyzeText(parser, read.text, selection);
+    const result = analyzeText(parser, read.text, selectionFor(path, config, options));
     for (const error of result.ruleErrors) {
       problems.push({ path: shown, message: `rule ${error.ruleId} failed near line ${error.line + 1}: ${error.message}` });
     }
@@ -142,6 +169,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--ignore <codes>', 'skip these rules (same codes as --select)', codeList)
     .addOption(new Option('--min-severity <level>', 'hide findings below this severity').choices(SEVERITIES.slice(1)))
     .addOption(new Option('--min-confidence <level>', 'hide findings below this confidence').choices(CONFIDENCES))
+    .option('--no-gitignore', 'also analyse files that .gitignore lists')
     .action(async (paths: string[], options: CheckOptions) => {
       exitCode = await check(paths, options);
     });

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
 
 /** Folders that never hold the project's own code (ruff and Bandit skip the same kind). */
 export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
@@ -16,14 +17,32 @@ export interface FoundFiles {
   readonly missing: string[];
 }
 
+export interface FindOptions {
+  /** Folders and files to leave out of a walk (configuration `exclude`); named paths are always kept. */
+  readonly isExcluded?: (path: string) => boolean;
+  /** Honour .gitignore files found on the way down (default true). */
+  readonly gitignore?: boolean;
+}
+
+interface GitIgnore {
+  readonly base: string;
+  readonly matcher: Ignore;
+}
+
 /**
- * Expands paths into Python files: folders recursively (`*.py`, skipping virtual environments and tool caches),
- * files as given whatever their extension. Symlinked folders are not followed (no cycles).
+ * Expands paths into Python files: folders recursively (`*.py`, skipping virtual environments, tool caches,
+ * .gitignore'd and excluded paths), files as given whatever their extension. Symlinked folders are not followed.
  */
-export function findPythonFiles(paths: readonly string[]): FoundFiles {
+export function findPythonFiles(paths: readonly string[], options: FindOptions = {}): FoundFiles {
   const files: string[] = [];
   const missing: string[] = [];
-  const walk = (dir: string): void => {
+  const useGitignore = options.gitignore ?? true;
+  const ignoredByGit = (path: string, isDirectory: boolean, rules: readonly GitIgnore[]): boolean =>
+    rules.some(({ base, matcher }) => {
+      const rel = relative(base, path).split(sep).join('/');
+      return rel !== '' && !rel.startsWith('..') && matcher.ignores(isDirectory ? `${rel}/` : rel);
+    });
+  const walk = (dir: string, inherited: readonly GitIgnore[]): void => {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -32,11 +51,21 @@ export function findPythonFiles(paths: readonly string[]): FoundFiles {
       return;
     }
     if (entries.some((entry) => entry.name === 'pyvenv.cfg')) return; // a virtual environment
+    let rules = inherited;
+    if (useGitignore && entries.some((entry) => entry.name === '.gitignore' && entry.isFile())) {
+      try {
+        rules = [...inherited, { base: dir, matcher: ignore().add(readFileSync(join(dir, '.gitignore'), 'utf8')) }];
+      } catch {
+        // an unreadable .gitignore ignores nothing
+      }
+    }
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(path);
+        if (SKIPPED_DIRECTORIES.has(entry.name) || ignoredByGit(path, true, rules) || options.isExcluded?.(path)) continue;
+        walk(path, rules);
       } else if (entry.isFile() && entry.name.endsWith('.py')) {
+        if (ignoredByGit(path, false, rules) || options.isExcluded?.(path)) continue;
         files.push(path);
       }
     }
@@ -49,10 +78,30 @@ export function findPythonFiles(paths: readonly string[]): FoundFiles {
       missing.push(path);
       continue;
     }
-    if (stats.isDirectory()) walk(path);
-    else files.push(path);
+    if (stats.isDirectory()) walk(resolve(path), useGitignore ? ancestorGitignores(resolve(path)) : []);
+    else files.push(resolve(path));
   }
   return { files: [...new Set(files)], missing };
+}
+
+/** The .gitignore files above `dir`, up to the repository root (the folder holding `.git`). */
+function ancestorGitignores(dir: string): GitIgnore[] {
+  const found: GitIgnore[] = [];
+  let current = dir;
+  while (!existsSync(join(current, '.git'))) {
+    const parent = dirname(current);
+    if (parent === current) return []; // not in a repository: no .gitignore applies from above
+    current = parent;
+    const path = join(current, '.gitignore');
+    if (existsSync(path)) {
+      try {
+        found.unshift({ base: current, matcher: ignore().add(readFileSync(path, 'utf8')) });
+      } catch {
+        // unreadable: ignores nothing
+      }
+    }
+  }
+  return found;
 }
 
 export type ReadResult = { readonly text: string } | { readonly error: string; readonly fatal: boolean };
