@@ -77,7 +77,13 @@ describe('language server over stdio', () => {
     const diagnostics = await client.diagnosticsFor(uri);
     const actions = await client.codeActions(uri, diagnostics[0]!.range, diagnostics);
     const titles = actions.map((action) => action.title);
-    assert.deepEqual(titles, ['Use `yaml.safe_load`', 'Suppress VG202 on this line', 'Suppress VG202 in this file']);
+    assert.deepEqual(titles, [
+      'Use `yaml.safe_load`',
+      'Suppress VG202 on this line',
+      'Suppress VG202 in this file',
+      'Disable VG202 in settings',
+      'Show documentation for VG202',
+    ]);
     assert.equal(actions[0]!.isPreferred, true);
 
     const suppress = actions[1]!;

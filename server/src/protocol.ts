@@ -6,6 +6,8 @@
 
 export type RunTrigger = 'onType' | 'onSave';
 export type DiagnosticLevel = 'error' | 'warning' | 'information' | 'hint';
+export type WorkspaceReviewScope = 'openFilesOnly' | 'workspace';
+export type ConfigurationPreference = 'editorFirst' | 'filesystemFirst' | 'editorOnly';
 
 /** `vigil.*` settings as the server reads them (defaults in `DEFAULT_SETTINGS`). */
 export interface VigilSettings {
@@ -16,6 +18,12 @@ export interface VigilSettings {
   readonly minimumConfidence: 'low' | 'medium' | 'high';
   /** Per rule ID, or per severity level (`high`, `medium`, `low`, `info`), the editor's diagnostic level. */
   readonly severity: Readonly<Record<string, DiagnosticLevel>>;
+  /** .gitignore-style patterns of files Vigil leaves alone, relative to the workspace folder. */
+  readonly exclude: readonly string[];
+  /** `workspace`: keep every Python file of the workspace reviewed, not only the open ones. */
+  readonly workspaceReview: WorkspaceReviewScope;
+  /** How editor settings and `vigil.toml`/`[tool.vigil]` combine (as Ruff's setting of the same name). */
+  readonly configurationPreference: ConfigurationPreference;
 }
 
 export const DEFAULT_SETTINGS: VigilSettings = {
@@ -25,6 +33,9 @@ export const DEFAULT_SETTINGS: VigilSettings = {
   ignore: [],
   minimumConfidence: 'low',
   severity: {},
+  exclude: [],
+  workspaceReview: 'openFilesOnly',
+  configurationPreference: 'editorFirst',
 };
 
 /** `vigil/reviewFile`: the Review File report of an open (or on-disk) document. */
@@ -32,6 +43,8 @@ export const REVIEW_FILE_REQUEST = 'vigil/reviewFile';
 
 export interface ReviewFileParams {
   readonly uri: string;
+  /** Render each finding's line as a link that reveals it (the editor's preview); plain text otherwise. */
+  readonly linkLines?: boolean;
 }
 
 export interface ReviewFileResult {
@@ -39,3 +52,47 @@ export interface ReviewFileResult {
   readonly verdict: string;
   readonly findingCount: number;
 }
+
+/** `vigil/exportSarif`: the SARIF 2.1.0 log of one document. */
+export const EXPORT_SARIF_REQUEST = 'vigil/exportSarif';
+
+export interface ExportSarifParams {
+  readonly uri: string;
+}
+
+/** `vigil/reviewWorkspace`: analyse every Python file of the workspace and publish the findings. */
+export const REVIEW_WORKSPACE_REQUEST = 'vigil/reviewWorkspace';
+
+export interface ReviewWorkspaceResult {
+  readonly files: number;
+  readonly filesWithFindings: number;
+  readonly findings: number;
+  readonly bySeverity: Readonly<Record<'high' | 'medium' | 'low' | 'info', number>>;
+  readonly skipped: number;
+  readonly cancelled: boolean;
+}
+
+/** `vigil/rules`: the rule catalogue, for "Show Rule Documentation". */
+export const RULES_REQUEST = 'vigil/rules';
+
+export interface RuleSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly title: string;
+  readonly severity: string;
+  readonly cwe: readonly number[];
+  /** The rule's documentation page. */
+  readonly docsUri: string;
+}
+
+/** `vigil/status` (server → client): what the status bar shows besides the counts. */
+export const STATUS_NOTIFICATION = 'vigil/status';
+
+export interface StatusParams {
+  readonly state: 'idle' | 'busy' | 'error';
+  readonly message?: string;
+}
+
+/** Commands the server's code actions ask the client to run. */
+export const DISABLE_RULE_COMMAND = 'vigil.disableRule';
+export const SHOW_RULE_DOCUMENTATION_COMMAND = 'vigil.showRuleDocumentation';

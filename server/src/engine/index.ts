@@ -3,7 +3,7 @@
  * the CLI and the tests all come through this file.
  */
 import { Analyzer, type AnalysisResult } from './analysis/analyzer';
-import type { RuleSelection } from './analysis/selection';
+import { ruleMatchesCode, type RuleSelection } from './analysis/selection';
 import { ACTIVE_RULES } from './rules/registry';
 import { LineIndex } from './syntax/lineIndex';
 import type { PythonParser } from './syntax/parser';
@@ -26,6 +26,10 @@ export function analyzeText(
 ): AnalysisResult & { lineIndex: LineIndex } {
   const syntax = parser.parseOnce(text);
   const lineIndex = new LineIndex(text);
-  const result = new Analyzer(ACTIVE_RULES).analyze({ text, syntax, lineIndex }, selection);
+  // Without a cache to fill, rules no `select` code can match need not run at all.
+  const rules = selection.select?.length
+    ? ACTIVE_RULES.filter((rule) => selection.select!.some((code) => ruleMatchesCode(rule.meta, code)))
+    : ACTIVE_RULES;
+  const result = new Analyzer(rules).analyze({ text, syntax, lineIndex }, selection);
   return { ...result, lineIndex };
 }

@@ -15,7 +15,7 @@ import { CONFIDENCES, SEVERITIES, type Confidence, type Severity } from '../engi
  *   exclude = ["migrations/", "**\/vendored/**"]
  *   min-confidence = "medium"
  *   [tool.vigil.per-file-ignores]
- *   "**/tests/**" = ["VG401"]
+ *   "**\/tests/**" = ["VG401"]
  */
 export interface ProjectConfig {
   /** The file the configuration came from. */

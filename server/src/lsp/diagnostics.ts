@@ -39,18 +39,19 @@ export function ruleDocsUri(ruleId: string, docsBase: string): string | undefine
 /** What a diagnostic carries so a code action can find its finding again. */
 export interface DiagnosticData {
   readonly ruleId: string;
-  readonly version: number;
+  /** The document version the finding belongs to; absent for files analysed from disk. */
+  readonly version?: number;
 }
 
 export function toDiagnostic(
   finding: Finding,
   uri: string,
-  version: number,
+  version: number | undefined,
   settings: VigilSettings,
   docsBase: string,
 ): Diagnostic {
   const href = ruleDocsUri(finding.ruleId, docsBase);
-  const data: DiagnosticData = { ruleId: finding.ruleId, version };
+  const data: DiagnosticData = version === undefined ? { ruleId: finding.ruleId } : { ruleId: finding.ruleId, version };
   return {
     range: finding.range,
     severity: LSP_SEVERITY[diagnosticLevel(finding, settings)],

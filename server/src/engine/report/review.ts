@@ -15,6 +15,8 @@ export interface ReviewInput {
   readonly lineIndex: LineIndex;
   readonly findings: readonly Finding[];
   readonly hasSyntaxErrors: boolean;
+  /** When given, each "line N" becomes a link to this target (the editor reveals the line). */
+  readonly lineLink?: (line: number) => string;
 }
 
 export const NO_DEFECTS_VERDICT = 'No security defects are detected in the code.';
@@ -42,6 +44,10 @@ function snippet(input: ReviewInput, finding: Finding): string {
   return '```python\n' + lines.join('\n') + '\n```';
 }
 
+function lineRef(input: ReviewInput, line: number): string {
+  return input.lineLink ? `[line ${line + 1}](${input.lineLink(line)})` : `line ${line + 1}`;
+}
+
 function location(finding: Finding): string {
   return `line ${finding.range.start.line + 1}`;
 }
@@ -51,12 +57,12 @@ function section(input: ReviewInput, finding: Finding, heading: string): string[
   const lines = [
     heading,
     '',
-    `- **Where:** ${location(finding)}, column ${finding.range.start.character + 1}`,
+    `- **Where:** ${lineRef(input, finding.range.start.line)}, column ${finding.range.start.character + 1}`,
     `- **Class:** ${cweLinks(finding.cwe)} · **Severity:** ${finding.severity} · **Confidence:** ${finding.confidence} · **Rule:** ${finding.ruleId} (\`${finding.ruleName}\`)`,
     `- **Finding:** ${finding.message}`,
   ];
   for (const related of finding.related) {
-    lines.push(`- **See also:** line ${related.range.start.line + 1}: ${related.message}`);
+    lines.push(`- **See also:** ${lineRef(input, related.range.start.line)}: ${related.message}`);
   }
   lines.push('', snippet(input, finding), '');
   if (rule) {

@@ -1,0 +1,75 @@
+import { pathToFileURL } from 'node:url';
+import type { Connection, Diagnostic } from 'vscode-languageserver';
+import { analyzeText, type Finding, type PythonParser } from '../engine';
+import type { ConfigResolver } from '../host/config';
+import { findPythonFiles, readPythonSource } from '../host/files';
+import type { ReviewWorkspaceResult, VigilSettings } from '../protocol';
+import { filePolicy } from './settings';
+
+export interface WorkspaceReviewContext {
+  readonly connection: Connection;
+  readonly parser: PythonParser;
+  readonly configs: ConfigResolver;
+  readonly folders: readonly string[];
+  /** Settings for a file (pulled per resource). */
+  settingsFor(uri: string): Promise<VigilSettings>;
+  /** Open documents keep their live diagnostics; the review leaves them alone. */
+  isOpen(uri: string): boolean;
+  toDiagnostics(findings: readonly Finding[], uri: string, settings: VigilSettings): Diagnostic[];
+  /** Files whose diagnostics the review published (to clear or refresh them later). */
+  readonly published: Set<string>;
+}
+
+/**
+ * Reviews every Python file of the workspace folders (honouring .gitignore, `vigil.exclude` and the project
+ * configuration), publishing each file's findings as it goes, so the Problems panel fills for files never opened.
+ * Yields to the event loop between files: progress is reported and cancellation is honoured promptly.
+ */
+export async function reviewWorkspace(
+  context: WorkspaceReviewContext,
+  token: { readonly isCancellationRequested: boolean },
+  report: (done: number, total: number) => void,
+): Promise<ReviewWorkspaceResult> {
+  const bySeverity = { high: 0, medium: 0, low: 0, info: 0 };
+  let findings = 0;
+  let filesWithFindings = 0;
+  let skipped = 0;
+  const files: string[] = [];
+  for (const folder of context.folders) {
+    const folderSettings = await context.settingsFor(pathToFileURL(folder).href);
+    const found = findPythonFiles([folder], {
+      isExcluded: (path) => filePolicy(folderSettings, path, folder, context.configs).excluded,
+    });
+    files.push(...found.files);
+  }
+  let done = 0;
+  for (const path of files) {
+    if (token.isCancellationRequested) {
+      return { files: done, filesWithFindings, findings, bySeverity, skipped, cancelled: true };
+    }
+    const uri = pathToFileURL(path).href;
+    report(done, files.length);
+    await new Promise((resolve) => setImmediate(resolve));
+    done++;
+    if (context.isOpen(uri)) continue;
+    const settings = await context.settingsFor(uri);
+    if (!settings.enable) continue;
+    const read = readPythonSource(path);
+    if ('error' in read) {
+      skipped++;
+      continue;
+    }
+    const folder = context.folders.find((candidate) => path.startsWith(candidate));
+    const policy = filePolicy(settings, path, folder, context.configs);
+    const result = analyzeText(context.parser, read.text, policy.selection);
+    for (const finding of result.findings) bySeverity[finding.severity]++;
+    findings += result.findings.length;
+    if (result.findings.length > 0) filesWithFindings++;
+    if (result.findings.length > 0 || context.published.has(uri)) {
+      context.published.add(uri);
+      void context.connection.sendDiagnostics({ uri, diagnostics: context.toDiagnostics(result.findings, uri, settings) });
+    }
+  }
+  report(files.length, files.length);
+  return { files: files.length, filesWithFindings, findings, bySeverity, skipped, cancelled: false };
+}
