@@ -1,9 +1,13 @@
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { REVIEW_FILE_REQUEST, type ReviewFileParams, type ReviewFileResult } from '../../server/src/protocol';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { DISABLE_RULE_COMMAND, SHOW_RULE_DOCUMENTATION_COMMAND, STATUS_NOTIFICATION, type StatusParams } from '../../server/src/protocol';
+import { exportReview, reviewActiveFile } from './review';
+import { disableRule, showRuleDocumentation } from './rules';
+import { StatusBar } from './statusBar';
+import { reviewWorkspace } from './workspace';
 
 /**
- * The thin client: starts the language server, and turns commands into requests. All analysis happens in the
+ * The thin client: starts the language server and turns commands into requests. All analysis happens in the
  * server; everything shown comes from it.
  */
 
@@ -25,36 +29,35 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       docsBaseUri: vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules').toString(),
     },
   };
-  client = new LanguageClient('vigil', 'Vigil', serverOptions, clientOptions);
+  const languageClient = new LanguageClient('vigil', 'Vigil', serverOptions, clientOptions);
+  client = languageClient;
+  const statusBar = new StatusBar();
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('vigil.reviewFile', () => reviewActiveFile()),
+    statusBar,
+    vscode.commands.registerCommand('vigil.reviewFile', () => reviewActiveFile(languageClient)),
+    vscode.commands.registerCommand('vigil.exportReviewMarkdown', () => exportReview(languageClient, 'markdown')),
+    vscode.commands.registerCommand('vigil.exportReviewSarif', () => exportReview(languageClient, 'sarif')),
+    vscode.commands.registerCommand('vigil.reviewWorkspace', () => reviewWorkspace(languageClient)),
+    vscode.commands.registerCommand(SHOW_RULE_DOCUMENTATION_COMMAND, (ruleId?: string) => showRuleDocumentation(languageClient, ruleId)),
+    vscode.commands.registerCommand(DISABLE_RULE_COMMAND, (ruleId: string) => disableRule(ruleId)),
     vscode.commands.registerCommand('vigil.restartServer', async () => {
-      await client?.restart();
+      statusBar.setServerState('busy', 'Restarting…');
+      await languageClient.restart();
     }),
-    vscode.commands.registerCommand('vigil.showOutput', () => client?.outputChannel.show()),
+    vscode.commands.registerCommand('vigil.showOutput', () => languageClient.outputChannel.show()),
+    languageClient.onDidChangeState(({ newState }) => {
+      if (newState === State.Stopped) statusBar.setServerState('error', 'The Vigil server stopped; see "Vigil: Show Output".');
+      else if (newState === State.Running) statusBar.setServerState('idle');
+    }),
   );
-  await client.start();
+  await languageClient.start();
+  context.subscriptions.push(
+    languageClient.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => statusBar.setServerState(params.state, params.message)),
+  );
 }
 
 export async function deactivate(): Promise<void> {
   await client?.stop();
   client = undefined;
-}
-
-async function reviewActiveFile(): Promise<void> {
-  const editor = vscode.window.activeTextEditor;
-  if (!editor || editor.document.languageId !== 'python') {
-    void vscode.window.showInformationMessage('Vigil: open a Python file to review it.');
-    return;
-  }
-  if (!client) return;
-  const params: ReviewFileParams = { uri: editor.document.uri.toString() };
-  const result = await client.sendRequest<ReviewFileResult | null>(REVIEW_FILE_REQUEST, params);
-  if (!result) {
-    void vscode.window.showErrorMessage('Vigil: the review failed; see "Vigil: Show Output".');
-    return;
-  }
-  const report = await vscode.workspace.openTextDocument({ language: 'markdown', content: result.markdown });
-  await vscode.commands.executeCommand('markdown.showPreviewToSide', report.uri);
 }

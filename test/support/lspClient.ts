@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
   ConfigurationRequest,
@@ -41,6 +42,8 @@ interface Waiter {
  */
 export class TestClient {
   readonly logs: LogMessageParams[] = [];
+  readonly progress: Array<{ token: string | number; value: unknown }> = [];
+  readonly messages: string[] = [];
   readonly published = new Map<string, PublishDiagnosticsParams>();
   settings: Record<string, unknown> = {};
   private readonly waiters: Waiter[] = [];
@@ -51,11 +54,12 @@ export class TestClient {
     readonly connection: ProtocolConnection,
   ) {}
 
-  static async start(options: { configuration?: boolean } = {}): Promise<TestClient> {
+  static async start(options: { configuration?: boolean; workspaceFolders?: string[]; settings?: Record<string, unknown> } = {}): Promise<TestClient> {
     const child = spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr!.on('data', () => {});
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(child, connection);
+    client.settings = options.settings ?? {};
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       client.published.set(params.uri, params);
       for (const waiter of [...client.waiters]) {
@@ -70,11 +74,19 @@ export class TestClient {
     });
     connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => client.settings));
     connection.onRequest(RegistrationRequest.type, () => undefined);
+    connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onNotification('$/progress', (params: { token: string | number; value: unknown }) => {
+      client.progress.push(params);
+    });
+    connection.onNotification('vigil/status', () => {});
+    connection.onNotification('window/showMessage', (params: { message: string }) => {
+      client.messages.push(params.message);
+    });
     connection.listen();
     await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
-      workspaceFolders: null,
+      workspaceFolders: options.workspaceFolders?.map((path) => ({ uri: pathToFileURL(path).href, name: path })) ?? null,
       capabilities: {
         workspace: { configuration: options.configuration ?? true, didChangeConfiguration: { dynamicRegistration: true } },
         textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } },

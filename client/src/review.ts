@@ -1,0 +1,62 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import {
+  EXPORT_SARIF_REQUEST,
+  REVIEW_FILE_REQUEST,
+  type ExportSarifParams,
+  type ReviewFileParams,
+  type ReviewFileResult,
+} from '../../server/src/protocol';
+
+function activePythonEditor(): vscode.TextEditor | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.languageId !== 'python') {
+    void vscode.window.showInformationMessage('Vigil: open a Python file to review it.');
+    return undefined;
+  }
+  return editor;
+}
+
+/** "Vigil: Review File": the report as a Markdown preview beside the editor; each line reference reveals the line. */
+export async function reviewActiveFile(client: LanguageClient): Promise<void> {
+  const editor = activePythonEditor();
+  if (!editor) return;
+  const params: ReviewFileParams = { uri: editor.document.uri.toString(), linkLines: editor.document.uri.scheme === 'file' };
+  const result = await client.sendRequest<ReviewFileResult | null>(REVIEW_FILE_REQUEST, params);
+  if (!result) {
+    void vscode.window.showErrorMessage('Vigil: the review failed; see "Vigil: Show Output".');
+    return;
+  }
+  const report = await vscode.workspace.openTextDocument({ language: 'markdown', content: result.markdown });
+  await vscode.commands.executeCommand('markdown.showPreviewToSide', report.uri);
+  const choice = await vscode.window.showInformationMessage(`Vigil: ${result.verdict}`, 'Export as Markdown', 'Export as SARIF');
+  if (choice === 'Export as Markdown') await saveAs(editor.document.uri, 'md', result.markdown);
+  else if (choice === 'Export as SARIF') await exportReview(client, 'sarif', editor);
+}
+
+/** "Export as Markdown" / "Export as SARIF" for the active Python file. */
+export async function exportReview(client: LanguageClient, format: 'markdown' | 'sarif', target?: vscode.TextEditor): Promise<void> {
+  const editor = target ?? activePythonEditor();
+  if (!editor) return;
+  const uri = editor.document.uri.toString();
+  const content =
+    format === 'markdown'
+      ? (await client.sendRequest<ReviewFileResult | null>(REVIEW_FILE_REQUEST, { uri } satisfies ReviewFileParams))?.markdown
+      : await client.sendRequest<string | null>(EXPORT_SARIF_REQUEST, { uri } satisfies ExportSarifParams);
+  if (!content) {
+    void vscode.window.showErrorMessage('Vigil: the export failed; see "Vigil: Show Output".');
+    return;
+  }
+  await saveAs(editor.document.uri, format === 'markdown' ? 'md' : 'sarif', content);
+}
+
+async function saveAs(source: vscode.Uri, extension: 'md' | 'sarif', content: string): Promise<void> {
+  const suggested = source.scheme === 'file' ? vscode.Uri.file(`${source.fsPath.replace(/\.py$/, '')}.vigil.${extension}`) : undefined;
+  const target = await vscode.window.showSaveDialog({
+    ...(suggested ? { defaultUri: suggested } : {}),
+    filters: extension === 'md' ? { Markdown: ['md'] } : { SARIF: ['sarif', 'json'] },
+  });
+  if (!target) return;
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(content));
+  void vscode.window.showInformationMessage(`Vigil: saved ${vscode.workspace.asRelativePath(target)}`);
+}
