@@ -3,6 +3,7 @@ import type { SemanticModel } from '../../semantic/model';
 import type { Scope } from '../../semantic/scopes';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
 import { callArguments, calleeName, calleeReceiver, unparenthesize } from '../../syntax/python';
+import { referenceModule } from '../support/imports';
 import { SplicedValues, codeText, listCode } from '../support/splicedValues';
 
 const EVAL = new Set(['eval', 'builtins.eval']);
@@ -63,7 +64,7 @@ export default defineRule({
       knownProblems:
         '`exec(open("pkg/version.py").read())` and other code read from a file at a fixed path in the project is reported with low severity: it runs code you ship, but `importlib.metadata.version()` or `ast.literal_eval` are safer. A code string built only from constants and numbers (`eval("x%d" % i)`) is not flagged. A local function or method named `eval` (`df.eval`, `model.eval()`, `pandas.eval`) is not flagged, and neither are calls through an alias Vigil cannot resolve (`f = getattr(builtins, "eval")`).',
       fixSafety:
-        'The fix replaces `eval` with `ast.literal_eval` and is offered only when the module already imports `ast` (or `literal_eval`). It is unsafe: `literal_eval` rejects names, calls and arithmetic other than on literals, so inputs that `eval` accepted, such as `"2 * 3"` or `"datetime.date(2024, 1, 1)"`, now raise `ValueError`.',
+        'The fix replaces `eval` with `ast.literal_eval`, through the module\'s existing import of `ast` (or of `literal_eval`) or a new `import ast` added once after the module\'s imports. It is unsafe: `literal_eval` rejects names, calls and arithmetic other than on literals, so inputs that `eval` accepted, such as `"2 * 3"` or `"datetime.date(2024, 1, 1)"`, now raise `ValueError`.',
     },
   },
   create(context) {
@@ -240,7 +241,16 @@ function literalEvalFix(model: SemanticModel, call: SyntaxNode): FixSpec | null 
       edits: [{ start: fn.start, end: fn.end, newText: candidate.replacement }],
     };
   }
-  return null;
+  // No usable import yet: add `import ast` (once, after the module's imports).
+  const { reference, edits } = referenceModule(model, 'ast');
+  if (shadowed(scope, reference)) return null;
+  // Module-level code runs top to bottom: the new import must come before the call.
+  if (scope === module && edits.some((edit) => edit.start > call.start)) return null;
+  return {
+    title: `Use \`${reference}.literal_eval\``,
+    safety: 'unsafe',
+    edits: [...edits, { start: fn.start, end: fn.end, newText: `${reference}.literal_eval` }],
+  };
 }
 
 /** Whether a scope between `scope` and the module binds `name` (class bodies only hide names from themselves). */
