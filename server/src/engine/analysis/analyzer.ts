@@ -63,7 +63,13 @@ interface UnitResult {
  * One Analyzer per document keeps that document's cache; a fresh one analyses from scratch.
  */
 export class Analyzer {
-  private cache = new Map<string, UnitResult>();
+  /**
+   * Unit key → that unit's result, and an id its children put in their keys instead of repeating its text
+   * (keys stay linear in the file's size). The id lives as long as the key, so a reused unit keeps its children's
+   * keys valid.
+   */
+  private cache = new Map<string, { readonly result: UnitResult | undefined; readonly id: number }>();
+  private nextId = 1;
 
   constructor(private readonly rules: readonly Rule[]) {}
 
@@ -71,19 +77,19 @@ export class Analyzer {
     const { syntax, lineIndex, text } = input;
     const units = collectUnits(syntax.root);
     let model: SemanticModel | undefined;
-    const nextCache = new Map<string, UnitResult>();
-    const scopeSignature = crossUnitSignature(units);
-    const keys = new Map<AnalysisUnit, string>();
+    const nextCache = new Map<string, { readonly result: UnitResult | undefined; readonly id: number }>();
+    const rootContext = crossUnitSignature(units);
+    const ids = new Map<AnalysisUnit, number>();
     let unitsAnalyzed = 0;
     let unitsReused = 0;
     const all: Finding[] = [];
     const ruleErrors: RuleError[] = [];
 
     for (const unit of units) {
-      const parentKey = unit.parent ? keys.get(unit.parent)! : scopeSignature;
-      const key = `${unit.kind}\u0000${unit.ownText}\u0001${parentKey}`;
-      keys.set(unit, key);
-      let result = nextCache.get(key) ?? this.cache.get(key);
+      const parent = unit.parent ? `#${ids.get(unit.parent)!}` : rootContext;
+      const key = `${unit.kind}\u0000${unit.ownText}\u0001${parent}`;
+      const known = nextCache.get(key) ?? this.cache.get(key);
+      let result = known?.result;
       if (result) {
         unitsReused++;
       } else {
@@ -91,7 +97,10 @@ export class Analyzer {
         result = this.runRules(unit, model, text);
         unitsAnalyzed++;
       }
-      if (result.cacheable) nextCache.set(key, result);
+      const id = known?.id ?? this.nextId++;
+      ids.set(unit, id);
+      // An uncacheable result is redone next time, but its id still names the unit for its children.
+      nextCache.set(key, { result: result.cacheable ? result : undefined, id });
       const unitLine = lineIndex.positionAt(unit.node.start).line;
       for (const error of result.errors) ruleErrors.push({ ...error, line: unitLine });
       for (const found of result.findings) all.push(toFinding(found, unit, lineIndex));
