@@ -1,0 +1,206 @@
+// Vigil in a real VS Code workbench (code-server, VS Code in the browser, in Debian's Chromium), driven through
+// the UI as a person would: the built .vsix installed, the fixture workspace (test/e2e/workspace, copied to a
+// scratch folder) opened. The steps share one workbench and run in order; each saves a screenshot under
+// test-results/e2e/ (and a "-failed" one when it fails).
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { VSIX } from './run-paths.mjs';
+import { ROOT, installedTools } from './setup.mjs';
+import { Workbench, waitFor } from './workbench.mjs';
+import { readZipEntry } from './zip.mjs';
+
+/** Where app.py's defects are (1-based lines) and how VS Code shows them (medium → warning, high → error). */
+const EXPECTED = [
+  { rule: 'VG202', line: 10, kind: 'warning' },
+  { rule: 'VG102', line: 14, kind: 'error' },
+  { rule: 'VG301', line: 18, kind: 'error' },
+];
+const STEP_TIMEOUT = 90000;
+
+// What the extension under test contributes: the manifest inside the .vsix (run.mjs built it before this file
+// loads), not package.json, which may have moved on since.
+const manifest = existsSync(VSIX) ? JSON.parse(readZipEntry(VSIX, 'extension/package.json').toString('utf8')) : {};
+const contributes = (command) => (manifest.contributes?.commands ?? []).some((entry) => entry.command === command);
+
+const FIXTURES = join(ROOT, 'test', 'e2e', 'workspace');
+
+let bench;
+
+/** The Markdown preview's content: a webview, whose document lives in an inner frame. */
+function report() {
+  return bench.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+before(
+  async () => {
+    assert.ok(existsSync(VSIX), `${VSIX} is missing: run "npm run test:e2e", which builds it`);
+    bench = new Workbench(installedTools(), VSIX);
+    await bench.start();
+    await bench.screenshot('workbench');
+    await bench.openFile('app.py');
+  },
+  { timeout: 180000 },
+);
+
+after(async () => {
+  const started = Date.now();
+  await bench?.stop();
+  console.log(`[e2e] workbench stopped in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+});
+
+/** A test step that saves a screenshot when it fails, to see what the workbench showed. */
+function step(name, options, body) {
+  test(name, { timeout: STEP_TIMEOUT, ...options }, async (t) => {
+    try {
+      await body(t);
+    } catch (error) {
+      await bench?.screenshot(`${slug(name)}-failed`).catch(() => {});
+      throw error;
+    }
+  });
+}
+
+function slug(name) {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50);
+}
+
+async function expectSquiggles(expected) {
+  return waitFor(
+    `squiggles on ${expected.map((e) => `${e.kind}@${e.line}`).join(', ')}`,
+    async () => {
+      const squiggles = await bench.squiggles();
+      const seen = squiggles.map((s) => `${s.kind}@${s.line}`).sort();
+      const wanted = expected.map((e) => `${e.kind}@${e.line}`).sort();
+      return JSON.stringify(seen) === JSON.stringify(wanted) ? squiggles : false;
+    },
+    { timeout: 45000 },
+  ).catch(async (error) => {
+    const squiggles = await bench.squiggles();
+    throw new Error(`${error.message}\nseen: ${JSON.stringify(squiggles.map((s) => `${s.kind}@${s.line}`))}`);
+  });
+}
+
+step('squiggles appear on the defective lines and the Problems panel lists the rule IDs', {}, async () => {
+  await expectSquiggles(EXPECTED);
+  await bench.page.keyboard.press('Control+Shift+M');
+  const rows = bench.page.locator('.markers-panel .monaco-list-row');
+  const texts = await waitFor(
+    'Problems rows for every rule',
+    async () => {
+      const all = await rows.allInnerTexts();
+      return EXPECTED.every((e) => all.some((text) => text.includes(e.rule))) ? all : false;
+    },
+    { timeout: 20000 },
+  );
+  for (const { rule, line } of EXPECTED) {
+    const row = texts.find((text) => text.includes(rule));
+    assert.match(row, new RegExp(`\\[Ln ${line}, Col \\d+\\]`), `Problems row of ${rule}: ${row}`);
+    assert.match(row, /vigil/, `Problems row of ${rule} names its source: ${row}`);
+  }
+  assert.match(await bench.page.locator('#status\\.problems').innerText(), /2\D+1/, 'status bar: 2 errors, 1 warning');
+  await bench.screenshot('squiggles-and-problems');
+  await bench.page.keyboard.press('Control+Shift+M'); // close the panel again
+});
+
+step('hovering a squiggle shows the explanation', {}, async () => {
+  const squiggle = await bench.squiggleOn(10);
+  assert.ok(squiggle, 'no squiggle on line 10');
+  await bench.page.mouse.move(squiggle.x, squiggle.y);
+  const hover = bench.page.locator('.monaco-hover:visible', { hasText: 'Why it matters' }).first();
+  await hover.waitFor({ timeout: 15000 });
+  const text = await hover.innerText();
+  assert.match(text, /VG202/);
+  assert.match(text, /YAML loaded with an unsafe loader/);
+  assert.match(text, /Why it matters/);
+  assert.match(text, /CWE-502/);
+  await bench.screenshot('hover');
+  await bench.page.mouse.move(5, 5);
+  await bench.page.keyboard.press('Escape');
+});
+
+step('ignoring a rule in the workspace settings removes its squiggles; they return without it', {}, async () => {
+  const settingsDir = join(bench.workspace, '.vscode');
+  mkdirSync(settingsDir, { recursive: true });
+  writeFileSync(join(settingsDir, 'settings.json'), JSON.stringify({ 'vigil.ignore': ['VG202'] }, null, 2) + '\n');
+  await expectSquiggles(EXPECTED.filter((e) => e.rule !== 'VG202'));
+  await bench.screenshot('setting-ignores-VG202');
+  rmSync(join(settingsDir, 'settings.json'));
+  await expectSquiggles(EXPECTED);
+});
+
+step('the quick fix "Use `yaml.safe_load`" changes the file and its squiggle disappears', {}, async () => {
+  const squiggle = await bench.squiggleOn(10);
+  assert.ok(squiggle, 'no squiggle on line 10');
+  await bench.page.mouse.click(squiggle.x, squiggle.y);
+  await bench.page.keyboard.press('Control+.');
+  const action = bench.page.locator('.action-widget .monaco-list-row', { hasText: 'yaml.safe_load' }).first();
+  await action.waitFor({ timeout: 15000 });
+  const offered = await bench.page.locator('.action-widget .monaco-list-row').allInnerTexts();
+  await bench.screenshot('quick-fix-menu');
+  assert.ok(offered.some((text) => text.includes('Use `yaml.safe_load`')), `offered: ${JSON.stringify(offered)}`);
+  await action.click();
+
+  const line = await waitFor('line 10 to change', async () => {
+    const text = (await bench.editorLines())[9];
+    return text?.includes('safe_load') ? text : false;
+  });
+  assert.equal(line.trim(), 'return yaml.safe_load(handle)');
+  await expectSquiggles(EXPECTED.filter((e) => e.rule !== 'VG202'));
+  await bench.page.keyboard.press('Control+S');
+  const file = join(bench.workspace, 'app.py');
+  await waitFor('app.py saved', () => readFileSync(file, 'utf8').includes('yaml.safe_load(handle)'));
+  const original = readFileSync(join(FIXTURES, 'app.py'), 'utf8');
+  assert.equal(
+    readFileSync(file, 'utf8'),
+    original.replace('yaml.load(handle, Loader=yaml.Loader)', 'yaml.safe_load(handle)'),
+    'only the call changed',
+  );
+  await bench.screenshot('quick-fix-applied');
+});
+
+step('"Vigil: Review File" opens the report with its verdict', {}, async () => {
+  await bench.editor().click({ position: { x: 200, y: 40 } });
+  await bench.runCommand('Vigil: Review File');
+  const verdict = report()
+    .locator('strong', { hasText: /security defects? found|No security defects/ })
+    .first();
+  await verdict.waitFor({ timeout: 30000 });
+  assert.equal((await verdict.innerText()).trim(), '2 security defects found (2 high).');
+  assert.match(await report().locator('h1').first().innerText(), /Security review: app\.py/);
+  await bench.screenshot('review-file');
+});
+
+step(
+  'each finding\'s line in the Review File report is a link',
+  { todo: 'the report writes [line N](file:///…#LN) and the Markdown preview shows it as plain text' },
+  async () => {
+    const links = await report().locator('a').allInnerTexts();
+    assert.ok(links.includes('line 14') && links.includes('line 18'), `links in the report: ${JSON.stringify(links)}`);
+  },
+);
+
+step(
+  '"Vigil: Review Workspace" fills the Problems panel for a file that was never opened',
+  { skip: !contributes('vigil.reviewWorkspace') && 'the extension does not contribute vigil.reviewWorkspace yet' },
+  async () => {
+    // jobs.py is never opened in the editor; its only defect is VG202 on line 6.
+    await bench.runCommand('Vigil: Review Workspace');
+    const toast = '.notifications-toasts .notification-toast';
+    const summary = bench.page.locator(toast, { hasText: 'Vigil reviewed' });
+    await summary.waitFor({ timeout: 60000 });
+    assert.match(await summary.innerText(), /Vigil reviewed 2 Python files/);
+    const progress = bench.page.locator(toast, { hasText: 'reviewing the workspace' });
+    await waitFor('the progress notification to close', async () => (await progress.count()) === 0, { timeout: 15000 });
+    await bench.page.keyboard.press('Control+Shift+M');
+    const rows = bench.page.locator('.markers-panel .monaco-list-row');
+    await waitFor(
+      'a Problems row for jobs.py',
+      async () => (await rows.allInnerTexts()).some((text) => /VG202/.test(text) && /\[Ln 6, Col \d+\]/.test(text)),
+      { timeout: 60000 },
+    );
+    assert.ok((await rows.allInnerTexts()).some((text) => text.includes('jobs.py')), 'jobs.py is listed');
+    await bench.screenshot('review-workspace');
+  },
+);
