@@ -35,7 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   context.subscriptions.push(
     statusBar,
-    vscode.commands.registerCommand('vigil.reviewFile', () => reviewActiveFile(languageClient)),
+    vscode.commands.registerCommand('vigil.reviewFile', () => reviewActiveFile(languageClient, context.globalStorageUri)),
     vscode.commands.registerCommand('vigil.exportReviewMarkdown', () => exportReview(languageClient, 'markdown')),
     vscode.commands.registerCommand('vigil.exportReviewSarif', () => exportReview(languageClient, 'sarif')),
     vscode.commands.registerCommand('vigil.reviewWorkspace', () => reviewWorkspace(languageClient)),

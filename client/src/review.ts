@@ -17,20 +17,32 @@ function activePythonEditor(): vscode.TextEditor | undefined {
   return editor;
 }
 
-/** "Vigil: Review File": the report as a Markdown preview beside the editor; each line reference reveals the line. */
-export async function reviewActiveFile(client: LanguageClient): Promise<void> {
+/**
+ * "Vigil: Review File": the report as a Markdown preview beside the editor. The report is saved in the
+ * extension's storage so that its "line N" links, relative to that file, open the source at the line.
+ */
+export async function reviewActiveFile(client: LanguageClient, storage: vscode.Uri): Promise<void> {
   const editor = activePythonEditor();
   if (!editor) return;
-  const params: ReviewFileParams = { uri: editor.document.uri.toString(), linkLines: editor.document.uri.scheme === 'file' };
+  const source = editor.document.uri;
+  const name = source.path.split('/').pop()!.replace(/\.py$/, '');
+  const reportUri = source.scheme === 'file' ? vscode.Uri.joinPath(storage, 'reviews', `${name}.review.md`) : undefined;
+  const params: ReviewFileParams = { uri: source.toString(), ...(reportUri ? { reportUri: reportUri.toString() } : {}) };
   const result = await client.sendRequest<ReviewFileResult | null>(REVIEW_FILE_REQUEST, params);
   if (!result) {
     void vscode.window.showErrorMessage('Vigil: the review failed; see "Vigil: Show Output".');
     return;
   }
-  const report = await vscode.workspace.openTextDocument({ language: 'markdown', content: result.markdown });
-  await vscode.commands.executeCommand('markdown.showPreviewToSide', report.uri);
+  let report: vscode.Uri;
+  if (reportUri) {
+    await vscode.workspace.fs.writeFile(reportUri, new TextEncoder().encode(result.markdown));
+    report = reportUri;
+  } else {
+    report = (await vscode.workspace.openTextDocument({ language: 'markdown', content: result.markdown })).uri;
+  }
+  await vscode.commands.executeCommand('markdown.showPreviewToSide', report);
   const choice = await vscode.window.showInformationMessage(`Vigil: ${result.verdict}`, 'Export as Markdown', 'Export as SARIF');
-  if (choice === 'Export as Markdown') await saveAs(editor.document.uri, 'md', result.markdown);
+  if (choice === 'Export as Markdown') await exportReview(client, 'markdown', editor);
   else if (choice === 'Export as SARIF') await exportReview(client, 'sarif', editor);
 }
 

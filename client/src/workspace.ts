@@ -32,11 +32,12 @@ export async function reviewWorkspace(client: LanguageClient): Promise<void> {
   const severities = (['high', 'medium', 'low', 'info'] as const)
     .filter((severity) => result.bySeverity[severity] > 0)
     .map((severity) => `${result.bySeverity[severity]} ${severity}`);
+  const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
   const summary = result.cancelled
-    ? `Vigil: review cancelled after ${result.files} files; ${result.findings} findings so far.`
+    ? `Vigil: review cancelled after ${plural(result.files, 'file')}; ${plural(result.findings, 'finding')} so far.`
     : result.findings === 0
-      ? `Vigil reviewed ${result.files} Python files: no security defects found.`
-      : `Vigil reviewed ${result.files} Python files: ${result.findings} findings in ${result.filesWithFindings} files (${severities.join(', ')}).`;
+      ? `Vigil reviewed ${plural(result.files, 'Python file')}: no security defects found.`
+      : `Vigil reviewed ${plural(result.files, 'Python file')}: ${plural(result.findings, 'finding')} in ${plural(result.filesWithFindings, 'file')} (${severities.join(', ')}).`;
   const choice = await vscode.window.showInformationMessage(summary, ...(result.findings > 0 ? ['Show Problems'] : []));
   if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
 }

@@ -43,8 +43,11 @@ export const REVIEW_FILE_REQUEST = 'vigil/reviewFile';
 
 export interface ReviewFileParams {
   readonly uri: string;
-  /** Render each finding's line as a link that reveals it (the editor's preview); plain text otherwise. */
-  readonly linkLines?: boolean;
+  /**
+   * Where the client will save the report (a file URI): each finding's line then becomes a link relative to it,
+   * `../src/app.py#L14`, which the Markdown preview opens at that line. Plain text otherwise.
+   */
+  readonly reportUri?: string;
 }
 
 export interface ReviewFileResult {

@@ -172,14 +172,16 @@ step('"Vigil: Review File" opens the report with its verdict', {}, async () => {
   await bench.screenshot('review-file');
 });
 
-step(
-  'each finding\'s line in the Review File report is a link',
-  { todo: 'the report writes [line N](file:///…#LN) and the Markdown preview shows it as plain text' },
-  async () => {
-    const links = await report().locator('a').allInnerTexts();
-    assert.ok(links.includes('line 14') && links.includes('line 18'), `links in the report: ${JSON.stringify(links)}`);
-  },
-);
+step('each finding\'s line in the Review File report is a link that reveals it', {}, async () => {
+  const links = await report().locator('a').allInnerTexts();
+  assert.ok(links.includes('line 14') && links.includes('line 18'), `links in the report: ${JSON.stringify(links)}`);
+  await report().locator('a', { hasText: 'line 18' }).first().click();
+  const cursor = bench.page.locator('[id="status.editor.selection"]');
+  await waitFor('the editor to reveal line 18 of app.py', async () => /Ln 18\b/.test(await cursor.innerText().catch(() => '')), {
+    timeout: 15000,
+  });
+  await bench.screenshot('review-line-link');
+});
 
 step(
   '"Vigil: Review Workspace" fills the Problems panel for a file that was never opened',

@@ -1,3 +1,4 @@
+import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
@@ -322,7 +323,10 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
       const document = store().get(params.uri);
       const path = uriToPath(params.uri);
       const shown = path ? displayPath(path, folderOf(path) ?? process.cwd()) : params.uri;
-      const lineLink = params.linkLines ? (line: number) => `${params.uri}#L${line + 1}` : undefined;
+      const reportPath = params.reportUri ? uriToPath(params.reportUri) : undefined;
+      // Relative links: the Markdown preview refuses `file:` links but follows relative ones, `#L14` included.
+      const target = path && reportPath ? relative(dirname(reportPath), path).split(sep).map(encodeURIComponent).join('/') : undefined;
+      const lineLink = target ? (line: number) => `${target}#L${line + 1}` : undefined;
       let text: string;
       let result: AnalysisResult & { lineIndex: import('../engine').LineIndex };
       if (document) {
@@ -404,7 +408,10 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
           configs,
           folders: workspaceFolders,
           settingsFor: (uri) => settings.get(uri),
-          isOpen: (uri) => !!store().get(uri),
+          openFindings: async (uri) => {
+            const document = store().get(uri);
+            return document ? analyzeNow(document, await settings.get(uri)).findings : undefined;
+          },
           toDiagnostics: (findings, uri, current) => diagnosticsOf(findings, uri, undefined, current),
           published: workspacePublished,
         },

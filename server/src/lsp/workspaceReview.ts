@@ -13,8 +13,8 @@ export interface WorkspaceReviewContext {
   readonly folders: readonly string[];
   /** Settings for a file (pulled per resource). */
   settingsFor(uri: string): Promise<VigilSettings>;
-  /** Open documents keep their live diagnostics; the review leaves them alone. */
-  isOpen(uri: string): boolean;
+  /** An open document's current findings (it keeps its live diagnostics; the review only counts them). */
+  openFindings(uri: string): Promise<readonly Finding[] | undefined>;
   toDiagnostics(findings: readonly Finding[], uri: string, settings: VigilSettings): Diagnostic[];
   /** Files whose diagnostics the review published (to clear or refresh them later). */
   readonly published: Set<string>;
@@ -42,6 +42,11 @@ export async function reviewWorkspace(
     });
     files.push(...found.files);
   }
+  const count = (found: readonly Finding[]): void => {
+    for (const finding of found) bySeverity[finding.severity]++;
+    findings += found.length;
+    if (found.length > 0) filesWithFindings++;
+  };
   let done = 0;
   for (const path of files) {
     if (token.isCancellationRequested) {
@@ -51,7 +56,11 @@ export async function reviewWorkspace(
     report(done, files.length);
     await new Promise((resolve) => setImmediate(resolve));
     done++;
-    if (context.isOpen(uri)) continue;
+    const open = await context.openFindings(uri);
+    if (open) {
+      count(open);
+      continue;
+    }
     const settings = await context.settingsFor(uri);
     if (!settings.enable) continue;
     const read = readPythonSource(path);
@@ -62,9 +71,7 @@ export async function reviewWorkspace(
     const folder = context.folders.find((candidate) => path.startsWith(candidate));
     const policy = filePolicy(settings, path, folder, context.configs);
     const result = analyzeText(context.parser, read.text, policy.selection);
-    for (const finding of result.findings) bySeverity[finding.severity]++;
-    findings += result.findings.length;
-    if (result.findings.length > 0) filesWithFindings++;
+    count(result.findings);
     if (result.findings.length > 0 || context.published.has(uri)) {
       context.published.add(uri);
       void context.connection.sendDiagnostics({ uri, diagnostics: context.toDiagnostics(result.findings, uri, settings) });
