@@ -12,7 +12,7 @@ describe('rule metadata and documentation', () => {
     const names = new Set<string>();
     for (const { meta } of ALL_RULES) {
       assert.match(meta.id, /^VG[1-9][0-9]{2}$/);
-      assert.match(meta.name, /^[a-z]+(-[a-z0-9]+)*$/);
+      assert.match(meta.name, /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
       assert.ok(!ids.has(meta.id), `duplicate id ${meta.id}`);
       assert.ok(!names.has(meta.name), `duplicate name ${meta.name}`);
       ids.add(meta.id);

@@ -169,6 +169,14 @@ describe('semantic model', () => {
     assert.deepEqual(shapeValues(augmented).map((node) => node.text), ['uid'], '+= pieces are followed');
   });
 
+  test('a name assigned from itself refers to its earlier value, without endless recursion', async () => {
+    const { root, model: m } = await model(['NAME = "a"', 'NAME = "{}/{}".format(NAME, x)', 'use(NAME)', 'LOOP = LOOP + "x"', 'use(LOOP)'].join('\n'));
+    const uses = calls(root).filter((call) => call.child('function')!.text === 'use');
+    assert.equal(m.isConstant(uses[0]!.child('arguments')!.namedChildren[0]!), false);
+    assert.deepEqual(shapeValues(m.stringShape(uses[0]!.child('arguments')!.namedChildren[0]!)!).map((n) => n.text), ['x']);
+    assert.equal(m.isConstant(uses[1]!.child('arguments')!.namedChildren[0]!), false);
+  });
+
   test('scopes: class bodies are not visible from methods, comprehension variables stay inside', async () => {
     const { root, model: m } = await model(
       [

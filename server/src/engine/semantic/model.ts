@@ -99,9 +99,12 @@ export class SemanticModel {
             if (bindings[mid]!.node.start < identifier.start) low = mid + 1;
             else high = mid;
           }
+          // In `x = f(x)` the `x` on the right is the earlier `x`: a binding whose value holds the use is not
+          // visible to it.
+          while (low > 0 && contains(bindings[low - 1]!.value, identifier)) low--;
           if (low > 0) return bindings.slice(0, low);
           // The use itself may be a binding target (`x = ...`): then only other bindings count.
-          return bindings.filter((binding) => binding.node !== identifier);
+          return bindings.filter((binding) => binding.node !== identifier && !contains(binding.value, identifier));
         }
       }
       scope = scope.parent;
@@ -165,7 +168,22 @@ export class SemanticModel {
   /** Whether the expression always has the same value: literals, arithmetic and string building of constants,
    * and names every binding of which is such a constant. */
   isConstant(expression: SyntaxNode): boolean {
-    return this.constant(expression, 0, new Set());
+    return this.guarded(false, () => this.constant(expression, 0, new Set()));
+  }
+
+  /**
+   * Constant folding, string shapes and constant text call each other; each entry starts its own cycle check, so
+   * this bounds how deeply they may nest (pathological or self-referential code ends as "not constant").
+   */
+  private nesting = 0;
+  private guarded<T>(fallback: T, compute: () => T): T {
+    if (this.nesting > 24) return fallback;
+    this.nesting++;
+    try {
+      return compute();
+    } finally {
+      this.nesting--;
+    }
   }
 
   private constant(expression: SyntaxNode, depth: number, seen: Set<Binding>): boolean {
@@ -227,7 +245,7 @@ export class SemanticModel {
    * shows the concatenation at `run(q)`.
    */
   stringShape(expression: SyntaxNode): StringShape | null {
-    return this.shape(expression, 0, new Set());
+    return this.guarded(null, () => this.shape(expression, 0, new Set()));
   }
 
   private shape(expression: SyntaxNode, depth: number, seen: Set<Binding>): StringShape | null {
@@ -373,6 +391,10 @@ export class SemanticModel {
 
   /** The text of a constant that can be spliced into a string (a literal, a number, a constant name). */
   constantText(expression: SyntaxNode): string | null {
+    return this.guarded(null, () => this.computeConstantText(expression));
+  }
+
+  private computeConstantText(expression: SyntaxNode): string | null {
     const expr = unparenthesize(expression);
     switch (expr.type) {
       case 'integer':
@@ -408,4 +430,8 @@ export class SemanticModel {
     }
     return false;
   }
+}
+
+function contains(outer: SyntaxNode | null, inner: SyntaxNode): boolean {
+  return !!outer && outer.start <= inner.start && inner.end <= outer.end;
 }

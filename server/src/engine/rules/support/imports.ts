@@ -51,7 +51,9 @@ export function insertImport(root: SyntaxNode, statement: string): EditSpec {
       if (end === -1 || !/^(#!|#.*coding[:=])/.test(source.slice(offset, end))) break;
       offset = end + 1;
     }
-    return { start: offset, end: offset, newText: `${statement}\n` };
+    // Never before the module's first token (blank lines or comments above it are not the module's own text).
+    const at = Math.max(offset, root.start);
+    return { start: at, end: at, newText: `${statement}\n` };
   }
   const lineEnd = root.source.indexOf('\n', anchor.end);
   const at = lineEnd === -1 ? root.source.length : lineEnd + 1;
