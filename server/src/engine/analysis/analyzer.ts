@@ -46,7 +46,7 @@ interface UnitFinding extends StoredSpan {
   readonly bandit: readonly string[];
   readonly ruff: readonly string[];
   readonly related: ReadonlyArray<StoredSpan & { readonly message: string }>;
-  readonly fix: (Omit<FixSpec, 'edits'> & { readonly edits: ReadonlyArray<StoredSpan & { readonly newText: string }> }) | undefined;
+  readonly fixes: ReadonlyArray<Omit<FixSpec, 'edits'> & { readonly edits: ReadonlyArray<StoredSpan & { readonly newText: string }> }>;
 }
 
 interface UnitResult {
@@ -214,7 +214,8 @@ function normalize(
   length: number,
   placement: { cacheable: boolean },
 ): UnitFinding {
-  if (report.fix && !rule.meta.fixable) {
+  const fixes = [...(report.fix ? [report.fix] : []), ...(report.fixes ?? [])];
+  if (fixes.length > 0 && !rule.meta.fixable) {
     throw new Error(`rule ${rule.meta.id} reported a fix but does not declare itself fixable`);
   }
   const clampSpan = (span: Span): StoredSpan => {
@@ -241,10 +242,11 @@ function normalize(
     ruff: report.ruff ?? rule.meta.ruff,
     ...span,
     related: (report.related ?? []).map((item) => ({ ...clampSpan(spanOf(item.at)), message: item.message })),
-    fix: report.fix && {
-      ...report.fix,
-      edits: report.fix.edits.map((edit) => ({ ...clampSpan(edit), newText: edit.newText })),
-    },
+    fixes: fixes.map((fix) => ({
+      title: fix.title,
+      safety: fix.safety,
+      edits: fix.edits.map((edit) => ({ ...clampSpan(edit), newText: edit.newText })),
+    })),
   };
 }
 
@@ -265,15 +267,11 @@ function toFinding(found: UnitFinding, unit: AnalysisUnit, lineIndex: LineIndex)
     cwe: rule.meta.cwe,
     range: range(found),
     related: found.related.map((item) => ({ range: range(item), message: item.message })),
-    fixes: found.fix
-      ? [
-          {
-            title: found.fix.title,
-            safety: found.fix.safety,
-            edits: found.fix.edits.map((edit) => ({ range: range(edit), newText: edit.newText })),
-          },
-        ]
-      : [],
+    fixes: found.fixes.map((fix) => ({
+      title: fix.title,
+      safety: fix.safety,
+      edits: fix.edits.map((edit) => ({ range: range(edit), newText: edit.newText })),
+    })),
     bandit: found.bandit,
     ruff: found.ruff,
   };

@@ -73,7 +73,10 @@ export interface Report {
   readonly severity?: Severity;
   readonly confidence?: Confidence;
   readonly related?: ReadonlyArray<{ readonly at: SyntaxNode | Span; readonly message: string }>;
+  /** The fix, when there is one way to fix it. */
   readonly fix?: FixSpec;
+  /** Several alternative fixes, the preferred first (a checksum: `usedforsecurity=False`, or `sha256`). */
+  readonly fixes?: readonly FixSpec[];
   /** The Bandit/Ruff codes of this occurrence when narrower than the rule's list (`os.system` is B605, not B602). */
   readonly bandit?: readonly string[];
   readonly ruff?: readonly string[];

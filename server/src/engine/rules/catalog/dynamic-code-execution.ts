@@ -3,7 +3,8 @@ import type { SemanticModel } from '../../semantic/model';
 import type { Scope } from '../../semantic/scopes';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
 import { callArguments, calleeName, calleeReceiver, unparenthesize } from '../../syntax/python';
-import { referenceModule } from '../support/imports';
+import { referenceModuleAt } from '../support/imports';
+import type { AnalysisUnit } from '../../analysis/units';
 import { SplicedValues, codeText, listCode } from '../support/splicedValues';
 
 const EVAL = new Set(['eval', 'builtins.eval']);
@@ -100,7 +101,7 @@ export default defineRule({
           }
         }
 
-        const fix = isEval && code && args.positional.length === 1 && args.keywords.size === 0 && !args.hasUnpacking ? literalEvalFix(model, call) : null;
+        const fix = isEval && code && args.positional.length === 1 && args.keywords.size === 0 && !args.hasUnpacking ? literalEvalFix(model, call, context.unit) : null;
         context.report({
           at: call,
           message: message(model, values, label, code, args.positional.length > 1 || args.keywords.has('globals')),
@@ -216,7 +217,7 @@ function isProjectPath(model: SemanticModel, node: SyntaxNode, depth: number): b
  * Replace the callee with `ast.literal_eval`, through the module's own import of `ast` (or of `literal_eval`),
  * provided nothing between the call and the module rebinds that name.
  */
-function literalEvalFix(model: SemanticModel, call: SyntaxNode): FixSpec | null {
+function literalEvalFix(model: SemanticModel, call: SyntaxNode, unit: AnalysisUnit): FixSpec | null {
   const fn = call.child('function');
   if (!fn) return null;
   const module = model.moduleScope;
@@ -242,14 +243,12 @@ function literalEvalFix(model: SemanticModel, call: SyntaxNode): FixSpec | null 
     };
   }
   // No usable import yet: add `import ast` (once, after the module's imports).
-  const { reference, edits } = referenceModule(model, 'ast');
-  if (shadowed(scope, reference)) return null;
-  // Module-level code runs top to bottom: the new import must come before the call.
-  if (scope === module && edits.some((edit) => edit.start > call.start)) return null;
+  const planned = referenceModuleAt(model, 'ast', call, unit);
+  if (!planned) return null;
   return {
-    title: `Use \`${reference}.literal_eval\``,
+    title: `Use \`${planned.reference}.literal_eval\``,
     safety: 'unsafe',
-    edits: [...edits, { start: fn.start, end: fn.end, newText: `${reference}.literal_eval` }],
+    edits: [...planned.edits, { start: fn.start, end: fn.end, newText: `${planned.reference}.literal_eval` }],
   };
 }
 

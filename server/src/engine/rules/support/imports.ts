@@ -1,3 +1,4 @@
+import type { AnalysisUnit } from '../../analysis/units';
 import type { SemanticModel } from '../../semantic/model';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
 import type { EditSpec } from '../rule';
@@ -26,6 +27,29 @@ export function referenceModule(model: SemanticModel, module: string, alias?: st
   const free = !scope.bindings.has(wanted) ? wanted : `${wanted}_module`;
   const statement = module.includes('.') || free !== module ? `import ${module} as ${free}` : `import ${module}`;
   return { reference: free === module ? module : free, edits: [insertImport(model.root, statement)] };
+}
+
+/**
+ * `referenceModule` for a fix that rewrites code at `node`, or null when the reference would not work there:
+ * the name is bound in a scope around `node` other than the module (a local `hashlib = ...` hides the import), or
+ * the import would be added below `node` in code that runs top to bottom at import time (module or class body).
+ */
+export function referenceModuleAt(
+  model: SemanticModel,
+  module: string,
+  node: SyntaxNode,
+  unit: AnalysisUnit,
+  alias?: string,
+): ModuleReference | null {
+  const reference = referenceModule(model, module, alias);
+  const head = reference.reference.split('.')[0]!;
+  const home = model.scopeOf(node);
+  for (let scope = home; scope.parent; scope = scope.parent) {
+    // A class body's names are seen by the class body only, not by the methods in it.
+    if ((scope === home || scope.kind !== 'class') && scope.bindings.has(head)) return null;
+  }
+  if (unit.kind !== 'function' && reference.edits.some((edit) => edit.start > node.start)) return null;
+  return reference;
 }
 
 /** Where a new top-level import goes: after the last top-level import, else after the docstring, else at the top. */

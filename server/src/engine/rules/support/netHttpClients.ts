@@ -1,0 +1,78 @@
+import type { SemanticModel } from '../../semantic/model';
+import type { Binding } from '../../semantic/scopes';
+import { unparenthesize } from '../../syntax/python';
+import type { SyntaxNode } from '../../syntax/syntaxNode';
+import { parameterAnnotation } from './tls';
+
+/**
+ * Which receivers are HTTP client objects (`requests.Session`, `httpx.Client`, `aiohttp.ClientSession`), for the
+ * network rules: VG303 request-without-timeout uses it. It follows the same decisions as the client recognition
+ * of VG301 tls-verification-disabled (which keeps its own copy for now): a client is certain when every binding
+ * of the name creates one (`s = requests.Session()`, `with httpx.Client() as c`) or declares one
+ * (`session: requests.Session`); anything else (`self.session`, a factory function's result) is unknown.
+ */
+
+export type HttpLibrary = 'requests' | 'httpx' | 'aiohttp';
+
+/** The request methods shared by the module functions and the client objects of requests and httpx. */
+export const HTTP_METHODS: ReadonlySet<string> = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request']);
+
+/** Calls that create a client object whose methods send requests, by qualified name. */
+export const HTTP_CLIENT_FACTORIES: ReadonlyMap<string, { readonly library: HttpLibrary; readonly label: string }> = new Map([
+  ['requests.Session', { library: 'requests', label: 'requests.Session' }],
+  ['requests.session', { library: 'requests', label: 'requests.Session' }],
+  ['requests.sessions.Session', { library: 'requests', label: 'requests.Session' }],
+  ['requests.sessions.session', { library: 'requests', label: 'requests.Session' }],
+  ['httpx.Client', { library: 'httpx', label: 'httpx.Client' }],
+  ['httpx.AsyncClient', { library: 'httpx', label: 'httpx.AsyncClient' }],
+  ['aiohttp.ClientSession', { library: 'aiohttp', label: 'aiohttp.ClientSession' }],
+  ['aiohttp.client.ClientSession', { library: 'aiohttp', label: 'aiohttp.ClientSession' }],
+] as const);
+
+export interface HttpClient {
+  readonly library: HttpLibrary;
+  readonly label: string;
+  /** Where the client was created (the assignment or `with` item), or the parameter declared with its type. */
+  readonly origin: SyntaxNode;
+  /** Known only from a parameter's type annotation: how it was configured is the caller's business. */
+  readonly declared: boolean;
+  /** The bindings that give the receiver name its value (empty for a client created in place). */
+  readonly bindings: readonly Binding[];
+}
+
+/** What a receiver is, when it is certainly a requests/httpx/aiohttp client: created in place, bound, or annotated. */
+export function resolveHttpClient(model: SemanticModel, receiver: SyntaxNode): HttpClient | null {
+  const expr = unparenthesize(receiver);
+  if (expr.type === 'call') {
+    const factory = HTTP_CLIENT_FACTORIES.get(model.calleeQualifiedName(expr) ?? '');
+    return factory ? { ...factory, origin: expr, declared: false, bindings: [] } : null;
+  }
+  if (expr.type !== 'identifier') return null;
+  const bindings = model.bindingsOf(expr);
+  if (bindings.length === 0) return null;
+  let found: HttpClient | null = null;
+  for (const binding of bindings) {
+    let client: HttpClient | null = null;
+    if ((binding.kind === 'assignment' || binding.kind === 'walrus' || binding.kind === 'with') && binding.value) {
+      const value = unparenthesize(binding.value);
+      if (value.type === 'call') {
+        const factory = HTTP_CLIENT_FACTORIES.get(model.calleeQualifiedName(value) ?? '');
+        if (factory) {
+          const statement = binding.node.parent;
+          const origin = statement && statement.type !== 'as_pattern_target' ? statement : value;
+          client = { ...factory, origin, declared: false, bindings };
+        }
+      }
+    } else if (binding.kind === 'parameter') {
+      // `session: requests.Session`: only class names, not the `requests.session()` factory function.
+      const annotation = parameterAnnotation(binding);
+      const type = annotation ? model.qualifiedName(annotation) : null;
+      const factory = type && /\.[A-Z]\w*$/.test(type) ? HTTP_CLIENT_FACTORIES.get(type) : undefined;
+      if (factory) client = { ...factory, origin: binding.node.parent!, declared: true, bindings };
+    }
+    // Every way the name gets its value must be the same kind of client.
+    if (!client || (found && found.library !== client.library)) return null;
+    found ??= client;
+  }
+  return found;
+}
