@@ -16,11 +16,16 @@ export function hoverFor(findings: readonly Finding[], position: Position, docsB
       '',
       finding.message,
     ];
-    for (const related of finding.related) lines.push('', `- line ${related.range.start.line + 1}: ${related.message}`);
+    if (finding.related.length > 0) {
+      lines.push('', '**How it gets there:**', '');
+      for (const related of finding.related) lines.push(`- line ${related.range.start.line + 1}: ${related.message}`);
+    }
     if (rule) {
-      lines.push('', `**Why it matters.** ${rule.meta.docs.whyIsThisBad}`);
+      const { docs } = rule.meta;
+      lines.push('', `**Why it matters.** ${docs.whyIsThisBad}`);
       lines.push('', '**How to fix it.**' + (finding.fixes[0] ? ` ${finding.fixes[0].title} (quick fix available).` : ''));
-      lines.push('', '```python\n' + rule.meta.docs.useInstead.trimEnd() + '\n```');
+      lines.push('', 'Before:', '', '```python\n' + docs.example.trimEnd() + '\n```');
+      lines.push('', 'After:', '', '```python\n' + docs.useInstead.trimEnd() + '\n```');
     }
     const equivalents = [...finding.bandit.slice(0, 1).map((code) => `\`# nosec ${code}\``), ...finding.ruff.slice(0, 1).map((code) => `\`# noqa: ${code}\``)];
     lines.push(

@@ -11,6 +11,16 @@ import elevatedContextLookup from './catalog/elevated-context-lookup';
 import uncheckedSplitIndex from './catalog/unchecked-split-index';
 import swallowedException from './catalog/swallowed-exception';
 import yamlUnsafeLoad from './catalog/yaml-unsafe-load';
+import xmlUnsafeParser from './catalog/xml-unsafe-parser';
+import tarfileUnsafeExtraction from './catalog/tarfile-unsafe-extraction';
+import requestWithoutTimeout from './catalog/request-without-timeout';
+import weakHash from './catalog/weak-hash';
+import sshHostKeyNotVerified from './catalog/ssh-host-key-not-verified';
+import insecureRandomSecret from './catalog/insecure-random-secret';
+import timingUnsafeComparison from './catalog/timing-unsafe-comparison';
+import insecureTempFile from './catalog/insecure-temp-file';
+import flaskDebugMode from './catalog/flask-debug-mode';
+import jinja2AutoescapeDisabled from './catalog/jinja2-autoescape-disabled';
 
 /**
  * Every rule Vigil has ever had, in ID order. IDs are never reused: a retired rule stays here with status
@@ -22,13 +32,23 @@ export const ALL_RULES: readonly Rule[] = [
   dynamicCodeExecution,
   unsafeDeserialization,
   yamlUnsafeLoad,
+  xmlUnsafeParser,
+  tarfileUnsafeExtraction,
   tlsVerificationDisabled,
   unverifiedSslContext,
+  requestWithoutTimeout,
+  weakHash,
+  sshHostKeyNotVerified,
   hardcodedSecret,
   secretInLog,
+  insecureRandomSecret,
+  timingUnsafeComparison,
   elevatedContextLookup,
   uncheckedSplitIndex,
   swallowedException,
+  insecureTempFile,
+  flaskDebugMode,
+  jinja2AutoescapeDisabled,
 ];
 
 /** The rules that run: everything not removed. */
