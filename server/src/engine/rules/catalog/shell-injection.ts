@@ -119,8 +119,8 @@ export default defineRule({
     confidence: 'high',
     status: 'stable',
     since: '0.1.0',
-    bandit: ['B602', 'B605', 'B604', 'B609'],
-    ruff: ['S602', 'S605', 'S604', 'S609'],
+    bandit: ['B602', 'B605', 'B609'],
+    ruff: ['S602', 'S605', 'S609'],
     fixable: true,
     docs: {
       whatItDoes:
