@@ -1,29 +1,13 @@
 import { defineRule, type Report } from '../rule';
-import type { SemanticModel } from '../../semantic/model';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
-import { callArguments, calleeReceiver, terminalName, unparenthesize } from '../../syntax/python';
+import { callArguments, calleeReceiver, terminalName } from '../../syntax/python';
 import { removeArgumentEdits } from '../support/argumentEdits';
-import { falseValue, isLoopbackUrl, optInGuard, parameterAnnotation, type FalseValue } from '../support/tls';
+import { falseValue, isLoopbackUrl, optInGuard, type FalseValue } from '../support/tls';
 import { isInUnit } from '../support/units';
-
-type Library = 'requests' | 'httpx' | 'aiohttp';
-
-const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request']);
-
-/** Calls that create a client object whose methods send requests, by qualified name. */
-const CLIENT_FACTORIES = new Map<string, { library: Library; label: string }>([
-  ['requests.Session', { library: 'requests', label: 'requests.Session' }],
-  ['requests.session', { library: 'requests', label: 'requests.Session' }],
-  ['requests.sessions.Session', { library: 'requests', label: 'requests.Session' }],
-  ['requests.sessions.session', { library: 'requests', label: 'requests.Session' }],
-  ['httpx.Client', { library: 'httpx', label: 'httpx.Client' }],
-  ['httpx.AsyncClient', { library: 'httpx', label: 'httpx.AsyncClient' }],
-  ['aiohttp.ClientSession', { library: 'aiohttp', label: 'aiohttp.ClientSession' }],
-  ['aiohttp.client.ClientSession', { library: 'aiohttp', label: 'aiohttp.ClientSession' }],
-]);
+import { HTTP_METHODS, resolveHttpClient, type HttpClient, type HttpLibrary } from '../support/netHttpClients';
 
 /** Methods of each library's client that take the verification switch, and the keywords that carry it. */
-const CLIENT_METHODS: Record<Library, { methods: ReadonlySet<string>; keywords: readonly string[] }> = {
+const CLIENT_METHODS: Record<HttpLibrary, { methods: ReadonlySet<string>; keywords: readonly string[] }> = {
   requests: { methods: HTTP_METHODS, keywords: ['verify'] },
   httpx: { methods: new Set([...HTTP_METHODS, 'stream']), keywords: ['verify'] },
   aiohttp: { methods: new Set([...HTTP_METHODS, 'ws_connect']), keywords: ['ssl', 'verify_ssl'] },
@@ -46,50 +30,6 @@ function moduleFunction(callee: string): boolean {
   return HTTP_METHODS.has(match[2]!) || (match[1] === 'httpx' && match[2] === 'stream');
 }
 
-interface Client {
-  readonly library: Library;
-  readonly label: string;
-  /** Where the client was created, or the parameter declared with its type. */
-  readonly origin: SyntaxNode;
-  readonly declared: boolean;
-}
-
-/** What a receiver is, when it is certainly a requests/httpx/aiohttp client: created here, bound, or annotated. */
-function resolveClient(model: SemanticModel, receiver: SyntaxNode): Client | null {
-  const expr = unparenthesize(receiver);
-  if (expr.type === 'call') {
-    const factory = CLIENT_FACTORIES.get(model.calleeQualifiedName(expr) ?? '');
-    return factory ? { ...factory, origin: expr, declared: false } : null;
-  }
-  if (expr.type !== 'identifier') return null;
-  const bindings = model.bindingsOf(expr);
-  if (bindings.length === 0) return null;
-  let found: Client | null = null;
-  for (const binding of bindings) {
-    let client: Client | null = null;
-    if ((binding.kind === 'assignment' || binding.kind === 'walrus' || binding.kind === 'with') && binding.value) {
-      const value = unparenthesize(binding.value);
-      if (value.type === 'call') {
-        const factory = CLIENT_FACTORIES.get(model.calleeQualifiedName(value) ?? '');
-        if (factory) {
-          const statement = binding.node.parent;
-          client = { ...factory, origin: statement && statement.type !== 'as_pattern_target' ? statement : value, declared: false };
-        }
-      }
-    } else if (binding.kind === 'parameter') {
-      // `session: requests.Session`: only class names, not the `requests.session()` factory function.
-      const annotation = parameterAnnotation(binding);
-      const type = annotation ? model.qualifiedName(annotation) : null;
-      const factory = type && /\.[A-Z]\w*$/.test(type) ? CLIENT_FACTORIES.get(type) : undefined;
-      if (factory) client = { ...factory, origin: binding.node.parent!, declared: true };
-    }
-    // Every way the name gets its value must be the same kind of client.
-    if (!client || (found && found.library !== client.library)) return null;
-    found ??= client;
-  }
-  return found;
-}
-
 /** The URL argument of a request call: `url=`, else the first positional (the second for `request`/`stream`). */
 function urlArgument(call: SyntaxNode, method: string): SyntaxNode | null {
   const args = callArguments(call);
@@ -103,7 +43,7 @@ function describeSwitch(keyword: string, value: FalseValue): string {
     : `\`${keyword}=${value.node.text}\` (always \`False\`)`;
 }
 
-function originMessage(name: string, client: Client): string {
+function originMessage(name: string, client: HttpClient): string {
   const kind = `${article(client.label)} \`${client.label}\``;
   return client.declared ? `\`${name}\` is declared as ${kind} here` : `\`${name}\` is ${kind} created here`;
 }
@@ -237,7 +177,7 @@ export default defineRule({
         const method = fn.child('attribute')?.text;
         const receiver = calleeReceiver(call);
         if (!method || !receiver) return;
-        const client = resolveClient(model, receiver);
+        const client = resolveHttpClient(model, receiver);
         if (client) {
           const { methods, keywords } = CLIENT_METHODS[client.library];
           if (!methods.has(method)) return;
@@ -288,7 +228,7 @@ export default defineRule({
         if (!left || !right || left.type !== 'attribute' || left.child('attribute')?.text !== 'verify') return;
         const object = left.child('object');
         if (!object) return;
-        const client = resolveClient(model, object);
+        const client = resolveHttpClient(model, object);
         if (!client || client.library !== 'requests') return;
         const value = falseValue(model, right);
         if (!value) return;

@@ -6,9 +6,8 @@ import { parameterAnnotation } from './tls';
 
 /**
  * Which receivers are HTTP client objects (`requests.Session`, `httpx.Client`, `aiohttp.ClientSession`), for the
- * network rules: VG303 request-without-timeout uses it. It follows the same decisions as the client recognition
- * of VG301 tls-verification-disabled (which keeps its own copy for now): a client is certain when every binding
- * of the name creates one (`s = requests.Session()`, `with httpx.Client() as c`) or declares one
+ * network rules (VG301 tls-verification-disabled, VG303 request-without-timeout): a client is certain when every
+ * binding of the name creates one (`s = requests.Session()`, `with httpx.Client() as c`) or declares one
  * (`session: requests.Session`); anything else (`self.session`, a factory function's result) is unknown.
  */
 
