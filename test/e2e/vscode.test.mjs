@@ -104,6 +104,33 @@ step('squiggles appear on the defective lines and the Problems panel lists the r
   await bench.page.keyboard.press('Control+Shift+M'); // close the panel again
 });
 
+step('the status bar shows the file\'s findings and opens the Problems panel', {}, async () => {
+  const item = bench.page.locator('.statusbar-item[id$="vigil.status"]');
+  await waitFor('the Vigil status bar item to count 2 errors and 1 warning', async () => /2\D+1\D+0/.test(await item.innerText().catch(() => '')));
+  await item.click();
+  await bench.page.locator('.markers-panel').waitFor({ timeout: 10000 });
+  await bench.screenshot('status-bar');
+  await bench.page.keyboard.press('Control+Shift+M'); // close the panel again
+  await bench.editor().click({ position: { x: 200, y: 40 } });
+});
+
+step('"Vigil: Show Rule Documentation" opens the page of the picked rule', {}, async () => {
+  await bench.runCommand('Vigil: Show Rule Documentation');
+  const input = bench.page.locator('.quick-input-widget input');
+  await bench.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'VG202' }).first().waitFor({ timeout: 15000 });
+  await input.fill('VG202');
+  await input.press('Enter');
+  const heading = report().locator('h1', { hasText: 'VG202 yaml-unsafe-load' });
+  await heading.waitFor({ timeout: 20000 });
+  assert.ok(await report().locator('h2', { hasText: 'Why is this bad?' }).count(), 'the page explains why');
+  await bench.screenshot('rule-documentation');
+  // Close the page (later steps read the report's preview) with the mouse: keys would go into the webview.
+  await bench.page.locator('.tabs-container .tab', { hasText: 'VG202-yaml-unsafe-load' }).click({ button: 'middle' });
+  await bench.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'app.py' }).first().click();
+  await bench.page.locator('.tabs-container .tab.active[aria-label^="app.py"]').waitFor({ timeout: 10000 });
+  await bench.editor().locator('.view-lines').waitFor();
+});
+
 step('hovering a squiggle shows the explanation', {}, async () => {
   const squiggle = await bench.squiggleOn(10);
   assert.ok(squiggle, 'no squiggle on line 10');
