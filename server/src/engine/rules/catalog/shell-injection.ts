@@ -469,6 +469,18 @@ export default defineRule({
       }
     };
 
+    /** `sh -c <script>` and friends: an explicit shell has no Bandit/Ruff code and no note for constant scripts. */
+    const reportExplicitShell = (call: SyntaxNode, callee: string, found: ReturnType<typeof shellCommandIn>): void => {
+      if (!found) return;
+      judgeAndReport(
+        call,
+        callee,
+        found.command,
+        { how: `through \`${found.invocation}\``, bandit: [], ruff: [], noteConstant: false, instead: '' },
+        found.posix,
+      );
+    };
+
     /** The fix for `subprocess.X("plain words", shell=True)`: an argument list, no shell. */
     const argumentListFix = (call: SyntaxNode, command: SyntaxNode, shellArgument: SyntaxNode): FixSpec | null => {
       const args = callArguments(call);
@@ -526,15 +538,7 @@ export default defineRule({
         if (name === null) return;
         program = name;
       }
-      const found = shellCommandIn(elements, program);
-      if (!found) return;
-      judgeAndReport(
-        call,
-        callee,
-        found.command,
-        { how: `through \`${found.invocation}\``, bandit: [], ruff: [], noteConstant: false, instead: '' },
-        found.posix,
-      );
+      reportExplicitShell(call, callee, shellCommandIn(elements, program));
     };
 
     const onAlwaysShell = (call: SyntaxNode, callee: string): void => {
@@ -585,15 +589,7 @@ export default defineRule({
         return;
       }
       if (!argv || argv.length === 0) return;
-      const found = shellCommandIn(argv, path);
-      if (!found) return;
-      judgeAndReport(
-        call,
-        callee,
-        found.command,
-        { how: `through \`${found.invocation}\``, bandit: [], ruff: [], noteConstant: false, instead: '' },
-        found.posix,
-      );
+      reportExplicitShell(call, callee, shellCommandIn(argv, path));
     };
 
     return {
