@@ -10,7 +10,15 @@ import {
   type InitializeResult,
   type WorkDoneProgressReporter,
 } from 'vscode-languageserver';
-import { ACTIVE_RULES, analyzeText, type AnalysisResult, type Finding, type PythonParser, type RuleError } from '../engine';
+import {
+  ACTIVE_RULES,
+  analyzeText,
+  type AnalysisResult,
+  type Finding,
+  type LineIndex,
+  type PythonParser,
+  type RuleError,
+} from '../engine';
 import { formatSarif } from '../engine/report/formats';
 import { renderReview, reviewVerdict } from '../engine/report/review';
 import { ConfigResolver } from '../host/config';
@@ -328,7 +336,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
       const target = path && reportPath ? relative(dirname(reportPath), path).split(sep).map(encodeURIComponent).join('/') : undefined;
       const lineLink = target ? (line: number) => `${target}#L${line + 1}` : undefined;
       let text: string;
-      let result: AnalysisResult & { lineIndex: import('../engine').LineIndex };
+      let result: AnalysisResult & { lineIndex: LineIndex };
       if (document) {
         const { source } = document;
         text = source.text;

@@ -98,6 +98,17 @@ function describeWord(word: string): string {
 /** How bad a predictable value under this name is: a credential, a nonce, or a salt (which only needs to be unique). */
 export type GeneratedSecretGrade = 'credential' | 'nonce' | 'salt';
 
+/**
+ * A name's words with its last two picked out, or null when it has none or starts with a word that says the value
+ * is not the secret itself (`is_password`, `fake_token`).
+ */
+function nameParts(name: string): { parts: string[]; last: string; previous: string | null } | null {
+  const parts = words(name);
+  if (parts.length === 0) return null;
+  if (parts.length > 1 && NON_SECRET_FIRST_WORDS.has(parts[0]!)) return null;
+  return { parts, last: parts[parts.length - 1]!, previous: parts.length > 1 ? parts[parts.length - 2]! : null };
+}
+
 export interface GeneratedSecret {
   /** The name as written. */
   readonly name: string;
@@ -114,11 +125,9 @@ export interface GeneratedSecret {
  * names of functions that return the value.
  */
 export function generatedSecretName(name: string): GeneratedSecret | null {
-  const parts = words(name);
-  if (parts.length === 0) return null;
-  if (parts.length > 1 && NON_SECRET_FIRST_WORDS.has(parts[0]!)) return null;
-  const last = parts[parts.length - 1]!;
-  const previous = parts.length > 1 ? parts[parts.length - 2]! : null;
+  const split = nameParts(name);
+  if (!split) return null;
+  const { last, previous } = split;
   const found = (what: string, grade: GeneratedSecretGrade = 'credential'): GeneratedSecret => ({
     name,
     what,
@@ -176,11 +185,9 @@ export interface ComparedSecret {
  * including for `hash`/`checksum` (integrity checks of public data) and `func_signature`.
  */
 export function comparedSecretName(name: string): ComparedSecret | null {
-  const parts = words(name);
-  if (parts.length === 0) return null;
-  if (parts.length > 1 && NON_SECRET_FIRST_WORDS.has(parts[0]!)) return null;
-  const last = parts[parts.length - 1]!;
-  const previous = parts.length > 1 ? parts[parts.length - 2]! : null;
+  const split = nameParts(name);
+  if (!split) return null;
+  const { parts, last, previous } = split;
   const found = (what: string, strength: ComparedSecretStrength = 'strong', tokenWord = false): ComparedSecret => ({
     name,
     what,
