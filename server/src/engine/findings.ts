@@ -53,6 +53,11 @@ export interface Finding {
   readonly range: Range;
   /** Other places that explain the finding (where a query was built, where a context was elevated). */
   readonly related: readonly RelatedLocation[];
+  /**
+   * For findings about data flow: the path from the source to the sink, oldest step first (the source), as SARIF's
+   * `codeFlows` and LSP's related information show it. Empty for other findings.
+   */
+  readonly flow: readonly RelatedLocation[];
   readonly fixes: readonly Fix[];
   /** The Bandit and Ruff codes this occurrence corresponds to, for `# nosec` / `# noqa` and for users' reference. */
   readonly bandit: readonly string[];

@@ -59,12 +59,19 @@ export function toDiagnostic(
     ...(href ? { codeDescription: { href } } : {}),
     source: 'vigil',
     message: `${finding.message} (${finding.cwe.map((cwe) => `CWE-${cwe}`).join(', ')})`,
-    ...(finding.related.length > 0
+    ...(finding.related.length > 0 || finding.flow.length > 0
       ? {
-          relatedInformation: finding.related.map((related) => ({
-            location: { uri, range: related.range },
-            message: related.message,
-          })),
+          relatedInformation: [
+            // The data's path first, numbered from its source, then the other related places.
+            ...finding.flow.map((step, index) => ({
+              location: { uri, range: step.range },
+              message: `${index + 1}. ${step.message}`,
+            })),
+            ...finding.related.map((related) => ({
+              location: { uri, range: related.range },
+              message: related.message,
+            })),
+          ],
         }
       : {}),
     data,

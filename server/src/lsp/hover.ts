@@ -16,6 +16,10 @@ export function hoverFor(findings: readonly Finding[], position: Position, docsB
       '',
       finding.message,
     ];
+    if (finding.flow.length > 0) {
+      lines.push('', '**Where the data comes from:**', '');
+      finding.flow.forEach((step, index) => lines.push(`${index + 1}. line ${step.range.start.line + 1}: ${step.message}`));
+    }
     if (finding.related.length > 0) {
       lines.push('', '**How it gets there:**', '');
       for (const related of finding.related) lines.push(`- line ${related.range.start.line + 1}: ${related.message}`);

@@ -3,6 +3,10 @@ import type { Rule, RuleContext, Report, RuleVisitors, Span, FixSpec, NodeVisito
 import { SemanticModel } from '../semantic/model';
 import type { LineIndex } from '../syntax/lineIndex';
 import { SyntaxNode, type SyntaxTree } from '../syntax/syntaxNode';
+import { FlowEngine, type UnitFlow } from '../flow/engine';
+import { DEFAULT_KNOWLEDGE, type Knowledge } from '../flow/knowledge';
+import { summaryFingerprint, type FunctionSummary } from '../flow/summary';
+import { FlowDependencies } from './flowDependencies';
 import { isSelected, type RuleSelection } from './selection';
 import { isSuppressed, parseSuppressions, suppressionLine } from './suppressions';
 import { collectUnits, forEachNodeInUnit, fromOwnOffset, toOwnOffset, type AnalysisUnit } from './units';
@@ -46,6 +50,7 @@ interface UnitFinding extends StoredSpan {
   readonly bandit: readonly string[];
   readonly ruff: readonly string[];
   readonly related: ReadonlyArray<StoredSpan & { readonly message: string }>;
+  readonly flow: ReadonlyArray<StoredSpan & { readonly message: string }>;
   readonly fixes: ReadonlyArray<Omit<FixSpec, 'edits'> & { readonly edits: ReadonlyArray<StoredSpan & { readonly newText: string }> }>;
 }
 
@@ -64,20 +69,30 @@ interface UnitResult {
  */
 export class Analyzer {
   /**
-   * Unit key → that unit's result, and an id its children put in their keys instead of repeating its text
-   * (keys stay linear in the file's size). The id lives as long as the key, so a reused unit keeps its children's
-   * keys valid.
+   * Unit key (own text, parent, callee summaries) → that unit's result. Uncacheable results are not kept.
    */
-  private cache = new Map<string, { readonly result: UnitResult | undefined; readonly id: number }>();
+  private cache = new Map<string, UnitResult>();
+  /**
+   * Base key (own text and parent) → an id its children put in their keys instead of repeating its text (keys stay
+   * linear in the file's size). The id lives as long as the key, so a reused unit keeps its children's keys valid.
+   */
+  private ids = new Map<string, number>();
   private nextId = 1;
+  /** Function summaries by summary key (the function's unit key plus its callees' summary fingerprints). */
+  private summaries = new Map<string, { readonly summary: FunctionSummary; readonly fingerprint: string }>();
+  private readonly dependencies = new FlowDependencies();
 
-  constructor(private readonly rules: readonly Rule[]) {}
+  constructor(
+    private readonly rules: readonly Rule[],
+    private readonly knowledge: Knowledge = DEFAULT_KNOWLEDGE,
+  ) {}
 
   analyze(input: AnalysisInput, selection: RuleSelection = {}): AnalysisResult {
     const { syntax, lineIndex, text } = input;
     const units = collectUnits(syntax.root);
     let model: SemanticModel | undefined;
-    const nextCache = new Map<string, { readonly result: UnitResult | undefined; readonly id: number }>();
+    const nextCache = new Map<string, UnitResult>();
+    const nextIds = new Map<string, number>();
     const rootContext = crossUnitSignature(units);
     const ids = new Map<AnalysisUnit, number>();
     let unitsAnalyzed = 0;
@@ -85,22 +100,56 @@ export class Analyzer {
     const all: Finding[] = [];
     const ruleErrors: RuleError[] = [];
 
+    const baseKeys = new Map<AnalysisUnit, string>();
     for (const unit of units) {
       const parent = unit.parent ? `#${ids.get(unit.parent)!}` : rootContext;
       const key = `${unit.kind}\u0000${unit.ownText}\u0001${parent}`;
-      const known = nextCache.get(key) ?? this.cache.get(key);
-      let result = known?.result;
+      baseKeys.set(unit, key);
+      const id = nextIds.get(key) ?? this.ids.get(key) ?? this.nextId++;
+      nextIds.set(key, id);
+      ids.set(unit, id);
+    }
+    this.ids = nextIds;
+
+    // Flow: a unit's findings may depend on the summaries of the same-file functions it calls. Summaries are
+    // computed callees first, each cached under its own key; a unit's key names its callees' summaries.
+    const plan = this.dependencies.plan(units, baseKeys);
+    let flow: FlowEngine | undefined;
+    const flowEngine = (): FlowEngine => {
+      model ??= new SemanticModel(syntax.root);
+      flow ??= new FlowEngine(model, this.knowledge, (definition, caller) => {
+        const callee = plan.unitOf(definition);
+        const from = caller ? plan.unitOf(caller) : undefined;
+        if (!callee || (from && plan.sameCycle(from, callee))) return null;
+        return computed.get(callee)?.summary ?? null;
+      });
+      return flow;
+    };
+    const computed = new Map<AnalysisUnit, { readonly summary: FunctionSummary; readonly fingerprint: string }>();
+    const nextSummaries = new Map<string, { readonly summary: FunctionSummary; readonly fingerprint: string }>();
+    for (const unit of plan.functionsCalleesFirst) {
+      const key = plan.keyOf(unit, (callee) => computed.get(callee)?.fingerprint ?? 'unknown');
+      let entry = nextSummaries.get(key) ?? this.summaries.get(key);
+      if (!entry) {
+        const summary = flowEngine().summarize(unit.node);
+        entry = { summary, fingerprint: summaryFingerprint(summary) };
+      }
+      nextSummaries.set(key, entry);
+      computed.set(unit, entry);
+    }
+    this.summaries = nextSummaries;
+
+    for (const unit of units) {
+      const key = plan.keyOf(unit, (callee) => computed.get(callee)?.fingerprint ?? 'unknown');
+      let result = nextCache.get(key) ?? this.cache.get(key);
       if (result) {
         unitsReused++;
       } else {
         model ??= new SemanticModel(syntax.root);
-        result = this.runRules(unit, model, text);
+        result = this.runRules(unit, model, text, flowEngine);
         unitsAnalyzed++;
       }
-      const id = known?.id ?? this.nextId++;
-      ids.set(unit, id);
-      // An uncacheable result is redone next time, but its id still names the unit for its children.
-      nextCache.set(key, { result: result.cacheable ? result : undefined, id });
+      if (result.cacheable) nextCache.set(key, result);
       const unitLine = lineIndex.positionAt(unit.node.start).line;
       for (const error of result.errors) ruleErrors.push({ ...error, line: unitLine });
       for (const found of result.findings) all.push(toFinding(found, unit, lineIndex));
@@ -126,7 +175,7 @@ export class Analyzer {
     };
   }
 
-  private runRules(unit: AnalysisUnit, model: SemanticModel, source: string): UnitResult {
+  private runRules(unit: AnalysisUnit, model: SemanticModel, source: string, flowEngine: () => FlowEngine): UnitResult {
     const findings: UnitFinding[] = [];
     const placement = { cacheable: true };
     const errors: UnitResult['errors'] = [];
@@ -141,10 +190,15 @@ export class Analyzer {
     const handlers = new Map<string, Array<[Rule, NodeVisitor]>>();
     const exits: Array<[Rule, () => void]> = [];
     for (const rule of this.rules) {
+      let unitFlow: UnitFlow | undefined;
       const context: RuleContext = {
         model,
         source,
         unit,
+        get flow(): UnitFlow {
+          unitFlow ??= flowEngine().unitFlow(unit.node);
+          return unitFlow;
+        },
         report: (report) => findings.push(normalize(rule, report, unit, source.length, placement)),
       };
       let visitors: RuleVisitors;
@@ -242,6 +296,7 @@ function normalize(
     ruff: report.ruff ?? rule.meta.ruff,
     ...span,
     related: (report.related ?? []).map((item) => ({ ...clampSpan(spanOf(item.at)), message: item.message })),
+    flow: (report.flow ?? []).map((item) => ({ ...clampSpan(spanOf(item.at)), message: item.message })),
     fixes: fixes.map((fix) => ({
       title: fix.title,
       safety: fix.safety,
@@ -267,6 +322,7 @@ function toFinding(found: UnitFinding, unit: AnalysisUnit, lineIndex: LineIndex)
     cwe: rule.meta.cwe,
     range: range(found),
     related: found.related.map((item) => ({ range: range(item), message: item.message })),
+    flow: found.flow.map((item) => ({ range: range(item), message: item.message })),
     fixes: found.fixes.map((fix) => ({
       title: fix.title,
       safety: fix.safety,

@@ -50,6 +50,7 @@ export function formatJson(files: readonly FileFindings[], problems: readonly Fi
       bandit: finding.bandit,
       ruff: finding.ruff,
       related: finding.related.map((related) => ({ line: related.range.start.line + 1, message: related.message })),
+      flow: finding.flow.map((step) => ({ line: step.range.start.line + 1, column: step.range.start.character + 1, message: step.message })),
       fixes: finding.fixes.map((fix) => ({
         title: fix.title,
         safety: fix.safety,
@@ -121,6 +122,21 @@ export function formatSarif(files: readonly FileFindings[], problems: readonly F
           message: { text: related.message },
           physicalLocation: { artifactLocation, region: region(related.range) },
         }));
+      }
+      if (finding.flow.length > 0) {
+        // The path from the source to the sink: one thread flow, each step a location with its message.
+        result.codeFlows = [
+          {
+            threadFlows: [
+              {
+                locations: finding.flow.map((step, index) => ({
+                  index,
+                  location: { message: { text: step.message }, physicalLocation: { artifactLocation, region: region(step.range) } },
+                })),
+              },
+            ],
+          },
+        ];
       }
       if (finding.fixes.length > 0) {
         result.fixes = finding.fixes.map((fix) => ({

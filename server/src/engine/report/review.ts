@@ -61,6 +61,10 @@ function section(input: ReviewInput, finding: Finding, heading: string): string[
     `- **Class:** ${cweLinks(finding.cwe)} · **Severity:** ${finding.severity} · **Confidence:** ${finding.confidence} · **Rule:** ${finding.ruleId} (\`${finding.ruleName}\`)`,
     `- **Finding:** ${finding.message}`,
   ];
+  if (finding.flow.length > 0) {
+    lines.push('- **Path of the data:**');
+    finding.flow.forEach((step, index) => lines.push(`  ${index + 1}. ${lineRef(input, step.range.start.line)}: ${step.message}`));
+  }
   for (const related of finding.related) {
     lines.push(`- **See also:** ${lineRef(input, related.range.start.line)}: ${related.message}`);
   }

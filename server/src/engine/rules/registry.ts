@@ -21,6 +21,17 @@ import timingUnsafeComparison from './catalog/timing-unsafe-comparison';
 import insecureTempFile from './catalog/insecure-temp-file';
 import flaskDebugMode from './catalog/flask-debug-mode';
 import jinja2AutoescapeDisabled from './catalog/jinja2-autoescape-disabled';
+import pathTraversal from './catalog/path-traversal';
+import serverSideRequestForgery from './catalog/server-side-request-forgery';
+import openRedirect from './catalog/open-redirect';
+import reflectedXss from './catalog/reflected-xss';
+import templateInjection from './catalog/template-injection';
+import headerInjection from './catalog/header-injection';
+import logInjection from './catalog/log-injection';
+import regexInjection from './catalog/regex-injection';
+import ldapInjection from './catalog/ldap-injection';
+import xpathInjection from './catalog/xpath-injection';
+import nosqlInjection from './catalog/nosql-injection';
 
 /**
  * Every rule Vigil has ever had, in ID order. IDs are never reused: a retired rule stays here with status
@@ -30,6 +41,17 @@ export const ALL_RULES: readonly Rule[] = [
   sqlStringBuilding,
   shellInjection,
   dynamicCodeExecution,
+  pathTraversal,
+  serverSideRequestForgery,
+  openRedirect,
+  reflectedXss,
+  templateInjection,
+  headerInjection,
+  logInjection,
+  regexInjection,
+  ldapInjection,
+  xpathInjection,
+  nosqlInjection,
   unsafeDeserialization,
   yamlUnsafeLoad,
   xmlUnsafeParser,

@@ -2,6 +2,7 @@ import type { Confidence, FixSafety, Severity } from '../findings';
 import type { SemanticModel } from '../semantic/model';
 import type { SyntaxNode } from '../syntax/syntaxNode';
 import type { AnalysisUnit } from '../analysis/units';
+import type { UnitFlow } from '../flow/engine';
 
 export type RuleStatus = 'stable' | 'preview' | 'deprecated' | 'removed';
 
@@ -73,6 +74,8 @@ export interface Report {
   readonly severity?: Severity;
   readonly confidence?: Confidence;
   readonly related?: ReadonlyArray<{ readonly at: SyntaxNode | Span; readonly message: string }>;
+  /** The path the data took from its source to here, oldest step first (LSP related information, SARIF code flows). */
+  readonly flow?: ReadonlyArray<{ readonly at: SyntaxNode | Span; readonly message: string }>;
   /** The fix, when there is one way to fix it. */
   readonly fix?: FixSpec;
   /** Several alternative fixes, the preferred first (a checksum: `usedforsecurity=False`, or `sha256`). */
@@ -87,6 +90,8 @@ export interface RuleContext {
   readonly source: string;
   /** The unit being analysed: a rule must not read code outside it, other than through the model. */
   readonly unit: AnalysisUnit;
+  /** Where the unit's data comes from and which sinks it reaches (computed on first use). */
+  readonly flow: UnitFlow;
   report(report: Report): void;
 }
 

@@ -1,4 +1,7 @@
 import { defineRule, type Report } from '../rule';
+import { flowReport, sourceKind, sourceOf } from '../flowRule';
+import { kindBit } from '../../flow/concepts';
+import type { FlowHit } from '../../flow/interpreter';
 import { shapeTemplate, shapeValues, type StringBuilding, type StringShape } from '../../semantic/model';
 import type { SemanticModel } from '../../semantic/model';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
@@ -159,6 +162,9 @@ export default defineRule({
         if (node.namedChildren.some((piece) => hasInterpolation(piece))) candidates.push(node);
       },
       'unit:exit'() {
+        // Data from a request or the command line that reaches an executor, by the flow layer (also through helpers).
+        const flowHits = new Map<SyntaxNode, FlowHit>();
+        for (const hit of context.flow.hits) if (hit.concept === 'sql' && !flowHits.has(hit.sink)) flowHits.set(hit.sink, hit);
         const reported = new Map<SyntaxNode, { report: Report; related: Array<{ at: SyntaxNode; message: string }> }>();
         for (const sink of sinks) {
           for (const query of sink.queries) {
@@ -179,11 +185,14 @@ export default defineRule({
             if (!sink.call.contains(at)) related.push(executedHere);
             if (!originInUnit) related.push({ at: shape.origin, message: 'the query is built here' });
             const codes = sink.kind === 'extra' ? ['B610', 'S610'] : sink.kind === 'rawsql' ? ['B611', 'S611'] : ['B608', 'S608'];
+            const hit = flowHits.get(sink.call);
+            flowHits.delete(sink.call);
             reported.set(at, {
               related,
               report: {
                 at,
-                message: sinkMessage(model, values, sink, query, shape, unsafe),
+                message: sinkMessage(model, values, sink, query, shape, unsafe) + (hit ? `; the data comes from ${sourceKind(hit)} (${sourceOf(hit)})` : ''),
+                ...(hit ? { flow: flowReport(hit, 'high', '').flow } : {}),
                 bandit: [codes[0]!],
                 ruff: [codes[1]!],
               },
@@ -191,6 +200,15 @@ export default defineRule({
           }
         }
         for (const { report, related } of reported.values()) context.report({ ...report, related });
+        // Flows the string shapes above do not show: a query built by a helper function, or passed in whole.
+        for (const hit of flowHits.values()) {
+          if (!(hit.taint.kinds & (kindBit('remote') | kindBit('local')))) continue;
+          context.report({
+            ...flowReport(hit, 'high', `SQL query built from ${sourceKind(hit)} (${sourceOf(hit)}): ${hit.label}; pass the values as query parameters and check table or column names against a fixed set`),
+            bandit: ['B608'],
+            ruff: ['S608'],
+          });
+        }
 
         // Statements built from data that no sink in this unit receives.
         const fed = fedExpressions(model, sinks);

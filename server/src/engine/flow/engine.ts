@@ -1,0 +1,379 @@
+import type { SemanticModel } from '../semantic/model';
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import { unparenthesize } from '../syntax/python';
+import { kindBit, type Concept, type HandlerRow } from './concepts';
+import { UnitInterpreter, type FlowHit } from './interpreter';
+import type { Knowledge } from './knowledge';
+import type { FlowContext, FunctionSummary, LocalCallee, SummaryStep } from './summary';
+import { pathSteps, step, type Taint } from './taint';
+import { TypeResolver } from './types';
+
+/**
+ * The flow facts of one analysis unit, for rules: the sinks untrusted data reaches, and the value of any expression
+ * of the unit.
+ */
+export interface UnitFlow {
+  /** Every sink of the unit reached by data from a source, in source order. */
+  readonly hits: readonly FlowHit[];
+  /** What the flow layer knows about an expression of this unit (null: nothing untrusted, or not evaluated). */
+  taintOf(node: SyntaxNode): Taint | null;
+}
+
+/**
+ * Gives the summary of a same-file function, or null when it must be treated as unknown (a call inside a recursive
+ * cycle). Supplied by the analyzer, which caches summaries across analyses.
+ */
+export type SummaryProvider = (definition: SyntaxNode, caller: SyntaxNode | null) => FunctionSummary | null;
+
+interface HandlerInfo {
+  /** Parameter index → the label of the request data it receives. */
+  readonly sources: ReadonlyMap<number, string>;
+  readonly returns: HandlerRow['returns'] | null;
+}
+
+const NO_HANDLER: HandlerInfo = { sources: new Map(), returns: null };
+const UNIT_TYPES = new Set(['module', 'function_definition', 'class_definition']);
+
+/**
+ * The flow layer for one parse of one file: runs the interpreter over units on demand and remembers the results
+ * for the rest of the analysis. Two modes: *full* (calls of same-file functions go through their summaries; what
+ * rules and summaries use) and *outer* (no summaries: the values a nested function reads from its enclosing
+ * function or the module), so that a unit's outer values never depend on summaries, and the order in which units
+ * are analysed never changes a result.
+ */
+export class FlowEngine {
+  readonly types: TypeResolver;
+  private readonly full = new Map<SyntaxNode, UnitInterpreter>();
+  private readonly outer = new Map<SyntaxNode, UnitInterpreter | null>();
+  private readonly handlers = new Map<SyntaxNode, HandlerInfo>();
+  private moduleImports: string[] | undefined;
+
+  constructor(
+    readonly model: SemanticModel,
+    readonly knowledge: Knowledge,
+    private readonly summaries: SummaryProvider,
+  ) {
+    this.types = new TypeResolver(model, knowledge, (identifier) => this.parameterType(identifier));
+    const outerValue = (unitNode: SyntaxNode, name: string): Taint | null => this.outerValue(unitNode, name);
+    this.fullContext = { model, knowledge, types: this.types, outerValue, localCall: (call) => this.localCall(call) };
+    this.outerContext = { model, knowledge, types: this.types, outerValue, localCall: () => null };
+  }
+
+  private readonly fullContext: FlowContext;
+  private readonly outerContext: FlowContext;
+
+  /** The flow facts of a unit (a module, class or function node). */
+  unitFlow(unitNode: SyntaxNode): UnitFlow {
+    const interpreter = this.analyse(unitNode, 'full');
+    const hits = [...interpreter.hits.values()].sort((a, b) => a.sink.start - b.sink.start || a.argument.start - b.argument.start);
+    return { hits, taintOf: (node) => interpreter.values.get(node) ?? interpreter.values.get(unparenthesize(node)) ?? null };
+  }
+
+  /** The summary of a function definition, from a full analysis of its body. */
+  summarize(definition: SyntaxNode): FunctionSummary {
+    const interpreter = this.analyse(definition, 'full');
+    const base = definition.start;
+    const relative = (steps: readonly { start: number; end: number; message: string }[]): SummaryStep[] =>
+      steps.map((item) => ({ start: item.start - base, end: item.end - base, message: item.message }));
+    const { names, variadic } = parameterList(definition);
+    const returned = interpreter.returned;
+    const steps = returned ? pathSteps(returned.path) : [];
+    return {
+      parameterNames: names.map((parameter) => parameter.text),
+      ...(variadic !== undefined ? { variadic } : {}),
+      returns: returned
+        ? {
+            kinds: returned.kinds,
+            params: returned.params,
+            clean: returned.clean,
+            confidence: returned.confidence,
+            steps: returned.kinds ? relative(steps) : [],
+            paramSteps: returned.kinds ? [] : relative(steps.slice(1)),
+          }
+        : null,
+      sinks: [...interpreter.parameterSinks.values()]
+        .sort((a, b) => a.sink.start - b.sink.start || a.concept.localeCompare(b.concept))
+        .map((sink) => ({
+          concept: sink.concept,
+          params: sink.params,
+          clean: sink.clean,
+          confidence: sink.confidence,
+          label: sink.label,
+          steps: relative(sink.steps),
+        })),
+    };
+  }
+
+  private analyse(unitNode: SyntaxNode, mode: 'full' | 'outer'): UnitInterpreter {
+    const memo = mode === 'full' ? this.full : this.outer;
+    const known = memo.get(unitNode);
+    if (known) return known;
+    if (mode === 'outer') memo.set(unitNode, null); // a cycle through outer values ends as "nothing known"
+    const context = mode === 'full' ? this.fullContext : this.outerContext;
+    const isFunction = unitNode.type === 'function_definition';
+    const handler = isFunction ? this.handlerInfo(unitNode) : NO_HANDLER;
+    const initial = new Map<string, Taint | null>();
+    if (isFunction) {
+      const { names } = parameterList(unitNode);
+      names.forEach((name, index) => {
+        const label = handler.sources.get(index);
+        if (label) {
+          initial.set(name.text, {
+            kinds: kindBit('remote'),
+            params: 0,
+            clean: 0,
+            confidence: 2,
+            path: step(null, name, `${label}: \`${name.text}\``),
+          });
+        } else if (index < 30 && mode === 'full' && !this.parameterType(name)) {
+          initial.set(name.text, { kinds: 0, params: 1 << index, clean: 0, confidence: 2, path: step(null, name, `parameter \`${name.text}\``) });
+        } else {
+          initial.set(name.text, null);
+        }
+      });
+    }
+    const returns = handler.returns ? { concept: handler.returns.concept as Concept, label: handler.returns.label } : null;
+    const interpreter = new UnitInterpreter(context, unitNode, initial, returns);
+    interpreter.run();
+    memo.set(unitNode, interpreter);
+    return interpreter;
+  }
+
+  /** The value `name` has at the end of the nearest enclosing function or module that binds it. */
+  private outerValue(unitNode: SyntaxNode, name: string): Taint | null {
+    for (let enclosing = enclosingUnit(unitNode); enclosing; enclosing = enclosingUnit(enclosing)) {
+      if (enclosing.type === 'class_definition') continue; // a class body's names are not visible to its methods
+      const interpreter = this.analyse(enclosing, 'outer');
+      if (!interpreter) return null;
+      if (interpreter.finalEnv.has(name)) {
+        const value = interpreter.finalEnv.get(name) ?? null;
+        // Another function's parameters mean nothing here; its untrusted data does.
+        if (!value || value.kinds === 0) return null;
+        return value.params ? { ...value, params: 0 } : value;
+      }
+    }
+    return null;
+  }
+
+  /** The same-file function a call calls: `helper(x)`, or `self.helper(x)` inside a method of the same class. */
+  private localCall(call: SyntaxNode): LocalCallee | null {
+    const fn = call.child('function');
+    if (!fn) return null;
+    const expr = unparenthesize(fn);
+    let definition: SyntaxNode | null = null;
+    let offset = 0;
+    if (expr.type === 'identifier') {
+      const bindings = this.model.bindingsOf(expr);
+      const last = bindings[bindings.length - 1];
+      if (last?.kind === 'function' && last.value?.type === 'function_definition') definition = last.value;
+    } else if (expr.type === 'attribute') {
+      const object = expr.child('object');
+      const attribute = expr.child('attribute');
+      if (object?.type === 'identifier' && (object.text === 'self' || object.text === 'cls') && attribute) {
+        const method = enclosingFunction(call);
+        const owner = method ? enclosingClass(method) : null;
+        definition = owner ? methodOf(owner, attribute.text) : null;
+        offset = 1;
+        if (definition && isStaticMethod(definition)) offset = 0;
+      }
+    }
+    if (!definition) return null;
+    const summary = this.summaries(definition, enclosingUnit(call));
+    if (!summary) return null;
+    return { summary, definition, name: definition.child('name')?.text ?? '?', offset };
+  }
+
+  // --- Handlers and parameter types -------------------------------------------------------------------------
+
+  private imports(): string[] {
+    if (!this.moduleImports) {
+      const names: string[] = [];
+      const visit = (scope: SemanticModel['moduleScope']): void => {
+        for (const list of scope.bindings.values()) for (const binding of list) if (binding.kind === 'import' && binding.qualifiedName) names.push(binding.qualifiedName);
+        for (const child of scope.children) visit(child);
+      };
+      visit(this.model.moduleScope);
+      this.moduleImports = names;
+    }
+    return this.moduleImports;
+  }
+
+  private importsAny(prefixes: readonly string[] | undefined): boolean {
+    if (!prefixes) return true;
+    return this.imports().some((name) => prefixes.some((prefix) => name === prefix || name.startsWith(prefix.endsWith('_') ? prefix : `${prefix}.`)));
+  }
+
+  /** Which parameters of a function receive request data, and what its return value becomes. */
+  handlerInfo(definition: SyntaxNode): HandlerInfo {
+    let info = this.handlers.get(definition);
+    if (!info) {
+      info = this.computeHandlerInfo(definition);
+      this.handlers.set(definition, info);
+    }
+    return info;
+  }
+
+  private computeHandlerInfo(definition: SyntaxNode): HandlerInfo {
+    const { knowledge } = this;
+    const { names, all } = parameterList(definition);
+    const rows: HandlerRow[] = [];
+    // Decorators: `@app.route(...)`, `@router.get(...)`.
+    const decorated = definition.parent?.type === 'decorated_definition' ? definition.parent : null;
+    for (const decorator of decorated?.children.filter((child) => child.type === 'decorator') ?? []) {
+      const expr = decorator.firstNamedChild();
+      if (!expr) continue;
+      const target = unparenthesize(expr);
+      const name = target.type === 'call' ? this.types.calleeName(target) : this.types.typeOf(target);
+      const row = name ? knowledge.decoratorHandlers.get(name) : undefined;
+      if (row) rows.push(row);
+    }
+    // Methods of handler classes.
+    const owner = enclosingClass(definition);
+    const functionName = definition.child('name')?.text ?? '';
+    if (owner) {
+      for (const base of this.classBases(owner)) {
+        const row = knowledge.baseHandlers.get(base);
+        if (row && row.methods?.includes(functionName)) rows.push(row);
+      }
+      const className = owner.child('name')?.text ?? '';
+      for (const row of knowledge.suffixHandlers) {
+        if (className.endsWith(row.classSuffix!) && row.methods?.includes(functionName) && this.importsAny(row.imports)) rows.push(row);
+      }
+    } else {
+      for (const row of knowledge.signatureHandlers) {
+        const signature = row.signature!;
+        const matches = row.params ? names.length === signature.length : names.length >= signature.length;
+        if (matches && signature.every((name, index) => names[index]?.text === name) && this.importsAny(row.imports)) rows.push(row);
+      }
+    }
+    if (rows.length === 0) return NO_HANDLER;
+    const sources = new Map<number, string>();
+    let returns: HandlerRow['returns'] | null = null;
+    for (const row of rows) {
+      returns ??= row.returns ?? null;
+      names.forEach((name, index) => {
+        if (index < (row.skip ?? 0)) return;
+        if (row.params && !row.params.includes(name.text)) return;
+        if (!row.params && (name.text === 'self' || name.text === 'cls')) return;
+        if (this.parameterType(name)) return;
+        const parameter = all[index]!;
+        const fallback = parameter.child('value');
+        if (fallback && row.injectedDefaults && fallback.type === 'call') {
+          const callee = this.types.calleeName(fallback);
+          if (callee && row.injectedDefaults.includes(callee)) return;
+        }
+        sources.set(index, row.label);
+      });
+    }
+    return { sources, returns };
+  }
+
+  /** The modelled types a class derives from, through classes of the same file (`class V(BaseView)`). */
+  private classBases(definition: SyntaxNode, depth = 0): string[] {
+    if (depth > 8) return [];
+    const result: string[] = [];
+    for (const base of definition.child('superclasses')?.namedChildren ?? []) {
+      if (base.type === 'keyword_argument') continue;
+      const name = this.model.qualifiedName(base);
+      if (name) {
+        result.push(this.knowledge.canonical(name));
+        continue;
+      }
+      if (base.type === 'identifier') {
+        const binding = this.model.bindingsOf(base).at(-1);
+        if (binding?.kind === 'class' && binding.value) result.push(...this.classBases(binding.value, depth + 1));
+      }
+    }
+    return result;
+  }
+
+  /** The type models give a parameter: `self` of a handler class, an annotated or conventionally named request. */
+  private parameterType(identifier: SyntaxNode): string | null {
+    const definition = identifier.ancestor('function_definition', 'lambda');
+    if (!definition || definition.type !== 'function_definition') return null;
+    const { names, all } = parameterList(definition);
+    const index = names.indexOf(identifier);
+    const position = index >= 0 ? index : names.findIndex((name) => name.text === identifier.text);
+    if (position < 0) return null;
+    const owner = enclosingClass(definition);
+    if (position === 0 && owner && !isStaticMethod(definition) && (identifier.text === 'self' || identifier.text === 'cls')) {
+      return this.classBases(owner).find((base) => this.knowledge.modelledTypes.has(base)) ?? null;
+    }
+    const annotation = all[position]?.child('type');
+    const annotated = annotation ? this.model.qualifiedName(unparenthesize(annotation.firstNamedChild() ?? annotation)) : null;
+    for (const row of this.knowledge.requestParameters) {
+      if (annotated && row.annotations?.includes(this.knowledge.canonical(annotated))) return row.type;
+      if (!annotation && row.names?.includes(identifier.text) && this.importsAny(row.imports)) return row.type;
+    }
+    return null;
+  }
+}
+
+/** The parameters of a function in order: their names, their nodes, and the index of `*args`. */
+function parameterList(definition: SyntaxNode): { names: SyntaxNode[]; all: SyntaxNode[]; variadic?: number } {
+  const names: SyntaxNode[] = [];
+  const all: SyntaxNode[] = [];
+  let variadic: number | undefined;
+  for (const parameter of definition.child('parameters')?.namedChildren ?? []) {
+    let name: SyntaxNode | null = null;
+    switch (parameter.type) {
+      case 'identifier':
+        name = parameter;
+        break;
+      case 'default_parameter':
+      case 'typed_default_parameter':
+        name = parameter.child('name');
+        break;
+      case 'typed_parameter': {
+        const inner = parameter.firstNamedChild();
+        name = inner?.type === 'identifier' ? inner : inner?.firstNamedChild('identifier') ?? null;
+        if (inner?.type === 'list_splat_pattern') variadic ??= names.length;
+        break;
+      }
+      case 'list_splat_pattern':
+        name = parameter.firstNamedChild('identifier');
+        variadic ??= names.length;
+        break;
+      case 'dictionary_splat_pattern':
+        name = parameter.firstNamedChild('identifier');
+        break;
+    }
+    if (name?.type === 'identifier') {
+      names.push(name);
+      all.push(parameter);
+    }
+  }
+  return { names, all, ...(variadic !== undefined ? { variadic } : {}) };
+}
+
+function enclosingUnit(node: SyntaxNode): SyntaxNode | null {
+  for (let current = node.parent; current; current = current.parent) if (UNIT_TYPES.has(current.type)) return current;
+  return null;
+}
+
+function enclosingFunction(node: SyntaxNode): SyntaxNode | null {
+  return node.ancestor('function_definition');
+}
+
+/** The class a method is defined in (directly in its body). */
+function enclosingClass(definition: SyntaxNode): SyntaxNode | null {
+  let parent = definition.parent;
+  if (parent?.type === 'decorated_definition') parent = parent.parent;
+  if (parent?.type === 'block') parent = parent.parent;
+  return parent?.type === 'class_definition' ? parent : null;
+}
+
+function methodOf(owner: SyntaxNode, name: string): SyntaxNode | null {
+  let found: SyntaxNode | null = null;
+  for (const statement of owner.child('body')?.namedChildren ?? []) {
+    const definition = statement.type === 'decorated_definition' ? statement.child('definition') : statement;
+    if (definition?.type === 'function_definition' && definition.child('name')?.text === name) found = definition;
+  }
+  return found;
+}
+
+function isStaticMethod(definition: SyntaxNode): boolean {
+  const decorated = definition.parent?.type === 'decorated_definition' ? definition.parent : null;
+  return !!decorated?.children.some((child) => child.type === 'decorator' && /^@\s*staticmethod\b/.test(child.text));
+}
+

@@ -1,0 +1,45 @@
+import type { LibraryModel, SinkRow } from '../concepts';
+
+/**
+ * SQL execution: every DB-API 2.0 driver (PEP 249: `cursor.execute`), SQLAlchemy, Django's raw SQL, pandas, asyncpg,
+ * aiopg and psycopg. DB-API cursors are matched by method name: their type is rarely visible.
+ * https://peps.python.org/pep-0249/, https://docs.sqlalchemy.org/en/20/core/connections.html
+ */
+
+const methodSink = (method: string, args: SinkRow['args'] = [0]): SinkRow => ({ method, concept: 'sql', args, label: `\`.${method}()\` runs it as SQL` });
+
+export const databases: LibraryModel = {
+  name: 'SQL databases',
+  sinks: [
+    methodSink('execute', [0, 'sql', 'statement', 'query', 'operation']),
+    methodSink('executemany', [0, 'sql', 'operation']),
+    methodSink('executescript', [0, 'sql_script']),
+    methodSink('exec_driver_sql', [0, 'statement']),
+    methodSink('raw', [0, 'raw_query']),
+    { method: 'extra', concept: 'sql', args: ['where', 'select', 'tables', 'order_by'], label: '`.extra()` adds it to the SQL' },
+    ...['fetch', 'fetchrow', 'fetchval', 'copy_from_query'].map((method) => ({
+      callee: `asyncpg.Connection.${method}`, concept: 'sql' as const, args: [0, 'query'], label: `\`.${method}()\` runs it as SQL`,
+    })),
+    ...['fetch', 'fetchrow', 'fetchval', 'execute'].map((method) => ({
+      callee: `asyncpg.Pool.${method}`, concept: 'sql' as const, args: [0, 'query'], label: `\`.${method}()\` runs it as SQL`,
+    })),
+    { callee: 'sqlalchemy.text', concept: 'sql', args: [0, 'text'], label: '`text()` makes it SQL' },
+    { callee: 'sqlalchemy.sql.text', concept: 'sql', args: [0, 'text'], label: '`text()` makes it SQL' },
+    { callee: 'sqlalchemy.sql.expression.text', concept: 'sql', args: [0, 'text'], label: '`text()` makes it SQL' },
+    { callee: 'pandas.read_sql', concept: 'sql', args: [0, 'sql'], label: '`read_sql()` runs it as SQL' },
+    { callee: 'pandas.read_sql_query', concept: 'sql', args: [0, 'sql'], label: '`read_sql_query()` runs it as SQL' },
+  ],
+  summaries: [
+    { callee: 'asyncpg.connect', from: [], returns: 'asyncpg.Connection' },
+    { callee: 'asyncpg.create_pool', from: [], returns: 'asyncpg.Pool' },
+    { callee: 'asyncpg.Pool.acquire', from: [], returns: 'asyncpg.Connection' },
+  ],
+  sanitizers: [
+    ...['quote_name', 'quote_ident', 'quote_identifier', 'quote_table', 'quote_column', 'quote_literal', 'escape_string',
+      'escape_identifier', 'escape_literal', 'literal', 'mogrify', 'sql_quote', 'escape_like'].map((method) => ({ method, concepts: ['sql' as const] })),
+    { callee: 'psycopg2.sql.Identifier', concepts: ['sql'] },
+    { callee: 'psycopg2.sql.Literal', concepts: ['sql'] },
+    { callee: 'psycopg.sql.Identifier', concepts: ['sql'] },
+    { callee: 'psycopg.sql.Literal', concepts: ['sql'] },
+  ],
+};

@@ -1,0 +1,36 @@
+import type { LibraryModel } from '../concepts';
+
+/**
+ * Plain WSGI (PEP 3333: https://peps.python.org/pep-3333/), the standard library's `http.server`
+ * (https://docs.python.org/3/library/http.server.html) and AWS Lambda handlers
+ * (https://docs.aws.amazon.com/lambda/latest/dg/python-handler.html).
+ */
+
+export const wsgi: LibraryModel = {
+  name: 'WSGI, http.server and AWS Lambda',
+  sources: [
+    {
+      object: 'http.server.BaseHTTPRequestHandler',
+      members: ['path', 'headers', 'rfile', 'requestline', 'raw_requestline'],
+      kind: 'remote',
+      label: 'HTTP request data',
+    },
+  ],
+  handlers: [
+    { signature: ['environ', 'start_response'], params: ['environ'], label: 'WSGI request environment' },
+    { signature: ['event', 'context'], params: ['event'], label: 'AWS Lambda event' },
+    { base: 'http.server.BaseHTTPRequestHandler', methods: [], label: 'HTTP request data' },
+  ],
+  aliases: {
+    'http.server.SimpleHTTPRequestHandler': 'http.server.BaseHTTPRequestHandler',
+    'http.server.CGIHTTPRequestHandler': 'http.server.BaseHTTPRequestHandler',
+    'BaseHTTPServer.BaseHTTPRequestHandler': 'http.server.BaseHTTPRequestHandler',
+    'SimpleHTTPServer.SimpleHTTPRequestHandler': 'http.server.BaseHTTPRequestHandler',
+    'socketserver.StreamRequestHandler': 'http.server.BaseHTTPRequestHandler',
+  },
+  sinks: [
+    { callee: 'http.server.BaseHTTPRequestHandler.wfile.write', concept: 'html', args: [0], label: '`self.wfile.write()` sends it as the response body' },
+    { callee: 'http.server.BaseHTTPRequestHandler.send_header', concept: 'header', args: [1], label: '`send_header()` writes a response header' },
+    { callee: 'http.server.BaseHTTPRequestHandler.send_response', concept: 'header', args: [1], label: '`send_response()` writes the status line' },
+  ],
+};

@@ -1,0 +1,111 @@
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import { ALL_CONCEPTS } from './concepts';
+
+/** One step of the path data takes, as UTF-16 offsets into the source: "assigned to `name`". */
+export interface FlowStep {
+  readonly start: number;
+  readonly end: number;
+  readonly message: string;
+}
+
+/** The path to a value, newest step first (shared tails: building a path is O(1) per step). */
+export interface PathNode extends FlowStep {
+  readonly prev: PathNode | null;
+  readonly length: number;
+}
+
+/** 0 low, 1 medium, 2 high: how sure Vigil is that the value really carries the source's data. */
+export type ConfidenceLevel = 0 | 1 | 2;
+
+/**
+ * What the flow layer knows about a value: which kinds of untrusted data may be in it (`kinds`, a bit set of
+ * `TaintKind`), which parameters of the function being analysed flow into it (`params`, bit i = parameter i; what
+ * function summaries are made of), for which sink concepts it has been made safe (`clean`, a bit set of
+ * `Concept`), and one witness path from where the data came. `null` stands for "nothing untrusted".
+ */
+export interface Taint {
+  readonly kinds: number;
+  readonly params: number;
+  readonly clean: number;
+  readonly confidence: ConfidenceLevel;
+  readonly path: PathNode | null;
+}
+
+/** Paths longer than this keep their first and newest steps; the middle is summarised. */
+const MAX_PATH = 24;
+
+export function step(path: PathNode | null, at: { start: number; end: number }, message: string): PathNode {
+  const length = (path?.length ?? 0) + 1;
+  if (length > MAX_PATH && path?.prev) {
+    // Drop the step just behind the newest one: the source and the last steps stay.
+    return { start: at.start, end: at.end, message, prev: path.prev, length: length - 1 };
+  }
+  return { start: at.start, end: at.end, message, prev: path, length };
+}
+
+export function withStep(taint: Taint | null, at: SyntaxNode | { start: number; end: number }, message: string): Taint | null {
+  if (!taint) return null;
+  return { ...taint, path: step(taint.path, at, message) };
+}
+
+/** The value of a branch merge or of an expression built from several values. */
+export function join(a: Taint | null, b: Taint | null): Taint | null {
+  if (!a) return b;
+  if (!b) return a;
+  if (a === b) return a;
+  const preferA = betterWitness(a, b);
+  return {
+    kinds: a.kinds | b.kinds,
+    params: a.params | b.params,
+    // Clean only where every part is clean: a sanitizer on one branch does not clean the other.
+    clean: a.clean & b.clean,
+    confidence: Math.max(a.confidence, b.confidence) as ConfidenceLevel,
+    path: preferA ? a.path : b.path,
+  };
+}
+
+/** Which of two values' paths explains a merge better: one from a real source, then the surer, then the shorter. */
+function betterWitness(a: Taint, b: Taint): boolean {
+  if ((a.kinds !== 0) !== (b.kinds !== 0)) return a.kinds !== 0;
+  if (a.confidence !== b.confidence) return a.confidence > b.confidence;
+  return (a.path?.length ?? 0) <= (b.path?.length ?? 0);
+}
+
+export function joinAll(values: Iterable<Taint | null>): Taint | null {
+  let result: Taint | null = null;
+  for (const value of values) result = join(result, value);
+  return result;
+}
+
+/** The value after a sanitizer or a guard for `mask` (a concept bit set); clean for everything is `null`. */
+export function cleaned(taint: Taint | null, mask: number): Taint | null {
+  if (!taint) return null;
+  const clean = taint.clean | mask;
+  if ((clean & ALL_CONCEPTS) === ALL_CONCEPTS) return null;
+  return { ...taint, clean };
+}
+
+/** The value after a call Vigil has no model for: taint passes on, less surely; after two such calls it is dropped. */
+export function throughUnknownCall(taint: Taint | null): Taint | null {
+  if (!taint) return null;
+  if (taint.confidence === 0) return null;
+  return { ...taint, confidence: (taint.confidence - 1) as ConfidenceLevel };
+}
+
+export function lowerTo(taint: Taint | null, confidence: ConfidenceLevel): Taint | null {
+  if (!taint || taint.confidence <= confidence) return taint;
+  return { ...taint, confidence };
+}
+
+/** Whether two values are the same for the analysis (paths aside): the loop fixed point compares these. */
+export function sameTaint(a: Taint | null | undefined, b: Taint | null | undefined): boolean {
+  if (!a || !b) return !a && !b;
+  return a.kinds === b.kinds && a.params === b.params && a.clean === b.clean && a.confidence === b.confidence;
+}
+
+/** The steps of a path, oldest (the source) first. */
+export function pathSteps(path: PathNode | null): FlowStep[] {
+  const steps: FlowStep[] = [];
+  for (let node = path; node; node = node.prev) steps.push({ start: node.start, end: node.end, message: node.message });
+  return steps.reverse();
+}

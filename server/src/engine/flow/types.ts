@@ -1,0 +1,110 @@
+import type { SemanticModel } from '../semantic/model';
+import type { SyntaxNode } from '../syntax/syntaxNode';
+import { unparenthesize } from '../syntax/python';
+import type { Knowledge } from './knowledge';
+
+/**
+ * Flow-insensitive types, as qualified names: what a value *is*, so that members and methods can be looked up in
+ * the models (`app = Flask(__name__)` → `flask.Flask`, so `@app.route` is `flask.Flask.route`; `s =
+ * requests.Session()` → `s.get` is `requests.Session.get`; `request` in a Django view → `django.http.HttpRequest`).
+ *
+ * A value has a type when it is a module member (its qualified name), the result of calling a class or a modelled
+ * factory, a member of a typed value, `self` in a class deriving from a modelled type, or a parameter the models
+ * give a type. Anything else is `null`: unknown, never guessed.
+ */
+export class TypeResolver {
+  private readonly cache = new Map<SyntaxNode, string | null>();
+  private depth = 0;
+
+  constructor(
+    private readonly model: SemanticModel,
+    private readonly knowledge: Knowledge,
+    /** The type of a parameter, given by the handler and request-parameter models. */
+    private readonly parameterType: (identifier: SyntaxNode) => string | null,
+  ) {}
+
+  typeOf(expression: SyntaxNode): string | null {
+    const expr = unparenthesize(expression);
+    if (this.cache.has(expr)) return this.cache.get(expr)!;
+    if (this.depth > 16) return null;
+    this.depth++;
+    this.cache.set(expr, null); // cycles end as unknown
+    try {
+      const type = this.compute(expr);
+      this.cache.set(expr, type);
+      return type;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /**
+   * The qualified name a call calls: through imports (`sp.run` → `subprocess.run`) or through the receiver's type
+   * (`session.get` → `requests.Session.get`). Null when unknown.
+   */
+  calleeName(call: SyntaxNode): string | null {
+    const fn = call.child('function');
+    if (!fn) return null;
+    const qualified = this.model.qualifiedName(fn);
+    if (qualified) return this.knowledge.canonical(qualified);
+    const expr = unparenthesize(fn);
+    if (expr.type !== 'attribute') return null;
+    const object = expr.child('object');
+    const attribute = expr.child('attribute');
+    if (!object || !attribute) return null;
+    const receiverType = this.typeOf(object);
+    return receiverType ? this.knowledge.memberType(receiverType, attribute.text) : null;
+  }
+
+  private compute(expr: SyntaxNode): string | null {
+    switch (expr.type) {
+      case 'identifier': {
+        const qualified = this.model.qualifiedName(expr);
+        if (qualified) return this.knowledge.canonical(qualified);
+        const bindings = this.model.bindingsOf(expr);
+        if (bindings.length === 0) return null;
+        const binding = bindings[bindings.length - 1]!;
+        if (binding.kind === 'parameter') return this.parameterType(binding.node);
+        // Every assignment must agree (`s = requests.Session()` once, or the same type each time).
+        let type: string | null = null;
+        for (const candidate of bindings) {
+          if ((candidate.kind !== 'assignment' && candidate.kind !== 'walrus' && candidate.kind !== 'with') || !candidate.value) return null;
+          const next = this.typeOf(candidate.value);
+          if (!next || (type && next !== type)) return null;
+          type = next;
+        }
+        return type;
+      }
+      case 'attribute': {
+        const qualified = this.model.qualifiedName(expr);
+        if (qualified) return this.knowledge.canonical(qualified);
+        const object = expr.child('object');
+        const attribute = expr.child('attribute');
+        if (!object || !attribute) return null;
+        const objectType = this.typeOf(object);
+        return objectType ? this.knowledge.memberType(objectType, attribute.text) : null;
+      }
+      case 'subscript': {
+        const value = expr.child('value');
+        const objectType = value ? this.typeOf(value) : null;
+        return objectType ? this.knowledge.memberType(objectType, '*') : null;
+      }
+      case 'await': {
+        const inner = expr.firstNamedChild();
+        return inner ? this.typeOf(inner) : null;
+      }
+      case 'call': {
+        const callee = this.calleeName(expr);
+        if (!callee) return null;
+        const summary = this.knowledge.summary(callee, null);
+        if (summary?.returns) return summary.returns;
+        // Calling a class makes an instance of it; a modelled type's own name stands for its instances.
+        const last = callee.slice(callee.lastIndexOf('.') + 1);
+        if (/^[A-Z]/.test(last) || this.knowledge.modelledTypes.has(callee)) return callee;
+        return null;
+      }
+      default:
+        return null;
+    }
+  }
+}
