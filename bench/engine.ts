@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Parser, Tree } from 'web-tree-sitter';
-import { ACTIVE_RULES, Analyzer, LineIndex, PythonParser, type AnalysisResult } from '../server/src/engine';
+import { ACTIVE_RULES, Analyzer, LineIndex, PythonParser, type AnalysisResult, type Rule } from '../server/src/engine';
 import { readGrammarFiles } from '../server/src/host/grammar';
 
 export interface LoadedEngine {
@@ -49,11 +49,11 @@ export interface ScratchRun {
  * The from-scratch path, as `analyzeText` does it (one-shot parse that copies and deletes the tree, a fresh
  * Analyzer with no cache), but timing parse+copy and analysis apart.
  */
-export function analyzeFromScratch(parser: PythonParser, text: string): ScratchRun {
+export function analyzeFromScratch(parser: PythonParser, text: string, rules: readonly Rule[] = ACTIVE_RULES): ScratchRun {
   let start = performance.now();
   const syntax = parser.parseOnce(text);
   const parseMs = performance.now() - start;
   start = performance.now();
-  const result = new Analyzer(ACTIVE_RULES).analyze({ text, syntax, lineIndex: new LineIndex(text) });
+  const result = new Analyzer(rules).analyze({ text, syntax, lineIndex: new LineIndex(text) });
   return { parseMs, analyzeMs: performance.now() - start, result };
 }

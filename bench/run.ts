@@ -196,6 +196,39 @@ function memory(engine: LoadedEngine, file: CorpusFile) {
   }
 }
 
+/** The rules that read `context.flow`: without them, no flow analysis runs. */
+const FLOW_RULES = ACTIVE_RULES.filter((rule) => rule.usesFlow).map((rule) => rule.meta.id);
+
+/** (f) Whole-corpus and per-keystroke time with and without the flow layer, measured in the same run. */
+function flowCost(engine: LoadedEngine, files: readonly CorpusFile[], typed: CorpusFile | undefined, edits: number) {
+  const withoutFlow = ACTIVE_RULES.filter((rule) => !FLOW_RULES.includes(rule.meta.id));
+  const corpusMs = (rules: typeof ACTIVE_RULES) => {
+    let total = 0;
+    for (const file of files) {
+      const run = analyzeFromScratch(engine.parser, file.text, rules);
+      total += run.parseMs + run.analyzeMs;
+    }
+    return total;
+  };
+  corpusMs(ACTIVE_RULES); // warm-up
+  // Alternate the two and keep each one's best: the order of runs otherwise shows up as a difference.
+  let without = Infinity;
+  let withFlow = Infinity;
+  for (let round = 0; round < 2; round++) {
+    without = Math.min(without, corpusMs(withoutFlow));
+    withFlow = Math.min(withFlow, corpusMs(ACTIVE_RULES));
+  }
+  const rows = [{ measure: `corpus from scratch (${files.length} files)`, without, with: withFlow }];
+  if (typed) {
+    const script = typingScript(engine.parser.parseOnce(typed.text), typed.text, edits, false);
+    const without = runSession(engine.parser, typed.text, script, edits, withoutFlow);
+    const withFlow = runSession(engine.parser, typed.text, script, edits, ACTIVE_RULES);
+    rows.push({ measure: `keystroke median, ${typed.name}`, without: percentile(without.totalMs, 50), with: percentile(withFlow.totalMs, 50) });
+    rows.push({ measure: `keystroke p95, ${typed.name}`, without: percentile(without.totalMs, 95), with: percentile(withFlow.totalMs, 95) });
+  }
+  return { rules: FLOW_RULES, rows: rows.map((row) => ({ ...row, without: round(row.without), with: round(row.with) })) };
+}
+
 function pair(summary: { median: number; p95: number }): string {
   return `${ms(summary.median)} / ${ms(summary.p95)}`;
 }
@@ -279,6 +312,13 @@ async function main(): Promise<void> {
   print('units re-run: median units analysed per edit, of all units; reused: units served from the cache;');
   print('broken edits: edits after which the text had syntax errors.');
 
+  const flow = flowCost(engine, corpus.files, editable[0], edits);
+  const flowS = lap();
+  print();
+  print('(f) What the flow layer costs: the same work with every rule, and without the rules that use the flow layer');
+  print(`    (${FLOW_RULES.join(', ')}; without them no flow analysis runs), in this run`);
+  print(table(['measure', 'without flow', 'with flow', 'ratio'], flow.rows.map((row) => [row.measure, ms(row.without), ms(row.with), (row.with / Math.max(row.without, 1e-9)).toFixed(2)])));
+
   const mem = memory(engine, editable[0] ?? corpus.files[0]!);
   const memoryS = lap();
   const wasm = (bytes: number | undefined) => (bytes === undefined ? 'unreachable' : mb(bytes));
@@ -300,7 +340,8 @@ async function main(): Promise<void> {
     wholeFile: whole,
     typing: sessions,
     memory: mem,
-    elapsedS: { total: elapsedS, wholeFile: wholeS, typing: typingS, memory: memoryS },
+    flow,
+    elapsedS: { total: elapsedS, wholeFile: wholeS, typing: typingS, flow: flowS, memory: memoryS },
   };
   writeFileSync(resultPath, JSON.stringify(report, null, 2) + '\n');
   print();

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { ACTIVE_RULES, Analyzer, SourceFile, type PythonParser, type SyntaxTree } from '../server/src/engine';
+import { ACTIVE_RULES, Analyzer, SourceFile, type PythonParser, type Rule, type SyntaxTree } from '../server/src/engine';
 import { analyzeFromScratch } from './engine';
 
 /** Replace `[start, end)` with `text`, in UTF-16 offsets of the text as it is when the edit applies. */
@@ -114,9 +114,15 @@ export interface SessionResult {
 }
 
 /** Replays `edits` the way the language server handles a document, timing each step. */
-export function runSession(parser: PythonParser, text: string, edits: readonly TextEdit[], fullEvery: number): SessionResult {
+export function runSession(
+  parser: PythonParser,
+  text: string,
+  edits: readonly TextEdit[],
+  fullEvery: number,
+  rules: readonly Rule[] = ACTIVE_RULES,
+): SessionResult {
   const source = new SourceFile(parser, text);
-  const analyzer = new Analyzer(ACTIVE_RULES);
+  const analyzer = new Analyzer(rules);
   const result: SessionResult = {
     edits: edits.length,
     reparseMs: [],
@@ -145,7 +151,7 @@ export function runSession(parser: PythonParser, text: string, edits: readonly T
       result.unitsReused.push(analysis.stats.unitsReused);
       if (syntax.hasErrors) withErrors++;
       if ((i + 1) % fullEvery === 0) {
-        const full = analyzeFromScratch(parser, source.text);
+        const full = analyzeFromScratch(parser, source.text, rules);
         result.fullMs.push(full.parseMs + full.analyzeMs);
       }
     });

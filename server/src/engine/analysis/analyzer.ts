@@ -101,9 +101,11 @@ export class Analyzer {
     const ruleErrors: RuleError[] = [];
 
     const baseKeys = new Map<AnalysisUnit, string>();
+    const classSignatures = classAttributeSignatures(units);
     for (const unit of units) {
       const parent = unit.parent ? `#${ids.get(unit.parent)!}` : rootContext;
-      const key = `${unit.kind}\u0000${unit.ownText}\u0001${parent}`;
+      const classFacts = unit.parent?.kind === 'class' ? `\u0005${classSignatures.get(unit.parent) ?? ''}` : '';
+      const key = `${unit.kind}\u0000${unit.ownText}\u0001${parent}${classFacts}`;
       baseKeys.set(unit, key);
       const id = nextIds.get(key) ?? this.ids.get(key) ?? this.nextId++;
       nextIds.set(key, id);
@@ -127,7 +129,8 @@ export class Analyzer {
     };
     const computed = new Map<AnalysisUnit, { readonly summary: FunctionSummary; readonly fingerprint: string }>();
     const nextSummaries = new Map<string, { readonly summary: FunctionSummary; readonly fingerprint: string }>();
-    for (const unit of plan.functionsCalleesFirst) {
+    const usesFlow = this.rules.some((rule) => rule.usesFlow);
+    for (const unit of usesFlow ? plan.functionsCalleesFirst : []) {
       const key = plan.keyOf(unit, (callee) => computed.get(callee)?.fingerprint ?? 'unknown');
       let entry = nextSummaries.get(key) ?? this.summaries.get(key);
       if (!entry) {
@@ -343,4 +346,38 @@ function crossUnitSignature(units: readonly AnalysisUnit[]): string {
     .filter((unit) => unit.kind === 'function' && /\b(global|nonlocal)\b/.test(unit.ownText))
     .map((unit) => unit.ownText)
     .join('\u0002');
+}
+
+const SELF_ASSIGNMENT = /\b(?:self|cls)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\[[^\]\n]*\]\s*)?(?:[-+*/%&|^@]|\/\/|\*\*|<<|>>)?=(?!=)/g;
+
+/**
+ * What the methods of a class may read about each other: `__init__`'s own text (the values it gives `self.x`) and
+ * the names of the attributes any other method, or a function nested in one, assigns (`SemanticModel.
+ * selfAttributeValues` treats those as not constant). Part of every method unit's cache key.
+ */
+function classAttributeSignatures(units: readonly AnalysisUnit[]): Map<AnalysisUnit, string> {
+  const init = new Map<AnalysisUnit, string>();
+  const assigned = new Map<AnalysisUnit, Set<string>>();
+  for (const unit of units) {
+    let owner: AnalysisUnit | null = unit.parent;
+    let method: AnalysisUnit = unit;
+    while (owner && owner.kind !== 'class') {
+      method = owner;
+      owner = owner.parent;
+    }
+    if (!owner || unit.kind !== 'function') continue;
+    if (method === unit && unit.node.child('name')?.text === '__init__') {
+      init.set(owner, unit.ownText);
+      continue;
+    }
+    let names = assigned.get(owner);
+    if (!names) assigned.set(owner, (names = new Set()));
+    for (const match of unit.ownText.matchAll(SELF_ASSIGNMENT)) names.add(match[1]!);
+  }
+  const result = new Map<AnalysisUnit, string>();
+  for (const unit of units) {
+    if (unit.kind !== 'class') continue;
+    result.set(unit, `${init.get(unit) ?? ''}\u0006${[...(assigned.get(unit) ?? [])].sort().join(',')}`);
+  }
+  return result;
 }

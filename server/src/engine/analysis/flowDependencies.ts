@@ -15,10 +15,14 @@ export interface FlowPlan {
   sameCycle(a: AnalysisUnit, b: AnalysisUnit): boolean;
 }
 
-const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
+/**
+ * Calls the flow layer resolves to a same-file function: `name(` not preceded by a dot, and `self.name(` /
+ * `cls.name(` (`FlowEngine.localCall` resolves nothing else).
+ */
+const CALLED_NAME = /(?:^|[^.\w])([A-Za-z_][A-Za-z0-9_]*)\s*\(|\b(?:self|cls)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(/g;
 
 /**
- * Which same-file functions each unit may call, judged from the names in its own text (a superset of the calls the
+ * Which same-file functions each unit may call, judged from the calls in its own text (a superset of the calls the
  * flow layer resolves: `helper(…)`, `self.helper(…)`), and the order that lets every summary be computed after those
  * it uses. Names per own text are remembered between analyses, so a keystroke re-reads only the units it changed.
  */
@@ -42,7 +46,7 @@ export class FlowDependencies {
     const callees = new Map<AnalysisUnit, AnalysisUnit[]>();
     for (const unit of units) {
       let names = nextNames.get(unit.ownText) ?? this.names.get(unit.ownText);
-      if (!names) names = [...new Set(unit.ownText.match(IDENTIFIER) ?? [])];
+      if (!names) names = [...new Set([...unit.ownText.matchAll(CALLED_NAME)].map((match) => (match[1] ?? match[2])!))];
       nextNames.set(unit.ownText, names);
       const list: AnalysisUnit[] = [];
       for (const name of names) for (const callee of byName.get(name) ?? []) list.push(callee);

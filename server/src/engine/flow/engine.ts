@@ -157,9 +157,9 @@ export class FlowEngine {
 
   /** The same-file function a call calls: `helper(x)`, or `self.helper(x)` inside a method of the same class. */
   private localCall(call: SyntaxNode): LocalCallee | null {
-    const fn = call.child('function');
-    if (!fn) return null;
-    const expr = unparenthesize(fn);
+    // Exactly the call shapes `FlowDependencies` keys units on: `helper(…)`, `self.helper(…)`, `cls.helper(…)`.
+    const expr = call.child('function');
+    if (!expr) return null;
     let definition: SyntaxNode | null = null;
     let offset = 0;
     if (expr.type === 'identifier') {

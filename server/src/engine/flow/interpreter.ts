@@ -450,6 +450,11 @@ export class UnitInterpreter {
         if (!truth) return;
         const callee = this.context.types.calleeName(expr);
         const method = methodName(expr);
+        // `if is_safe_url(target):` / `if not validate_name(name): abort()`: a check of your own, by its name.
+        const name = callee ?? expr.child('function')?.text ?? '';
+        if (VALIDATOR_NAME.test(name.slice(name.lastIndexOf('.') + 1)) || /^_*(is_)?(allowed|permitted|whitelisted|safe)_/i.test(name.slice(name.lastIndexOf('.') + 1))) {
+          for (const argument of callArguments(expr).positional) this.cleanKey(argument, ALL_CONCEPTS, env);
+        }
         for (const guard of this.context.knowledge.guards(callee, method)) {
           for (const checked of argumentsFor(expr, guard.args)) {
             if (callee === 'isinstance' && !/\b(int|float|bool|UUID|Decimal|datetime|date)\b/.test(callArguments(expr).positional[1]?.text ?? '')) continue;

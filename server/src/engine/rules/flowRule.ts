@@ -26,6 +26,7 @@ export function defineFlowRule(spec: FlowRuleSpec): Rule {
   const kinds = (spec.kinds ?? ['remote']).reduce((mask, kind) => mask | kindBit(kind), 0);
   return defineRule({
     meta: spec.meta,
+    usesFlow: true,
     create(context) {
       return {
         'unit:exit'() {

@@ -107,6 +107,8 @@ export type RuleVisitors = { readonly [nodeType: string]: NodeVisitor | undefine
 
 export interface Rule {
   readonly meta: RuleMeta;
+  /** Whether the rule reads `context.flow`: when no selected rule does, the analyzer computes no function summaries. */
+  readonly usesFlow?: boolean;
   /** Called once per analysis unit; returns the visitors for that unit (closures may keep per-unit state). */
   create(context: RuleContext): RuleVisitors;
 }

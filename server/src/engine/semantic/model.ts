@@ -229,6 +229,11 @@ export class SemanticModel {
           return this.constant(binding.value, depth + 1, seen);
         });
       }
+      case 'attribute': {
+        // `self.TABLE`, `self.order`: class attributes and attributes `__init__` sets, when all are constants.
+        const values = this.selfAttributeValues(expr);
+        return !!values && values.every((value) => this.constant(value, depth + 1, seen));
+      }
       case 'call': {
         // `"..." .format(consts)`, `sep.join([consts])`
         const shape = this.stringShape(expr);
@@ -237,6 +242,57 @@ export class SemanticModel {
       default:
         return false;
     }
+  }
+
+  private readonly attributeValues = new Map<string, SyntaxNode[] | null>();
+
+  /**
+   * Every value `self.name` (or `cls.name`) can have inside a method: the class attribute's assignments and the
+   * assignments `__init__` makes. Null when another method (or a nested function) assigns it, when it is bound any
+   * other way, or when it is not a `self` attribute at all. The analyzer keys method units on `__init__`'s text and
+   * on the attribute names other methods assign, so cached results stay correct (see `classAttributeSignature`).
+   */
+  selfAttributeValues(attribute: SyntaxNode): SyntaxNode[] | null {
+    const object = attribute.child('object');
+    const name = attribute.child('attribute')?.text;
+    if (object?.type !== 'identifier' || !name) return null;
+    const method = attribute.ancestor('function_definition');
+    const first = method?.child('parameters')?.namedChildren[0];
+    if (!method || first?.type !== 'identifier' || first.text !== object.text) return null;
+    const klass = classOf(method);
+    if (!klass) return null;
+    const key = `${klass.start}:${name}`;
+    if (this.attributeValues.has(key)) return this.attributeValues.get(key)!;
+    this.attributeValues.set(key, null);
+    const values: SyntaxNode[] = [];
+    let ok = true;
+    const classScope = this.scopes.byNode.get(klass);
+    for (const binding of classScope?.bindings.get(name) ?? []) {
+      if (binding.kind !== 'assignment' || !binding.value) ok = false;
+      else values.push(binding.value);
+    }
+    klass.child('body')?.walk((node) => {
+      if (!ok) return false;
+      if (node.type !== 'assignment' && node.type !== 'augmented_assignment' && node.type !== 'named_expression') return true;
+      const targets = node.type === 'named_expression' ? [] : [node.child('left')];
+      for (const target of targets) {
+        if (!target) continue;
+        target.walk((part) => {
+          if (part.type !== 'attribute' || part.child('attribute')?.text !== name) return;
+          const owner = part.child('object');
+          if (owner?.type !== 'identifier' || (owner.text !== 'self' && owner.text !== 'cls')) return;
+          const where = part.ancestor('function_definition');
+          const inInit = !!where && where.child('name')?.text === '__init__' && classOf(where) === klass;
+          const value = node.child('right');
+          if (!inInit || node.type !== 'assignment' || target.type !== 'attribute' || !value) ok = false;
+          else values.push(value);
+        });
+      }
+      return true;
+    });
+    const result = ok && values.length > 0 ? values : null;
+    this.attributeValues.set(key, result);
+    return result;
   }
 
   /**
@@ -434,4 +490,12 @@ export class SemanticModel {
 
 function contains(outer: SyntaxNode | null, inner: SyntaxNode): boolean {
   return !!outer && outer.start <= inner.start && inner.end <= outer.end;
+}
+
+/** The class a method is defined in directly. */
+function classOf(method: SyntaxNode): SyntaxNode | null {
+  let parent = method.parent;
+  if (parent?.type === 'decorated_definition') parent = parent.parent;
+  if (parent?.type === 'block') parent = parent.parent;
+  return parent?.type === 'class_definition' ? parent : null;
 }

@@ -18,6 +18,13 @@ export const flask: LibraryModel = {
     { object: 'flask.globals.request', members: REQUEST_DATA, kind: 'remote', label: 'Flask request data' },
     { object: 'werkzeug.wrappers.Request', members: REQUEST_DATA, kind: 'remote', label: 'Werkzeug request data' },
   ],
+  // `def app(request: Request)` in a plain Werkzeug application (`@Request.application`).
+  requestParameters: [
+    {
+      type: 'werkzeug.wrappers.Request',
+      annotations: ['werkzeug.wrappers.Request', 'werkzeug.wrappers.request.Request', 'werkzeug.Request', 'flask.Request', 'flask.wrappers.Request'],
+    },
+  ],
   handlers: [
     ...['flask.Flask', 'flask.Blueprint', 'flask.blueprints.Blueprint', 'flask.app.Flask'].flatMap((type) =>
       ROUTE_METHODS.map((method) => ({ decorator: `${type}.${method}`, label: 'Flask route parameter', returns: VIEW_RETURN })),
@@ -30,6 +37,9 @@ export const flask: LibraryModel = {
     { callee: 'flask.helpers.send_file', concept: 'path', args: [0, 'path_or_file'], label: '`send_file()` reads the file' },
     // The file name is joined safely; the directory is not.
     { callee: 'flask.send_from_directory', concept: 'path', args: [0, 'directory'], label: '`send_from_directory()` serves from the directory' },
+    { callee: 'flask.helpers.send_from_directory', concept: 'path', args: [0, 'directory'], label: '`send_from_directory()` serves from the directory' },
+    { callee: 'werkzeug.utils.send_file', concept: 'path', args: [0, 'path_or_file'], label: '`send_file()` reads the file' },
+    { callee: 'werkzeug.utils.send_from_directory', concept: 'path', args: [0, 'directory'], label: '`send_from_directory()` serves from the directory' },
     { callee: 'flask.redirect', concept: 'redirect', args: [0, 'location'], label: '`redirect()` sends the browser there' },
     { callee: 'werkzeug.utils.redirect', concept: 'redirect', args: [0, 'location'], label: '`redirect()` sends the browser there' },
     { callee: 'flask.make_response', concept: 'html', args: [0], label: '`make_response()` sends it as the response body' },

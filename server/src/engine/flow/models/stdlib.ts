@@ -131,7 +131,8 @@ export const stdlib: LibraryModel = {
     { callee: 'shlex.join', concepts: ['command'] },
     { callee: 'html.escape', concepts: ['html', 'header'] },
     { callee: 'cgi.escape', concepts: ['html'] },
-    { callee: 'xml.sax.saxutils.escape', concepts: ['html', 'xpath'] },
+    // `escape()` replaces &, < and >, not quotes: no help inside an XPath string literal.
+    { callee: 'xml.sax.saxutils.escape', concepts: ['html'] },
     { callee: 'xml.sax.saxutils.quoteattr', concepts: ['html', 'xpath'] },
     { callee: 'urllib.parse.quote', concepts: ['html', 'header', 'redirect', 'url', 'log', 'command', 'path'] },
     { callee: 'urllib.parse.quote_plus', concepts: ['html', 'header', 'redirect', 'url', 'log', 'command', 'path'] },
@@ -171,5 +172,13 @@ export const stdlib: LibraryModel = {
     { method: 'is_relative_to', args: ['receiver'], concepts: ['path'] },
   ],
   terminators: ['sys.exit', 'exit', 'quit', 'os._exit', 'os.abort'],
-  aliases: { 'logging.RootLogger': 'logging.Logger', 'oslo_log.log.getLogger': 'logging.getLogger', 'oslo_log.log.KeywordArgumentAdapter': 'logging.Logger' },
+  aliases: {
+    'logging.RootLogger': 'logging.Logger',
+    'oslo_log.log.getLogger': 'logging.getLogger',
+    'oslo_log.log.KeywordArgumentAdapter': 'logging.Logger',
+    // Flask's application logger is a standard `logging.Logger` (https://flask.palletsprojects.com/en/stable/logging/).
+    'flask.Flask.logger': 'logging.Logger',
+    'flask.app.Flask.logger': 'logging.Logger',
+    'flask.current_app.logger': 'logging.Logger',
+  },
 };

@@ -174,6 +174,8 @@ export default defineRule({
         const bindings = model.bindingsOf(expr);
         if (bindings.some((binding) => binding.kind === 'import' || binding.kind === 'function' || binding.kind === 'class')) return null;
         if (isTokenWord(secret) && bindings.some((binding) => binding.kind === 'loop')) return null;
+        // pydantic's SecretStr/SecretBytes print as '**********'.
+        if (bindings.length > 0 && bindings.every((binding) => MASKED_SECRET.test(annotationOf(binding.node) ?? binding.value?.text ?? ''))) return null;
         const value = model.singleValue(expr);
         const valueExpr = value ? unparenthesize(value) : null;
         if (valueExpr?.type === 'call' && isSafeCall(valueExpr)) return null;
@@ -407,3 +409,13 @@ export default defineRule({
     };
   },
 });
+
+/** Types whose `str()` and `repr()` hide the value: pydantic's secret types (https://docs.pydantic.dev/latest/api/types/#pydantic.types.SecretStr). */
+const MASKED_SECRET = /^\s*["']?(pydantic\.(types\.)?)?Secret(Str|Bytes)\b/;
+
+/** The annotation text of a parameter (`creds: SecretStr` → `SecretStr`), if the identifier is an annotated parameter. */
+function annotationOf(identifier: SyntaxNode): string | null {
+  const parameter = identifier.parent;
+  if (parameter?.type !== 'typed_parameter' && parameter?.type !== 'typed_default_parameter') return null;
+  return parameter.child('type')?.text ?? null;
+}

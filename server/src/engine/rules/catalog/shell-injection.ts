@@ -1,6 +1,7 @@
 import { defineRule, type EditSpec, type FixSpec, type Report } from '../rule';
 import type { StringPart } from '../../semantic/model';
-import { callArguments, stringLiteralValue, stringPrefix, unparenthesize } from '../../syntax/python';
+import { callArguments, calleeName, calleeReceiver, stringLiteralValue, stringPrefix, unparenthesize } from '../../syntax/python';
+import { forEachNodeInUnit } from '../../analysis/units';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
 import { constantTruthiness } from '../support/call-arguments';
 import { codeList, codeSnippet, shorten } from '../support/snippets';
@@ -300,19 +301,64 @@ export default defineRule({
       return { kind: 'unknown', source: null };
     };
 
-    /** The elements of a list or tuple literal, also through a name bound once to one. */
+    /**
+     * The elements of a list or tuple literal, also through a name bound to one and then grown in order with
+     * `+= [...]`, `.append(x)` and `.extend([...])` before the use (`argv = ["/bin/sh"]; argv.append("-c")`).
+     */
     const listElements = (node: SyntaxNode): SyntaxNode[] | null => {
       let expr = unparenthesize(node);
-      if (expr.type === 'identifier') {
-        const value = model.singleValue(expr);
-        if (!value) return null;
-        expr = unparenthesize(value);
-      }
+      if (expr.type === 'identifier') return grownList(expr);
       if (expr.type !== 'list' && expr.type !== 'tuple') return null;
       const elements = expr.namedChildren;
       // `[*base, cmd]`: positions are unknown.
       if (elements.some((element) => element.type === 'list_splat' || element.type === 'parenthesized_list_splat')) {
         return null;
+      }
+      return elements;
+    };
+
+    let methodCalls: Map<string, SyntaxNode[]> | undefined;
+    /** `name.append(…)`-style calls of this unit, by receiver name. */
+    const callsOn = (name: string): readonly SyntaxNode[] => {
+      if (!methodCalls) {
+        methodCalls = new Map();
+        forEachNodeInUnit(context.unit.node, (candidate) => {
+          if (candidate.type !== 'call') return;
+          const receiver = calleeReceiver(candidate);
+          if (receiver?.type !== 'identifier') return;
+          const list = methodCalls!.get(receiver.text) ?? [];
+          list.push(candidate);
+          methodCalls!.set(receiver.text, list);
+        });
+      }
+      return methodCalls.get(name) ?? [];
+    };
+
+    const grownList = (name: SyntaxNode): SyntaxNode[] | null => {
+      const bindings = model.bindingsOf(name);
+      const first = bindings[0];
+      if (!first || first.kind !== 'assignment' || !first.value) return null;
+      const literal = (value: SyntaxNode | null): SyntaxNode[] | null => {
+        const list = value ? unparenthesize(value) : null;
+        if (!list || (list.type !== 'list' && list.type !== 'tuple')) return null;
+        return list.namedChildren.some((element) => element.type === 'list_splat' || element.type === 'parenthesized_list_splat') ? null : list.namedChildren;
+      };
+      const events: Array<{ at: number; items: SyntaxNode[] | null }> = [{ at: first.node.start, items: literal(first.value) }];
+      for (const binding of bindings.slice(1)) events.push({ at: binding.node.start, items: binding.kind === 'augmented' ? literal(binding.value) : null });
+      const scope = model.scopeOf(name);
+      for (const call of callsOn(name.text)) {
+        if (call.start >= name.start || call.start < first.node.start || model.scopeOf(call) !== scope) continue;
+        const method = calleeName(call);
+        const argument = callArguments(call).positional[0];
+        if (method === 'append' && argument) events.push({ at: call.start, items: [argument] });
+        else if (method === 'extend' && argument) events.push({ at: call.start, items: literal(argument) });
+        else if (method === 'insert' || method === 'remove' || method === 'pop' || method === 'clear' || method === 'reverse' || method === 'sort') events.push({ at: call.start, items: null });
+      }
+      events.sort((a, b) => a.at - b.at);
+      const elements: SyntaxNode[] = [];
+      for (const event of events) {
+        if (!event.items) return null;
+        elements.push(...event.items);
       }
       return elements;
     };

@@ -68,6 +68,7 @@ const BUILDING_PHRASE: Record<StringBuilding, string> = {
 };
 
 export default defineRule({
+  usesFlow: true,
   meta: {
     id: 'VG101',
     name: 'sql-string-building',
