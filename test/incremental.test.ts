@@ -37,6 +37,26 @@ function fromScratch(parser: PythonParser, text: string) {
   return analyzeText(parser, text).findings;
 }
 
+/** Applies `edits` to `seed` one at a time; after each, the incremental findings must equal a from-scratch analysis. */
+function editsMatchFromScratch(
+  parser: PythonParser,
+  seed: string,
+  edits: ReadonlyArray<{ at: number; remove: number; insert: string }>,
+): void {
+  const source = new SourceFile(parser, seed);
+  const analyzer = new Analyzer(ACTIVE_RULES);
+  try {
+    for (const { at, remove, insert } of edits) {
+      const start = Math.floor(at * source.text.length);
+      source.edit(start, Math.min(source.text.length, start + remove), insert);
+      const incremental = analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
+      assert.deepEqual(incremental.findings, fromScratch(parser, source.text));
+    }
+  } finally {
+    source.dispose();
+  }
+}
+
 /** A file whose flows cross functions: request data through helpers, methods and module-level values. */
 const FLOW_SEED = [
   'import os, subprocess, logging',
@@ -96,20 +116,7 @@ describe('incremental analysis', () => {
       insert: fc.constantFrom(...FLOW_SNIPPETS),
     });
     fc.assert(
-      fc.property(fc.array(flowEdit, { minLength: 1, maxLength: 10 }), (edits) => {
-        const source = new SourceFile(parser, FLOW_SEED);
-        const analyzer = new Analyzer(ACTIVE_RULES);
-        try {
-          for (const { at, remove, insert } of edits) {
-            const start = Math.floor(at * source.text.length);
-            source.edit(start, Math.min(source.text.length, start + remove), insert);
-            const incremental = analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
-            assert.deepEqual(incremental.findings, fromScratch(parser, source.text));
-          }
-        } finally {
-          source.dispose();
-        }
-      }),
+      fc.property(fc.array(flowEdit, { minLength: 1, maxLength: 10 }), (edits) => editsMatchFromScratch(parser, FLOW_SEED, edits)),
       { numRuns: 40, seed: 20261129 },
     );
   });
@@ -177,20 +184,7 @@ describe('incremental analysis', () => {
     const parser = await loadParser();
     const seed = seedText();
     fc.assert(
-      fc.property(fc.array(edit, { minLength: 1, maxLength: 12 }), (edits) => {
-        const source = new SourceFile(parser, seed);
-        const analyzer = new Analyzer(ACTIVE_RULES);
-        try {
-          for (const { at, remove, insert } of edits) {
-            const start = Math.floor(at * source.text.length);
-            source.edit(start, Math.min(source.text.length, start + remove), insert);
-            const incremental = analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
-            assert.deepEqual(incremental.findings, fromScratch(parser, source.text));
-          }
-        } finally {
-          source.dispose();
-        }
-      }),
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 12 }), (edits) => editsMatchFromScratch(parser, seed, edits)),
       { numRuns: 50, seed: 20261122 },
     );
   });

@@ -116,6 +116,8 @@ export class Analyzer {
     // Flow: a unit's findings may depend on the summaries of the same-file functions it calls. Summaries are
     // computed callees first, each cached under its own key; a unit's key names its callees' summaries.
     const plan = this.dependencies.plan(units, baseKeys);
+    const computed = new Map<AnalysisUnit, { readonly summary: FunctionSummary; readonly fingerprint: string }>();
+    const keyOf = (unit: AnalysisUnit): string => plan.keyOf(unit, (callee) => computed.get(callee)?.fingerprint ?? 'unknown');
     let flow: FlowEngine | undefined;
     const flowEngine = (): FlowEngine => {
       model ??= new SemanticModel(syntax.root);
@@ -127,11 +129,13 @@ export class Analyzer {
       });
       return flow;
     };
-    const computed = new Map<AnalysisUnit, { readonly summary: FunctionSummary; readonly fingerprint: string }>();
     const nextSummaries = new Map<string, { readonly summary: FunctionSummary; readonly fingerprint: string }>();
     const usesFlow = this.rules.some((rule) => rule.usesFlow);
+    // A function's key is final once its callees are summarised: the rules below reuse it.
+    const unitKeys = new Map<AnalysisUnit, string>();
     for (const unit of usesFlow ? plan.functionsCalleesFirst : []) {
-      const key = plan.keyOf(unit, (callee) => computed.get(callee)?.fingerprint ?? 'unknown');
+      const key = keyOf(unit);
+      unitKeys.set(unit, key);
       let entry = nextSummaries.get(key) ?? this.summaries.get(key);
       if (!entry) {
         const summary = flowEngine().summarize(unit.node);
@@ -143,7 +147,7 @@ export class Analyzer {
     this.summaries = nextSummaries;
 
     for (const unit of units) {
-      const key = plan.keyOf(unit, (callee) => computed.get(callee)?.fingerprint ?? 'unknown');
+      const key = unitKeys.get(unit) ?? keyOf(unit);
       let result = nextCache.get(key) ?? this.cache.get(key);
       if (result) {
         unitsReused++;

@@ -1,11 +1,11 @@
 import type { SemanticModel } from '../semantic/model';
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import { unparenthesize } from '../syntax/python';
-import { kindBit, type Concept, type HandlerRow } from './concepts';
+import { enclosingClass, parameterEntries, unparenthesize } from '../syntax/python';
+import { kindBit, type HandlerRow } from './concepts';
 import { UnitInterpreter, type FlowHit } from './interpreter';
 import type { Knowledge } from './knowledge';
 import type { FlowContext, FunctionSummary, LocalCallee, SummaryStep } from './summary';
-import { pathSteps, step, type Taint } from './taint';
+import { pathSteps, sourceStepMessage, step, type Taint } from './taint';
 import { TypeResolver } from './types';
 
 /**
@@ -31,6 +31,13 @@ interface HandlerInfo {
   readonly returns: HandlerRow['returns'] | null;
 }
 
+/** A function's parameters that bind a name, in order, and the index of `*args` among them. */
+interface ParameterList {
+  readonly names: readonly SyntaxNode[];
+  readonly all: readonly SyntaxNode[];
+  readonly variadic?: number;
+}
+
 const NO_HANDLER: HandlerInfo = { sources: new Map(), returns: null };
 const UNIT_TYPES = new Set(['module', 'function_definition', 'class_definition']);
 
@@ -44,9 +51,9 @@ const UNIT_TYPES = new Set(['module', 'function_definition', 'class_definition']
 export class FlowEngine {
   readonly types: TypeResolver;
   private readonly full = new Map<SyntaxNode, UnitInterpreter>();
-  private readonly outer = new Map<SyntaxNode, UnitInterpreter | null>();
+  private readonly outer = new Map<SyntaxNode, UnitInterpreter>();
   private readonly handlers = new Map<SyntaxNode, HandlerInfo>();
-  private moduleImports: string[] | undefined;
+  private readonly parameterLists = new Map<SyntaxNode, ParameterList>();
 
   constructor(
     readonly model: SemanticModel,
@@ -75,7 +82,7 @@ export class FlowEngine {
     const base = definition.start;
     const relative = (steps: readonly { start: number; end: number; message: string }[]): SummaryStep[] =>
       steps.map((item) => ({ start: item.start - base, end: item.end - base, message: item.message }));
-    const { names, variadic } = parameterList(definition);
+    const { names, variadic } = this.parameterList(definition);
     const returned = interpreter.returned;
     const steps = returned ? pathSteps(returned.path) : [];
     return {
@@ -108,13 +115,12 @@ export class FlowEngine {
     const memo = mode === 'full' ? this.full : this.outer;
     const known = memo.get(unitNode);
     if (known) return known;
-    if (mode === 'outer') memo.set(unitNode, null); // a cycle through outer values ends as "nothing known"
     const context = mode === 'full' ? this.fullContext : this.outerContext;
     const isFunction = unitNode.type === 'function_definition';
     const handler = isFunction ? this.handlerInfo(unitNode) : NO_HANDLER;
     const initial = new Map<string, Taint | null>();
     if (isFunction) {
-      const { names } = parameterList(unitNode);
+      const { names } = this.parameterList(unitNode);
       names.forEach((name, index) => {
         const label = handler.sources.get(index);
         if (label) {
@@ -123,7 +129,7 @@ export class FlowEngine {
             params: 0,
             clean: 0,
             confidence: 2,
-            path: step(null, name, `${label}: \`${name.text}\``),
+            path: step(null, name, sourceStepMessage(label, name.text)),
           });
         } else if (index < 30 && mode === 'full' && !this.parameterType(name)) {
           initial.set(name.text, { kinds: 0, params: 1 << index, clean: 0, confidence: 2, path: step(null, name, `parameter \`${name.text}\``) });
@@ -132,8 +138,7 @@ export class FlowEngine {
         }
       });
     }
-    const returns = handler.returns ? { concept: handler.returns.concept as Concept, label: handler.returns.label } : null;
-    const interpreter = new UnitInterpreter(context, unitNode, initial, returns);
+    const interpreter = new UnitInterpreter(context, unitNode, initial, handler.returns ?? null);
     interpreter.run();
     memo.set(unitNode, interpreter);
     return interpreter;
@@ -143,8 +148,8 @@ export class FlowEngine {
   private outerValue(unitNode: SyntaxNode, name: string): Taint | null {
     for (let enclosing = enclosingUnit(unitNode); enclosing; enclosing = enclosingUnit(enclosing)) {
       if (enclosing.type === 'class_definition') continue; // a class body's names are not visible to its methods
+      // Only enclosing units are asked, so this cannot come back to a unit being analysed.
       const interpreter = this.analyse(enclosing, 'outer');
-      if (!interpreter) return null;
       if (interpreter.finalEnv.has(name)) {
         const value = interpreter.finalEnv.get(name) ?? null;
         // Another function's parameters mean nothing here; its untrusted data does.
@@ -170,7 +175,7 @@ export class FlowEngine {
       const object = expr.child('object');
       const attribute = expr.child('attribute');
       if (object?.type === 'identifier' && (object.text === 'self' || object.text === 'cls') && attribute) {
-        const method = enclosingFunction(call);
+        const method = call.ancestor('function_definition');
         const owner = method ? enclosingClass(method) : null;
         definition = owner ? methodOf(owner, attribute.text) : null;
         offset = 1;
@@ -185,22 +190,20 @@ export class FlowEngine {
 
   // --- Handlers and parameter types -------------------------------------------------------------------------
 
-  private imports(): string[] {
-    if (!this.moduleImports) {
-      const names: string[] = [];
-      const visit = (scope: SemanticModel['moduleScope']): void => {
-        for (const list of scope.bindings.values()) for (const binding of list) if (binding.kind === 'import' && binding.qualifiedName) names.push(binding.qualifiedName);
-        for (const child of scope.children) visit(child);
-      };
-      visit(this.model.moduleScope);
-      this.moduleImports = names;
+  private parameterList(definition: SyntaxNode): ParameterList {
+    let list = this.parameterLists.get(definition);
+    if (!list) {
+      const named = parameterEntries(definition.child('parameters')).filter((entry) => entry.name);
+      const variadic = named.findIndex((entry) => entry.splat === 'list');
+      list = { names: named.map((entry) => entry.name!), all: named.map((entry) => entry.node), ...(variadic >= 0 ? { variadic } : {}) };
+      this.parameterLists.set(definition, list);
     }
-    return this.moduleImports;
+    return list;
   }
 
   private importsAny(prefixes: readonly string[] | undefined): boolean {
     if (!prefixes) return true;
-    return this.imports().some((name) => prefixes.some((prefix) => name === prefix || name.startsWith(prefix.endsWith('_') ? prefix : `${prefix}.`)));
+    return this.model.importedNames(true).some((name) => prefixes.some((prefix) => name === prefix || name.startsWith(prefix.endsWith('_') ? prefix : `${prefix}.`)));
   }
 
   /** Which parameters of a function receive request data, and what its return value becomes. */
@@ -215,7 +218,7 @@ export class FlowEngine {
 
   private computeHandlerInfo(definition: SyntaxNode): HandlerInfo {
     const { knowledge } = this;
-    const { names, all } = parameterList(definition);
+    const { names, all } = this.parameterList(definition);
     const rows: HandlerRow[] = [];
     // Decorators: `@app.route(...)`, `@router.get(...)`.
     const decorated = definition.parent?.type === 'decorated_definition' ? definition.parent : null;
@@ -291,7 +294,7 @@ export class FlowEngine {
   private parameterType(identifier: SyntaxNode): string | null {
     const definition = identifier.ancestor('function_definition', 'lambda');
     if (!definition || definition.type !== 'function_definition') return null;
-    const { names, all } = parameterList(definition);
+    const { names, all } = this.parameterList(definition);
     const index = names.indexOf(identifier);
     const position = index >= 0 ? index : names.findIndex((name) => name.text === identifier.text);
     if (position < 0) return null;
@@ -309,58 +312,9 @@ export class FlowEngine {
   }
 }
 
-/** The parameters of a function in order: their names, their nodes, and the index of `*args`. */
-function parameterList(definition: SyntaxNode): { names: SyntaxNode[]; all: SyntaxNode[]; variadic?: number } {
-  const names: SyntaxNode[] = [];
-  const all: SyntaxNode[] = [];
-  let variadic: number | undefined;
-  for (const parameter of definition.child('parameters')?.namedChildren ?? []) {
-    let name: SyntaxNode | null = null;
-    switch (parameter.type) {
-      case 'identifier':
-        name = parameter;
-        break;
-      case 'default_parameter':
-      case 'typed_default_parameter':
-        name = parameter.child('name');
-        break;
-      case 'typed_parameter': {
-        const inner = parameter.firstNamedChild();
-        name = inner?.type === 'identifier' ? inner : inner?.firstNamedChild('identifier') ?? null;
-        if (inner?.type === 'list_splat_pattern') variadic ??= names.length;
-        break;
-      }
-      case 'list_splat_pattern':
-        name = parameter.firstNamedChild('identifier');
-        variadic ??= names.length;
-        break;
-      case 'dictionary_splat_pattern':
-        name = parameter.firstNamedChild('identifier');
-        break;
-    }
-    if (name?.type === 'identifier') {
-      names.push(name);
-      all.push(parameter);
-    }
-  }
-  return { names, all, ...(variadic !== undefined ? { variadic } : {}) };
-}
-
 function enclosingUnit(node: SyntaxNode): SyntaxNode | null {
   for (let current = node.parent; current; current = current.parent) if (UNIT_TYPES.has(current.type)) return current;
   return null;
-}
-
-function enclosingFunction(node: SyntaxNode): SyntaxNode | null {
-  return node.ancestor('function_definition');
-}
-
-/** The class a method is defined in (directly in its body). */
-function enclosingClass(definition: SyntaxNode): SyntaxNode | null {
-  let parent = definition.parent;
-  if (parent?.type === 'decorated_definition') parent = parent.parent;
-  if (parent?.type === 'block') parent = parent.parent;
-  return parent?.type === 'class_definition' ? parent : null;
 }
 
 function methodOf(owner: SyntaxNode, name: string): SyntaxNode | null {

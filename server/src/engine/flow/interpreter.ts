@@ -1,14 +1,14 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
 import { callArguments, unparenthesize } from '../syntax/python';
 import { codeSnippet } from '../syntax/snippets';
-import { ALL_CONCEPTS, conceptBit, kindBit, type ArgumentSpec, type Concept, type SinkRow } from './concepts';
+import { ALL_CONCEPTS, conceptBit, kindBit, type ArgumentSpec, type Concept, type SinkRow, type TaintKind } from './concepts';
 import {
   cleaned,
   join,
   joinAll,
-  lowerTo,
   pathSteps,
   sameTaint,
+  sourceStepMessage,
   step,
   throughUnknownCall,
   withStep,
@@ -17,7 +17,7 @@ import {
   type PathNode,
   type Taint,
 } from './taint';
-import type { FlowContext, FunctionSummary, SummaryStep } from './summary';
+import type { FlowContext, FunctionSummary, LocalCallee, SummaryStep } from './summary';
 
 /** A sink reached by untrusted data: the flow layer's answer to a rule. */
 export interface FlowHit {
@@ -46,9 +46,17 @@ interface ParameterSink {
 
 type Env = Map<string, Taint | null>;
 
+/** A call's receiver and its value: arguments' values are read from `values` as they were evaluated. */
+interface CallValues {
+  readonly receiver: Taint | null;
+  readonly receiverNode: SyntaxNode | null;
+}
+
 const MUTATORS = new Set(['append', 'extend', 'insert', 'add', 'update', 'appendleft', 'extendleft', 'setdefault']);
 /** Unknown callees named like a check or a cleaner: their result, and an argument they were called on, are clean. */
 const VALIDATOR_NAME = /^_*(validate|verify|sanitize|sanitise|escape|is_valid|is_safe|check_valid|ensure_valid|assert_valid)/i;
+/** Predicates named like an allow-list check (`is_allowed_host(h)`, `safe_path(p)`): clean on the branch where true. */
+const ALLOW_CHECK_NAME = /^_*(is_)?(allowed|permitted|whitelisted|safe)_/i;
 const NUMERIC_ONLY_OPERATORS = ['-', '/', '//', '**', '<<', '>>'];
 /** Sinks whose result is an HTTP response: what goes into it was judged at the call. */
 const RESPONSE_CONCEPTS: ReadonlySet<Concept> = new Set(['html', 'redirect', 'path', 'template', 'header']);
@@ -211,8 +219,7 @@ export class UnitInterpreter {
     this.expression(expr, env);
     // `validate_name(name)` on its own line: a check that raises when the value is bad.
     if (expr.type === 'call') {
-      const name = this.context.types.calleeName(expr) ?? expr.child('function')?.text ?? '';
-      if (VALIDATOR_NAME.test(name.slice(name.lastIndexOf('.') + 1))) {
+      if (VALIDATOR_NAME.test(this.functionName(expr))) {
         for (const argument of callArguments(expr).positional) this.cleanKey(argument, ALL_CONCEPTS, env);
       }
     }
@@ -299,7 +306,7 @@ export class UnitInterpreter {
     const expr = unparenthesize(container);
     const isHeaders = expr.type === 'attribute' && expr.child('attribute')?.text === 'headers';
     if (!isHeaders) return;
-    this.sinkReached({ concept: 'header', args: [], label: 'the response header is set from it' }, subscript, value, taint);
+    this.sinkReached({ concept: 'header', label: 'the response header is set from it' }, subscript, value, taint);
   }
 
   private ifStatement(node: SyntaxNode, env: Env): Env | null {
@@ -451,8 +458,8 @@ export class UnitInterpreter {
         const callee = this.context.types.calleeName(expr);
         const method = methodName(expr);
         // `if is_safe_url(target):` / `if not validate_name(name): abort()`: a check of your own, by its name.
-        const name = callee ?? expr.child('function')?.text ?? '';
-        if (VALIDATOR_NAME.test(name.slice(name.lastIndexOf('.') + 1)) || /^_*(is_)?(allowed|permitted|whitelisted|safe)_/i.test(name.slice(name.lastIndexOf('.') + 1))) {
+        const name = this.functionName(expr);
+        if (VALIDATOR_NAME.test(name) || ALLOW_CHECK_NAME.test(name)) {
           for (const argument of callArguments(expr).positional) this.cleanKey(argument, ALL_CONCEPTS, env);
         }
         for (const guard of this.context.knowledge.guards(callee, method)) {
@@ -559,7 +566,7 @@ export class UnitInterpreter {
       case 'string':
         return this.string(node, env);
       case 'concatenated_string':
-        return this.concatenation(node, node.namedChildren, env);
+        return this.joined(node, node.namedChildren, env);
       case 'binary_operator': {
         const left = node.child('left');
         const right = node.child('right');
@@ -577,9 +584,8 @@ export class UnitInterpreter {
         );
       case 'comparison_operator':
       case 'not_operator':
-        for (const child of node.namedChildren) this.expression(child, env);
-        return null;
       case 'unary_operator':
+        // Booleans and numbers: nothing untrusted comes out.
         for (const child of node.namedChildren) this.expression(child, env);
         return null;
       case 'conditional_expression': {
@@ -603,17 +609,13 @@ export class UnitInterpreter {
       case 'pair':
       case 'interpolation':
       case 'yield':
-      case 'format_expression': {
+      case 'format_expression':
+      case 'dictionary': {
         let result: Taint | null = null;
         for (const child of node.namedChildren) {
           if (node.type === 'keyword_argument' && child.field === 'name') continue;
           result = join(result, this.expression(child, env));
         }
-        return result;
-      }
-      case 'dictionary': {
-        let result: Taint | null = null;
-        for (const child of node.namedChildren) result = join(result, this.expression(child, env));
         return result;
       }
       case 'named_expression': {
@@ -657,11 +659,7 @@ export class UnitInterpreter {
 
   private lookup(key: string, node: SyntaxNode, env: Env): Taint | null {
     if (env.has(key)) return env.get(key) ?? null;
-    return key.includes('.') ? this.values.get(node) ?? null : this.identifierValue(key);
-  }
-
-  private identifierValue(name: string): Taint | null {
-    return this.outer(name);
+    return key.includes('.') ? this.values.get(node) ?? null : this.outer(key);
   }
 
   private attribute(node: SyntaxNode, env: Env): Taint | null {
@@ -685,14 +683,14 @@ export class UnitInterpreter {
     return objectTaint;
   }
 
-  private source(node: SyntaxNode, kind: 'remote' | 'local' | 'stored', label: string): Taint {
+  private source(node: SyntaxNode, kind: TaintKind, label: string): Taint {
     const confidence: ConfidenceLevel = kind === 'remote' ? 2 : kind === 'local' ? 1 : 0;
     return {
       kinds: kindBit(kind),
       params: 0,
       clean: 0,
       confidence,
-      path: step(null, node, `${label}: \`${codeSnippet(node, 40)}\``),
+      path: step(null, node, sourceStepMessage(label, codeSnippet(node, 40))),
     };
   }
 
@@ -708,14 +706,16 @@ export class UnitInterpreter {
       }
       pieces.push(child);
     }
-    if (pieces.length === 0) return null;
-    return this.concatenation(node, [node], env, pieces);
+    return this.joined(node, pieces, env);
   }
 
-  /** Pieces joined into one string; a constant scheme-and-host prefix keeps the result from choosing the host. */
-  private concatenation(node: SyntaxNode, parts: readonly SyntaxNode[], env: Env, pieces?: readonly SyntaxNode[]): Taint | null {
+  /**
+   * A string made of `pieces` (the parts of an implicit concatenation, the fields of an f-string); a constant
+   * scheme-and-host prefix keeps the result from choosing the host.
+   */
+  private joined(node: SyntaxNode, pieces: readonly SyntaxNode[], env: Env): Taint | null {
     let result: Taint | null = null;
-    for (const piece of pieces ?? parts) result = join(result, piece === node ? null : this.expression(piece, env));
+    for (const piece of pieces) result = join(result, this.expression(piece, env));
     if (!result) return null;
     const prefix = leadingText(node);
     return prefix !== null ? applyPrefix(prefix, result) : result;
@@ -769,7 +769,7 @@ export class UnitInterpreter {
     const argumentValues = argumentNodes.map((argument) => this.expression(argument, env));
     const callee = types.calleeName(node);
     const method = methodName(node);
-    const args = { node, receiver, receiverNode, argumentNodes, argumentValues };
+    const args: CallValues = { receiver, receiverNode };
 
     // Sinks: where each modelled argument's value goes.
     let response = false;
@@ -825,13 +825,19 @@ export class UnitInterpreter {
       }
       return result;
     }
-    const name = callee ?? fnExpr.text;
-    if (VALIDATOR_NAME.test(name.slice(name.lastIndexOf('.') + 1))) return null;
+    if (VALIDATOR_NAME.test(this.functionName(node))) return null;
     // A call Vigil knows nothing about: what goes in may come out, less surely (Pysa's "obscure" calls).
     return throughUnknownCall(withStep(all, node, `through \`${codeSnippet(fnExpr, 30)}()\``));
   }
 
-  private valueOf(argument: SyntaxNode, args: { receiver: Taint | null; receiverNode: SyntaxNode | null }): Taint | null {
+  /** The last part of what a call calls (`validate_name` for `forms.validate_name(x)`), for checks known by name. */
+  private functionName(call: SyntaxNode): string {
+    const fn = call.child('function');
+    const name = this.context.types.calleeName(call) ?? (fn ? unparenthesize(fn).text : '');
+    return name.slice(name.lastIndexOf('.') + 1);
+  }
+
+  private valueOf(argument: SyntaxNode, args: CallValues): Taint | null {
     if (argument === args.receiverNode) return args.receiver;
     return this.values.get(argument) ?? this.values.get(unparenthesize(argument)) ?? null;
   }
@@ -839,8 +845,8 @@ export class UnitInterpreter {
   /** A call of a function defined in this file: its summary says what reaches its result and its sinks. */
   private throughLocalFunction(
     node: SyntaxNode,
-    local: { summary: FunctionSummary; definition: SyntaxNode; name: string; offset: number },
-    args: { receiver: Taint | null; receiverNode: SyntaxNode | null; argumentNodes: SyntaxNode[]; argumentValues: Array<Taint | null> },
+    local: LocalCallee,
+    args: CallValues,
   ): Taint | null {
     const { summary, definition } = local;
     const bound = this.bindArguments(node, summary, local.offset);
@@ -853,7 +859,7 @@ export class UnitInterpreter {
         const through = withStep(taint, entry.node, `passed to ${display} as \`${summary.parameterNames[entry.index] ?? '?'}\``)!;
         const path = spliceSteps(through.path, sink.steps, definition.start);
         const merged: Taint = { ...through, confidence: Math.min(through.confidence, sink.confidence) as ConfidenceLevel, path };
-        this.sinkReached({ concept: sink.concept, args: [], label: `${sink.label} in ${display}` }, node, entry.node, merged);
+        this.sinkReached({ concept: sink.concept, label: `${sink.label} in ${display}` }, node, entry.node, merged);
       }
     }
     const ret = summary.returns;
@@ -904,21 +910,21 @@ export class UnitInterpreter {
   }
 
   /** Records untrusted data (or a parameter, for the summary) reaching a sink. */
-  private sinkReached(row: Pick<SinkRow, 'concept' | 'label'> & { args: SinkRow['args'] }, sink: SyntaxNode, argument: SyntaxNode, taint: Taint): void {
-    const bit = conceptBit(row.concept);
-    if (taint.clean & bit) return;
-    const label = row.label ?? `\`${codeSnippet(sink.child('function') ?? sink, 30)}()\``;
-    const key = `${row.concept}:${sink.start}:${argument.start}`;
+  private sinkReached(reached: { readonly concept: Concept; readonly label?: string }, sink: SyntaxNode, argument: SyntaxNode, taint: Taint): void {
+    const { concept } = reached;
+    if (taint.clean & conceptBit(concept)) return;
+    const label = reached.label ?? `\`${codeSnippet(sink.child('function') ?? sink, 30)}()\``;
+    const key = `${concept}:${sink.start}:${argument.start}`;
     if (taint.kinds) {
       const known = this.hits.get(key);
       if (!known || known.taint.confidence < taint.confidence) {
-        this.hits.set(key, { concept: row.concept, sink, argument, label, taint, steps: pathSteps(taint.path) });
+        this.hits.set(key, { concept, sink, argument, label, taint, steps: pathSteps(taint.path) });
       }
     }
     if (taint.params) {
       const known = this.parameterSinks.get(key);
       this.parameterSinks.set(key, {
-        concept: row.concept,
+        concept,
         params: taint.params | (known?.params ?? 0),
         clean: known ? known.clean & taint.clean : taint.clean,
         confidence: Math.max(taint.confidence, known?.confidence ?? 0) as ConfidenceLevel,
@@ -940,7 +946,7 @@ export class UnitInterpreter {
     if (expr.type === 'dictionary' || expr.type === 'list' || expr.type === 'dictionary_comprehension' || expr.type === 'list_comprehension') return;
     const taint = this.values.get(expr) ?? this.values.get(value) ?? this.expression(expr, env);
     // Only what is surely request data: a value that went through calls Vigil does not know may be anything.
-    if (taint && taint.confidence === 2 && this.returnSink) this.sinkReached({ concept: this.returnSink.concept, args: [], label: this.returnSink.label }, value, expr, taint);
+    if (taint && taint.confidence === 2 && this.returnSink) this.sinkReached(this.returnSink, value, expr, taint);
   }
 }
 
@@ -1045,4 +1051,3 @@ function spliceSteps(path: PathNode | null, steps: readonly SummaryStep[], base:
   return result;
 }
 
-export { lowerTo };

@@ -1,8 +1,6 @@
 import {
   conceptMask,
-  kindBit,
   type ArgumentSpec,
-  type Concept,
   type GuardRow,
   type HandlerRow,
   type LibraryModel,
@@ -22,18 +20,6 @@ export interface SourceMatch {
 export interface IndexedGuard {
   readonly args: readonly ArgumentSpec[];
   readonly mask: number;
-}
-
-/**
- * What a project adds in `[tool.vigil]` (`extend-sources`, `extend-sinks`, `extend-sanitizers`), as qualified names:
- * `extend-sources = ["myapp.http.current_params"]` (a call whose result is remote data),
- * `extend-sinks = [{ name = "myapp.db.run", concept = "sql", args = [0] }]`,
- * `extend-sanitizers = [{ name = "myapp.text.clean", concepts = ["html"] }]`.
- */
-export interface ProjectFlowModels {
-  readonly sources?: ReadonlyArray<{ readonly name: string; readonly kind?: TaintKind }>;
-  readonly sinks?: ReadonlyArray<{ readonly name: string; readonly concept: Concept; readonly args?: readonly ArgumentSpec[] }>;
-  readonly sanitizers?: ReadonlyArray<{ readonly name: string; readonly concepts?: readonly Concept[] | 'all' }>;
 }
 
 /**
@@ -62,18 +48,13 @@ export class Knowledge {
   /** Types some model says something about (a class deriving from one is treated as one). */
   readonly modelledTypes = new Set<string>();
 
-  constructor(models: readonly LibraryModel[] = LIBRARY_MODELS, project: ProjectFlowModels = {}) {
+  /**
+   * `models`: the built-in models, and any a project adds (what `[tool.vigil]` would declare is one more
+   * `LibraryModel`, appended last).
+   */
+  constructor(models: readonly LibraryModel[] = LIBRARY_MODELS) {
     for (const model of models) for (const [from, to] of Object.entries(model.aliases ?? {})) this.aliases.set(from, to);
     for (const model of models) this.add(model);
-    for (const source of project.sources ?? []) {
-      this.callSources.set(source.name, { kind: source.kind ?? 'remote', label: `\`${source.name}()\` (project source)` });
-    }
-    for (const sink of project.sinks ?? []) {
-      push(this.sinksByCallee, sink.name, { callee: sink.name, concept: sink.concept, args: sink.args ?? [0], label: `\`${sink.name}()\` (project sink)` });
-    }
-    for (const sanitizer of project.sanitizers ?? []) {
-      this.sanitizersByCallee.set(sanitizer.name, conceptMask(sanitizer.concepts ?? 'all'));
-    }
   }
 
   private add(model: LibraryModel): void {
@@ -197,7 +178,6 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-export { kindBit };
 
 /** The knowledge of the built-in models (shared: it is immutable). */
 export const DEFAULT_KNOWLEDGE = new Knowledge();

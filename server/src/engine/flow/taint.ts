@@ -92,11 +92,6 @@ export function throughUnknownCall(taint: Taint | null): Taint | null {
   return { ...taint, confidence: (taint.confidence - 1) as ConfidenceLevel };
 }
 
-export function lowerTo(taint: Taint | null, confidence: ConfidenceLevel): Taint | null {
-  if (!taint || taint.confidence <= confidence) return taint;
-  return { ...taint, confidence };
-}
-
 /** Whether two values are the same for the analysis (paths aside): the loop fixed point compares these. */
 export function sameTaint(a: Taint | null | undefined, b: Taint | null | undefined): boolean {
   if (!a || !b) return !a && !b;
@@ -108,4 +103,15 @@ export function pathSteps(path: PathNode | null): FlowStep[] {
   const steps: FlowStep[] = [];
   for (let node = path; node; node = node.prev) steps.push({ start: node.start, end: node.end, message: node.message });
   return steps.reverse();
+}
+
+/** The message of a path's first step, where data enters: "Flask request data: `request.args`". */
+export function sourceStepMessage(label: string, code: string): string {
+  return `${label}: \`${code}\``;
+}
+
+/** The label and code of a source step's message (`sourceStepMessage` in reverse); null for any other step. */
+export function parseSourceStep(message: string): { readonly label: string; readonly code: string } | null {
+  const match = /^([^:`]+): `(.+)`$/.exec(message);
+  return match ? { label: match[1]!.trim(), code: match[2]! } : null;
 }

@@ -1,7 +1,7 @@
 import type { Confidence, Severity } from '../findings';
 import { TAINT_KINDS, kindBit, type Concept, type TaintKind } from '../flow/concepts';
 import type { FlowHit } from '../flow/interpreter';
-import { codeSnippet } from '../syntax/snippets';
+import { parseSourceStep } from '../flow/taint';
 import { defineRule, type FixSpec, type Report, type Rule, type RuleContext, type RuleMeta } from './rule';
 
 /**
@@ -53,25 +53,27 @@ export function flowReport(hit: FlowHit, severity: Severity, message: string): R
     message,
     severity: remote ? severity : LOWER[severity],
     confidence: CONFIDENCE[hit.taint.confidence]!,
-    flow: [
-      ...hit.steps.map((item) => ({ at: { start: item.start, end: item.end }, message: item.message })),
-      { at: hit.sink, message: hit.label },
-    ],
+    flow: flowSteps(hit),
   };
+}
+
+/** A hit's path as report steps: from the source, through each step, to the sink. */
+export function flowSteps(hit: FlowHit): NonNullable<Report['flow']> {
+  return [
+    ...hit.steps.map((item) => ({ at: { start: item.start, end: item.end }, message: item.message })),
+    { at: hit.sink, message: hit.label },
+  ];
 }
 
 /** Where the data came from, for messages: the source expression (`request.args.get("f")`), or its kind. */
 export function sourceOf(hit: FlowHit): string {
-  const first = hit.steps[0];
-  const code = first && /`([^`]+)`$/.exec(first.message)?.[1];
-  if (code) return `\`${code}\``;
+  const source = hit.steps[0] && parseSourceStep(hit.steps[0].message);
+  if (source) return `\`${source.code}\``;
   const kind = TAINT_KINDS.find((candidate) => hit.taint.kinds & kindBit(candidate));
   return kind === 'remote' ? 'request data' : kind === 'local' ? 'program input' : 'stored data';
 }
 
-/** What kind of data a hit carries, for messages: "request data", "a command-line argument"… */
+/** What kind of data a hit carries, for messages: "Flask request data", "command-line argument"… */
 export function sourceKind(hit: FlowHit): string {
-  return hit.steps[0]?.message.split(':')[0]?.trim() || 'untrusted data';
+  return (hit.steps[0] && parseSourceStep(hit.steps[0].message)?.label) || 'untrusted data';
 }
-
-export { codeSnippet };

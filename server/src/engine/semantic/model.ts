@@ -1,5 +1,5 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import { stringLiteralValue, unparenthesize, hasInterpolation } from '../syntax/python';
+import { enclosingClass, stringLiteralValue, unparenthesize, hasInterpolation } from '../syntax/python';
 import { buildScopes, scopeOf, type Binding, type Scope, type ScopeTree } from './scopes';
 
 /**
@@ -244,13 +244,49 @@ export class SemanticModel {
     }
   }
 
+  private imports: { module: string[]; all: string[]; roots: Set<string> } | undefined;
+
+  /**
+   * The qualified names the module imports (`flask`, `os.path`, `django.http.HttpResponse`, `.sibling` for relative
+   * imports): at module level, or with `nested`, in every scope (imports inside functions too).
+   */
+  importedNames(nested = false): readonly string[] {
+    return nested ? this.importIndex().all : this.importIndex().module;
+  }
+
+  /** The top-level packages imported at module level, leading dots of relative imports dropped: `flask`, `os`. */
+  importedRoots(): ReadonlySet<string> {
+    return this.importIndex().roots;
+  }
+
+  private importIndex(): { module: string[]; all: string[]; roots: Set<string> } {
+    if (!this.imports) {
+      const module: string[] = [];
+      const all: string[] = [];
+      const visit = (scope: Scope): void => {
+        for (const list of scope.bindings.values()) {
+          for (const binding of list) {
+            if (binding.kind !== 'import' || !binding.qualifiedName) continue;
+            all.push(binding.qualifiedName);
+            if (scope === this.scopes.module) module.push(binding.qualifiedName);
+          }
+        }
+        for (const child of scope.children) visit(child);
+      };
+      visit(this.scopes.module);
+      const roots = new Set(module.map((name) => name.replace(/^\.+/, '').split('.')[0]!));
+      this.imports = { module, all, roots };
+    }
+    return this.imports;
+  }
+
   private readonly attributeValues = new Map<string, SyntaxNode[] | null>();
 
   /**
    * Every value `self.name` (or `cls.name`) can have inside a method: the class attribute's assignments and the
    * assignments `__init__` makes. Null when another method (or a nested function) assigns it, when it is bound any
    * other way, or when it is not a `self` attribute at all. The analyzer keys method units on `__init__`'s text and
-   * on the attribute names other methods assign, so cached results stay correct (see `classAttributeSignature`).
+   * on the attribute names other methods assign, so cached results stay correct (see `classAttributeSignatures` in the analyzer).
    */
   selfAttributeValues(attribute: SyntaxNode): SyntaxNode[] | null {
     const object = attribute.child('object');
@@ -259,11 +295,10 @@ export class SemanticModel {
     const method = attribute.ancestor('function_definition');
     const first = method?.child('parameters')?.namedChildren[0];
     if (!method || first?.type !== 'identifier' || first.text !== object.text) return null;
-    const klass = classOf(method);
+    const klass = enclosingClass(method);
     if (!klass) return null;
     const key = `${klass.start}:${name}`;
     if (this.attributeValues.has(key)) return this.attributeValues.get(key)!;
-    this.attributeValues.set(key, null);
     const values: SyntaxNode[] = [];
     let ok = true;
     const classScope = this.scopes.byNode.get(klass);
@@ -271,18 +306,18 @@ export class SemanticModel {
       if (binding.kind !== 'assignment' || !binding.value) ok = false;
       else values.push(binding.value);
     }
+    // A walrus cannot assign an attribute: only assignments and augmented assignments can set `self.name`.
     klass.child('body')?.walk((node) => {
       if (!ok) return false;
-      if (node.type !== 'assignment' && node.type !== 'augmented_assignment' && node.type !== 'named_expression') return true;
-      const targets = node.type === 'named_expression' ? [] : [node.child('left')];
-      for (const target of targets) {
-        if (!target) continue;
+      if (node.type !== 'assignment' && node.type !== 'augmented_assignment') return true;
+      const target = node.child('left');
+      if (target) {
         target.walk((part) => {
           if (part.type !== 'attribute' || part.child('attribute')?.text !== name) return;
           const owner = part.child('object');
           if (owner?.type !== 'identifier' || (owner.text !== 'self' && owner.text !== 'cls')) return;
           const where = part.ancestor('function_definition');
-          const inInit = !!where && where.child('name')?.text === '__init__' && classOf(where) === klass;
+          const inInit = !!where && where.child('name')?.text === '__init__' && enclosingClass(where) === klass;
           const value = node.child('right');
           if (!inInit || node.type !== 'assignment' || target.type !== 'attribute' || !value) ok = false;
           else values.push(value);
@@ -490,12 +525,4 @@ export class SemanticModel {
 
 function contains(outer: SyntaxNode | null, inner: SyntaxNode): boolean {
   return !!outer && outer.start <= inner.start && inner.end <= outer.end;
-}
-
-/** The class a method is defined in directly. */
-function classOf(method: SyntaxNode): SyntaxNode | null {
-  let parent = method.parent;
-  if (parent?.type === 'decorated_definition') parent = parent.parent;
-  if (parent?.type === 'block') parent = parent.parent;
-  return parent?.type === 'class_definition' ? parent : null;
 }

@@ -1,4 +1,5 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
+import { parameterEntries } from '../syntax/python';
 
 /**
  * Python's scopes and the names bound in them, built in one pass over a module.
@@ -246,32 +247,10 @@ function bindParameters(
   outer: Scope,
   push: (node: SyntaxNode | null, scope: Scope) => void,
 ): void {
-  if (!parameters) return;
-  for (const parameter of parameters.namedChildren) {
-    let name: SyntaxNode | null = null;
-    let value: SyntaxNode | null = null;
-    switch (parameter.type) {
-      case 'identifier':
-        name = parameter;
-        break;
-      case 'default_parameter':
-      case 'typed_default_parameter':
-        name = parameter.child('name');
-        value = parameter.child('value');
-        break;
-      case 'typed_parameter':
-        name = parameter.firstNamedChild('identifier') ?? parameter.firstNamedChild()?.firstNamedChild('identifier') ?? null;
-        break;
-      case 'list_splat_pattern':
-      case 'dictionary_splat_pattern':
-        name = parameter.firstNamedChild('identifier');
-        break;
-    }
-    if (name?.type === 'identifier') {
-      inner.add({ name: name.text, kind: 'parameter', node: name, value, qualifiedName: null });
-    }
+  for (const { name, defaultValue } of parameterEntries(parameters)) {
+    if (name) inner.add({ name: name.text, kind: 'parameter', node: name, value: defaultValue, qualifiedName: null });
     // Defaults and annotations are evaluated where the function is defined.
-    push(value, outer);
+    push(defaultValue, outer);
   }
 }
 

@@ -161,6 +161,57 @@ export function nameWords(name: string): string[] {
     .filter((word) => word.length > 0);
 }
 
+/** One parameter of a `def` or `lambda`: the node, the name it binds, its default, and whether it is `*a` or `**kw`. */
+export interface ParameterEntry {
+  readonly node: SyntaxNode;
+  readonly name: SyntaxNode | null;
+  readonly defaultValue: SyntaxNode | null;
+  readonly splat: 'list' | 'dictionary' | null;
+}
+
+/** The parameters of a parameter list in order (separators such as `*` and `/` bind nothing and are left out). */
+export function parameterEntries(parameters: SyntaxNode | null): ParameterEntry[] {
+  const entries: ParameterEntry[] = [];
+  for (const parameter of parameters?.namedChildren ?? []) {
+    let name: SyntaxNode | null = null;
+    let defaultValue: SyntaxNode | null = null;
+    let splat: ParameterEntry['splat'] = null;
+    switch (parameter.type) {
+      case 'identifier':
+        name = parameter;
+        break;
+      case 'default_parameter':
+      case 'typed_default_parameter':
+        name = parameter.child('name');
+        defaultValue = parameter.child('value');
+        break;
+      case 'typed_parameter': {
+        name = parameter.firstNamedChild('identifier') ?? parameter.firstNamedChild()?.firstNamedChild('identifier') ?? null;
+        const inner = parameter.firstNamedChild()?.type;
+        splat = inner === 'list_splat_pattern' ? 'list' : inner === 'dictionary_splat_pattern' ? 'dictionary' : null;
+        break;
+      }
+      case 'list_splat_pattern':
+      case 'dictionary_splat_pattern':
+        name = parameter.firstNamedChild('identifier');
+        splat = parameter.type === 'list_splat_pattern' ? 'list' : 'dictionary';
+        break;
+      default:
+        continue;
+    }
+    entries.push({ node: parameter, name: name?.type === 'identifier' ? name : null, defaultValue, splat });
+  }
+  return entries;
+}
+
+/** The class a function is defined in directly (its body, possibly under decorators), if it is a method. */
+export function enclosingClass(definition: SyntaxNode): SyntaxNode | null {
+  let parent = definition.parent;
+  if (parent?.type === 'decorated_definition') parent = parent.parent;
+  if (parent?.type === 'block') parent = parent.parent;
+  return parent?.type === 'class_definition' ? parent : null;
+}
+
 /** Statement types that start a new analysis unit and scope. */
 export const DEFINITION_TYPES: ReadonlySet<string> = new Set(['function_definition', 'class_definition']);
 

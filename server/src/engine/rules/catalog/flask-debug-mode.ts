@@ -1,6 +1,5 @@
 import { defineRule, type FixSpec, type Report } from '../rule';
 import type { Severity, Confidence } from '../../findings';
-import type { SemanticModel } from '../../semantic/model';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
 import { callArguments, stringLiteralValue, unparenthesize } from '../../syntax/python';
 import { constantTruthiness } from '../support/call-arguments';
@@ -24,15 +23,6 @@ interface App {
 function shown(node: SyntaxNode): string {
   const text = node.text.replace(/\s+/g, ' ');
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
-}
-
-function importsFlask(model: SemanticModel): boolean {
-  for (const bindings of model.moduleScope.bindings.values()) {
-    for (const binding of bindings) {
-      if (binding.kind === 'import' && binding.qualifiedName?.replace(/^\.+/, '').split('.')[0] === 'flask') return true;
-    }
-  }
-  return false;
 }
 
 /** Whether `node` runs under `if __name__ == "__main__":`; returns that `if` statement. */
@@ -91,7 +81,7 @@ export default defineRule({
     const { model, unit } = context;
     const unitNode = unit.node;
     let flask: boolean | undefined;
-    const flaskImported = (): boolean => (flask ??= importsFlask(model));
+    const flaskImported = (): boolean => (flask ??= model.importedRoots().has('flask'));
 
     /** What a receiver is: a Flask app (certainly or by name), or null. */
     const resolveApp = (receiver: SyntaxNode): App | null => {

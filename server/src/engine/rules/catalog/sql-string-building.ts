@@ -1,5 +1,5 @@
 import { defineRule, type Report } from '../rule';
-import { flowReport, sourceKind, sourceOf } from '../flowRule';
+import { flowReport, flowSteps, sourceKind, sourceOf } from '../flowRule';
 import { kindBit } from '../../flow/concepts';
 import type { FlowHit } from '../../flow/interpreter';
 import { shapeTemplate, shapeValues, type StringBuilding, type StringShape } from '../../semantic/model';
@@ -193,7 +193,7 @@ export default defineRule({
               report: {
                 at,
                 message: sinkMessage(model, values, sink, query, shape, unsafe) + (hit ? `; the data comes from ${sourceKind(hit)} (${sourceOf(hit)})` : ''),
-                ...(hit ? { flow: flowReport(hit, 'high', '').flow } : {}),
+                ...(hit ? { flow: flowSteps(hit) } : {}),
                 bandit: [codes[0]!],
                 ruff: [codes[1]!],
               },

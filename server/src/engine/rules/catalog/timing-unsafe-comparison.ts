@@ -1,6 +1,5 @@
 import { defineRule, type FixSpec } from '../rule';
 import type { Confidence } from '../../findings';
-import type { SemanticModel } from '../../semantic/model';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
 import type { AnalysisUnit } from '../../analysis/units';
 import { callArguments, calleeName, nameWords, stringPrefix, unparenthesize } from '../../syntax/python';
@@ -103,17 +102,6 @@ function isColumn(expr: SyntaxNode): boolean {
   return object.type === 'attribute' && object.child('attribute')?.text === 'c';
 }
 
-/** The top-level modules imported at module level. */
-function importedRoots(model: SemanticModel): Set<string> {
-  const roots = new Set<string>();
-  for (const bindings of model.moduleScope.bindings.values()) {
-    for (const binding of bindings) {
-      if (binding.kind === 'import' && binding.qualifiedName) roots.add(binding.qualifiedName.replace(/^\.+/, '').split('.')[0]!);
-    }
-  }
-  return roots;
-}
-
 /**
  * A field of some object that is not request input: `boto3_creds.secret_key`, `self.func.signature`. Two of them
  * compared (`a.secret_key == b.secret_access_key`) is a check whether two objects hold the same credentials.
@@ -176,8 +164,7 @@ export default defineRule({
   create(context) {
     const { model, unit } = context;
     let tokenizes: boolean | undefined;
-    let imports: Set<string> | undefined;
-    const imported = (): Set<string> => (imports ??= importedRoots(model));
+    const imported = (): ReadonlySet<string> => model.importedRoots();
     const excluded = excludedUnit(unit);
 
     /** Whether a call computes an HMAC: `hmac.new(...).hexdigest()`, `hmac.digest(...)`, `compute_hmac(body)`. */

@@ -118,13 +118,7 @@ const LEXING_MODULES: ReadonlySet<string> = new Set([
  * lexemes (`token = "NAME"`, `log.debug("unexpected token %r", token)`), not credentials.
  */
 export function moduleTokenizes(model: SemanticModel): boolean {
-  for (const bindings of model.moduleScope.bindings.values()) {
-    for (const binding of bindings) {
-      if (binding.kind !== 'import' || !binding.qualifiedName) continue;
-      const root = binding.qualifiedName.replace(/^\.+/, '').split('.')[0]!;
-      if (LEXING_MODULES.has(root)) return true;
-    }
-  }
+  for (const root of model.importedRoots()) if (LEXING_MODULES.has(root)) return true;
   return false;
 }
 
