@@ -96,3 +96,31 @@ export function forEachNodeInUnit(
     for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
   }
 }
+
+/**
+ * The nodes of one unit grouped by a key (`null` leaves a node out), gathered on the first question: the identifiers
+ * by name, the method calls by receiver name.
+ */
+export class UnitNodeIndex {
+  private index: Map<string, SyntaxNode[]> | undefined;
+
+  constructor(
+    private readonly unit: AnalysisUnit,
+    private readonly keyOf: (node: SyntaxNode) => string | null,
+  ) {}
+
+  get(key: string): readonly SyntaxNode[] {
+    if (!this.index) {
+      const index = new Map<string, SyntaxNode[]>();
+      forEachNodeInUnit(this.unit.node, (node) => {
+        const nodeKey = this.keyOf(node);
+        if (nodeKey === null) return;
+        const list = index.get(nodeKey);
+        if (list) list.push(node);
+        else index.set(nodeKey, [node]);
+      });
+      this.index = index;
+    }
+    return this.index.get(key) ?? [];
+  }
+}

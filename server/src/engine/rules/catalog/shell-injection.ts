@@ -1,7 +1,7 @@
 import { defineRule, type EditSpec, type FixSpec, type Report } from '../rule';
 import type { StringPart } from '../../semantic/model';
 import { callArguments, calleeName, calleeReceiver, stringLiteralValue, stringPrefix, unparenthesize } from '../../syntax/python';
-import { forEachNodeInUnit } from '../../analysis/units';
+import { UnitNodeIndex } from '../../analysis/units';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
 import { constantTruthiness } from '../support/call-arguments';
 import { codeList, codeSnippet, shorten } from '../support/snippets';
@@ -317,22 +317,11 @@ export default defineRule({
       return elements;
     };
 
-    let methodCalls: Map<string, SyntaxNode[]> | undefined;
-    /** `name.append(…)`-style calls of this unit, by receiver name. */
-    const callsOn = (name: string): readonly SyntaxNode[] => {
-      if (!methodCalls) {
-        methodCalls = new Map();
-        forEachNodeInUnit(context.unit.node, (candidate) => {
-          if (candidate.type !== 'call') return;
-          const receiver = calleeReceiver(candidate);
-          if (receiver?.type !== 'identifier') return;
-          const list = methodCalls!.get(receiver.text) ?? [];
-          list.push(candidate);
-          methodCalls!.set(receiver.text, list);
-        });
-      }
-      return methodCalls.get(name) ?? [];
-    };
+    /** The unit's calls by receiver name (`argv.append(…)` under `argv`). */
+    const callsOn = new UnitNodeIndex(context.unit, (node) => {
+      const receiver = node.type === 'call' ? calleeReceiver(node) : null;
+      return receiver?.type === 'identifier' ? receiver.text : null;
+    });
 
     const grownList = (name: SyntaxNode): SyntaxNode[] | null => {
       const bindings = model.bindingsOf(name);
@@ -346,7 +335,7 @@ export default defineRule({
       const events: Array<{ at: number; items: SyntaxNode[] | null }> = [{ at: first.node.start, items: literal(first.value) }];
       for (const binding of bindings.slice(1)) events.push({ at: binding.node.start, items: binding.kind === 'augmented' ? literal(binding.value) : null });
       const scope = model.scopeOf(name);
-      for (const call of callsOn(name.text)) {
+      for (const call of callsOn.get(name.text)) {
         if (call.start >= name.start || call.start < first.node.start || model.scopeOf(call) !== scope) continue;
         const method = calleeName(call);
         const argument = callArguments(call).positional[0];

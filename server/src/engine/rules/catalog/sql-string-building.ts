@@ -6,7 +6,7 @@ import { shapeTemplate, shapeValues, type StringBuilding, type StringShape } fro
 import type { SemanticModel } from '../../semantic/model';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
 import { calleeName, calleeReceiver, callArguments, hasInterpolation, unparenthesize } from '../../syntax/python';
-import { forEachNodeInUnit, type AnalysisUnit } from '../../analysis/units';
+import { UnitNodeIndex } from '../../analysis/units';
 import { SplicedValues, codeText, isInsideUnit, listCode } from '../support/splicedValues';
 import {
   hasLiteralText,
@@ -213,7 +213,7 @@ export default defineRule({
 
         // Statements built from data that no sink in this unit receives.
         const fed = fedExpressions(model, sinks);
-        const uses = new NameUses(unit);
+        const uses = new UnitNodeIndex(unit, (node) => (node.type === 'identifier' ? node.text : null));
         for (const candidate of candidates) {
           if (isComposedInto(candidate)) continue;
           const shape = model.stringShape(candidate);
@@ -457,7 +457,7 @@ function fedExpressions(model: SemanticModel, sinks: readonly Sink[]): Set<Synta
  * is not a message, stored in an attribute or a container, or assigned to a name used that way. Not when it only
  * becomes a log line, an exception message, a comparison, or part of another string judged on its own.
  */
-function escapes(model: SemanticModel, uses: NameUses, node: SyntaxNode): boolean {
+function escapes(model: SemanticModel, uses: UnitNodeIndex, node: SyntaxNode): boolean {
   let current = node;
   for (let parent = current.parent; parent; current = parent, parent = parent.parent) {
     switch (parent.type) {
@@ -508,29 +508,8 @@ function escapes(model: SemanticModel, uses: NameUses, node: SyntaxNode): boolea
   return false;
 }
 
-/** The identifiers of one unit by name, gathered once. */
-class NameUses {
-  private index: Map<string, SyntaxNode[]> | undefined;
-
-  constructor(private readonly unit: AnalysisUnit) {}
-
-  of(name: string): readonly SyntaxNode[] {
-    if (!this.index) {
-      const index = new Map<string, SyntaxNode[]>();
-      forEachNodeInUnit(this.unit.node, (node) => {
-        if (node.type !== 'identifier') return;
-        const list = index.get(node.text);
-        if (list) list.push(node);
-        else index.set(node.text, [node]);
-      });
-      this.index = index;
-    }
-    return this.index.get(name) ?? [];
-  }
-}
-
-function nameEscapes(model: SemanticModel, uses: NameUses, target: SyntaxNode): boolean {
-  return uses.of(target.text).some((use) => {
+function nameEscapes(model: SemanticModel, uses: UnitNodeIndex, target: SyntaxNode): boolean {
+  return uses.get(target.text).some((use) => {
     if (use === target) return false;
     if (use.field === 'left' && use.parent?.type === 'assignment') return false;
     if (!model.bindingsOf(use).some((binding) => binding.node === target)) return false;
