@@ -117,8 +117,10 @@ step('the status bar shows the file\'s findings and opens the Problems panel', {
 step('"Vigil: Show Rule Documentation" opens the page of the picked rule', {}, async () => {
   await bench.runCommand('Vigil: Show Rule Documentation');
   const input = bench.page.locator('.quick-input-widget input');
-  await bench.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'VG202' }).first().waitFor({ timeout: 15000 });
+  // The picker lists every rule; its list is virtualised, so filter first and wait for the row to be shown.
+  await bench.page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ timeout: 15000 });
   await input.fill('VG202');
+  await bench.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'VG202' }).first().waitFor({ timeout: 15000 });
   await input.press('Enter');
   const heading = report().locator('h1', { hasText: 'VG202 yaml-unsafe-load' });
   await heading.waitFor({ timeout: 20000 });
