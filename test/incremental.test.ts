@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { ACTIVE_RULES, Analyzer, analyzeText, SourceFile, type PythonParser } from '../server/src/engine';
+import type { SyntaxNode } from '../server/src/engine/syntax/syntaxNode';
 import { loadParser } from './support/engine';
 import { listFixtures } from './support/fixtures';
 
@@ -18,6 +19,8 @@ const SNIPPETS = [
   'global yaml\n', 'yaml = None\n', 'return ', 'if x:\n    ', 'try:\n    pass\nexcept Exception:\n    pass\n',
   'subprocess.call(cmd, shell=True)\n', 'password = "hunter2"\n', 'LOG.info("%s", token)\n', 'eval(s)\n',
   'requests.get(u, verify=False)\n', 'cur.execute("SELECT * FROM t WHERE a = %s" % a)\n', 'é', '😀',
+  // Line breaks of every kind: a lone `\r` ends a line in Python, and edits turn one kind into another.
+  '\r', '\r\n', '# note\r', 'yaml.load(data)\r',
 ];
 
 const edit = fc.record({
@@ -107,6 +110,20 @@ const FLOW_SNIPPETS = [
   'build_query(', 'self.find(', 'clean(', 'def helper(a):\n    ', 'return open(a)\n', 'int(', 'redirect(',
 ];
 
+function describeNode(node: SyntaxNode): string {
+  return `${node.type}@${node.start}-${node.end}${node.field ? `:${node.field}` : ''}${node.isNamed ? '' : '~'}${node.isMissing ? '!' : ''}`;
+}
+
+/** Every node, with its text and a check that its children point back at it. */
+function treeShape(root: SyntaxNode): string[] {
+  const lines: string[] = [];
+  root.walk((node) => {
+    for (const child of node.children) assert.equal(child.parent, node, `parent link of ${describeNode(child)}`);
+    lines.push(`${describeNode(node)} ${JSON.stringify(node.text.slice(0, 20))}`);
+  });
+  return lines;
+}
+
 describe('incremental analysis', () => {
   test('equals a from-scratch analysis after random edits to code whose flows cross functions', async () => {
     const parser = await loadParser();
@@ -186,6 +203,31 @@ describe('incremental analysis', () => {
     fc.assert(
       fc.property(fc.array(edit, { minLength: 1, maxLength: 12 }), (edits) => editsMatchFromScratch(parser, seed, edits)),
       { numRuns: 50, seed: 20261122 },
+    );
+  });
+
+  test('the copy of an incrementally parsed tree (reusing unchanged subtrees) equals a fresh copy, node for node', async () => {
+    const parser = await loadParser();
+    const seed = seedText();
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 12 }), (edits) => {
+        const source = new SourceFile(parser, seed);
+        try {
+          void source.syntax;
+          for (const { at, remove, insert } of edits) {
+            const start = Math.floor(at * source.text.length);
+            source.edit(start, Math.min(source.text.length, start + remove), insert);
+            const incremental = source.syntax;
+            const fresh = parser.parseOnce(source.text);
+            assert.equal(incremental.hasErrors, fresh.hasErrors);
+            assert.deepEqual(incremental.comments.map(describeNode), fresh.comments.map(describeNode));
+            assert.deepEqual(treeShape(incremental.root), treeShape(fresh.root));
+          }
+        } finally {
+          source.dispose();
+        }
+      }),
+      { numRuns: 60, seed: 20261130 },
     );
   });
 

@@ -1,11 +1,14 @@
 import type { Range as LspRange, TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { ACTIVE_RULES, Analyzer, SourceFile, type Finding, type PythonParser } from '../engine';
+import { ACTIVE_RULES, Analyzer, DEFAULT_BUDGET, SourceFile, type AnalysisBudget, type Finding, type PythonParser } from '../engine';
 
-/** The last analysis of a document: which version it describes, and what it found. */
+/** The last analysis of a document: which text (revision) and client version it describes, and what it found. */
 export interface DocumentAnalysis {
+  readonly revision: number;
   readonly version: number;
   readonly findings: readonly Finding[];
   readonly hasSyntaxErrors: boolean;
+  /** Why the findings may be incomplete (`AnalysisResult.partial`); empty when the whole file was analysed. */
+  readonly partial: readonly string[];
 }
 
 /**
@@ -14,8 +17,16 @@ export interface DocumentAnalysis {
  */
 export class OpenDocument {
   readonly source: SourceFile;
-  readonly analyzer = new Analyzer(ACTIVE_RULES);
+  readonly analyzer: Analyzer;
+  /**
+   * Counts the states this document's findings depend on: each applied change, and each change of settings or
+   * configuration (`invalidate`). Findings are cached by revision, not by the client's version number: a faulty
+   * client may repeat or lower it, and an old text's findings must never be taken for the current text's.
+   */
+  revision = 0;
   latest: DocumentAnalysis | undefined;
+  /** The analysis under way, if any, and the revision it analyses (a newer revision makes it stop). */
+  running: { readonly revision: number; readonly promise: Promise<DocumentAnalysis | undefined> } | undefined;
   closed = false;
 
   constructor(
@@ -23,12 +34,27 @@ export class OpenDocument {
     public version: number,
     text: string,
     parser: PythonParser,
+    budget: AnalysisBudget = DEFAULT_BUDGET,
   ) {
     this.source = new SourceFile(parser, text);
+    this.analyzer = new Analyzer(ACTIVE_RULES, undefined, budget);
   }
 
-  /** Applies LSP content changes in order: ranged ones edit the tree, whole-text ones replace it. */
-  applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
+  /**
+   * Applies LSP content changes in order: ranged ones edit the tree, whole-text ones replace it. Positions past
+   * the end of a line or of the text are clamped (as LSP asks). Returns the version the document had, so the
+   * caller can report a version that did not increase (the change is still applied: the client's text is the truth).
+   */
+  applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number): number {
+    const previous = this.version;
+    // All or nothing: a malformed change is refused before any of the batch is applied.
+    for (const change of changes) {
+      const valid =
+        typeof change?.text === 'string' &&
+        (!('range' in change) || (isPosition(change.range?.start) && isPosition(change.range?.end)));
+      if (!valid) throw new Error(`malformed content change refused: ${JSON.stringify(change)?.slice(0, 200)}`);
+    }
+    if (!Number.isInteger(version)) throw new Error(`content change without an integer version refused: ${String(version)}`);
     for (const change of changes) {
       if ('range' in change) {
         const { lineIndex } = this.source;
@@ -38,11 +64,19 @@ export class OpenDocument {
       }
     }
     this.version = version;
+    this.revision++;
+    return previous;
   }
 
-  /** The findings of the current version, if they have been computed. */
+  /** Settings or configuration changed: the recorded findings, and any analysis under way, are out of date. */
+  invalidate(): void {
+    this.revision++;
+    this.latest = undefined;
+  }
+
+  /** The findings of the current text, if they have been computed. */
   get current(): DocumentAnalysis | undefined {
-    return this.latest?.version === this.version ? this.latest : undefined;
+    return this.latest?.revision === this.revision ? this.latest : undefined;
   }
 
   dispose(): void {
@@ -54,11 +88,14 @@ export class OpenDocument {
 export class DocumentStore {
   private readonly documents = new Map<string, OpenDocument>();
 
-  constructor(private readonly parser: PythonParser) {}
+  constructor(
+    private readonly parser: PythonParser,
+    private readonly budget: AnalysisBudget = DEFAULT_BUDGET,
+  ) {}
 
   open(uri: string, version: number, text: string): OpenDocument {
     this.documents.get(uri)?.dispose();
-    const document = new OpenDocument(uri, version, text, this.parser);
+    const document = new OpenDocument(uri, version, text, this.parser, this.budget);
     this.documents.set(uri, document);
     return document;
   }
@@ -83,4 +120,9 @@ export function rangeContains(range: LspRange, position: { line: number; charact
   if (position.line === start.line && position.character < start.character) return false;
   if (position.line === end.line && position.character > end.character) return false;
   return true;
+}
+
+function isPosition(value: unknown): boolean {
+  const position = value as { line?: unknown; character?: unknown } | undefined;
+  return Number.isInteger(position?.line) && Number.isInteger(position?.character);
 }

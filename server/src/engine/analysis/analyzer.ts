@@ -9,6 +9,7 @@ import { summaryFingerprint, type FunctionSummary } from '../flow/summary';
 import { FlowDependencies } from './flowDependencies';
 import { isSelected, type RuleSelection } from './selection';
 import { isSuppressed, parseSuppressions, suppressionLine } from './suppressions';
+import { firstSyntaxErrorLine } from './syntaxErrors';
 import { collectUnits, forEachNodeInUnit, fromOwnOffset, toOwnOffset, type AnalysisUnit } from './units';
 
 /** A rule that threw: its findings for that unit are dropped, the other rules' findings still arrive. */
@@ -26,6 +27,30 @@ export interface AnalysisInput {
   readonly lineIndex: LineIndex;
 }
 
+/**
+ * Wall-clock limits on one analysis of one file, in milliseconds (measured with `performance.now()`). Past
+ * `fileMs` the units not yet analysed are skipped; a rule past `ruleMs` on the file stops for the rest of it.
+ * Either way the result says so in `AnalysisResult.partial`: a budget never changes an answer silently.
+ */
+export interface AnalysisBudget {
+  readonly fileMs: number;
+  readonly ruleMs: number;
+}
+
+/** Generous: ordinary files take milliseconds; only pathological input comes near these. */
+export const DEFAULT_BUDGET: AnalysisBudget = { fileMs: 10_000, ruleMs: 4_000 };
+
+/**
+ * Rule calls are timed one by one (to charge each rule its time) only once the file's analysis has run this long:
+ * ordinary files never pay for the clock.
+ */
+const SLOW_FILE_MS = 100;
+/** How many nodes a traversal visits between two looks at the clock. */
+const CLOCK_STRIDE = 256;
+
+/** Thrown inside a unit's traversal when the file's budget is spent; caught by the analyzer. */
+class BudgetSpent extends Error {}
+
 export interface AnalysisResult {
   /** Findings the selection keeps and no comment suppresses, in source order. */
   readonly findings: Finding[];
@@ -34,8 +59,15 @@ export interface AnalysisResult {
   readonly ruleErrors: RuleError[];
   /** The file has syntax errors; analysis went around them. */
   readonly hasSyntaxErrors: boolean;
+  /** 0-based line of the first syntax error (ERROR or MISSING node); null when there is none. */
+  readonly firstSyntaxError: number | null;
   /** Units analysed in this run, and units whose findings came from the cache. */
   readonly stats: { readonly unitsAnalyzed: number; readonly unitsReused: number };
+  /**
+   * Why the findings may be incomplete, one sentence each (a budget spent, a nesting limit reached); empty when
+   * the whole file was analysed. Only pathological input (or a very slow machine) produces any.
+   */
+  readonly partial: readonly string[];
 }
 
 /**
@@ -85,10 +117,36 @@ export class Analyzer {
   constructor(
     private readonly rules: readonly Rule[],
     private readonly knowledge: Knowledge = DEFAULT_KNOWLEDGE,
+    private readonly budget: AnalysisBudget = DEFAULT_BUDGET,
   ) {}
 
+  /** Analyses `input` in one go (the CLI, tests, and requests that need the answer now). */
   analyze(input: AnalysisInput, selection: RuleSelection = {}): AnalysisResult {
+    const steps = this.analyzeInSlices(input, selection, Infinity);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * Analyses `input`, pausing (one `yield`) each time about `sliceMs` milliseconds of work have passed, between two
+   * units or two function summaries: the caller lets other work run, and may stop early by not resuming (the
+   * caches stay consistent; an abandoned run only loses what it had not stored). Time spent paused does not count
+   * against the budget. The tree must not change while the run is paused: pass a `SyntaxTree` copy, which edits
+   * to the document do not touch.
+   */
+  *analyzeInSlices(input: AnalysisInput, selection: RuleSelection = {}, sliceMs = 8): Generator<void, AnalysisResult> {
     const { syntax, lineIndex, text } = input;
+    const clock = new BudgetClock(this.budget);
+    let sliceStart = performance.now();
+    const pauseIfDue = function* (): Generator<void, void> {
+      if (performance.now() - sliceStart < sliceMs) return;
+      clock.pause();
+      yield;
+      clock.resume();
+      sliceStart = performance.now();
+    };
     const units = collectUnits(syntax.root);
     let model: SemanticModel | undefined;
     const nextCache = new Map<string, UnitResult>();
@@ -134,6 +192,8 @@ export class Analyzer {
     // A function's key is final once its callees are summarised: the rules below reuse it.
     const unitKeys = new Map<AnalysisUnit, string>();
     for (const unit of usesFlow ? plan.functionsCalleesFirst : []) {
+      yield* pauseIfDue();
+      if (clock.fileSpent()) break;
       const key = keyOf(unit);
       unitKeys.set(unit, key);
       let entry = nextSummaries.get(key) ?? this.summaries.get(key);
@@ -147,13 +207,17 @@ export class Analyzer {
     this.summaries = nextSummaries;
 
     for (const unit of units) {
+      yield* pauseIfDue();
       const key = unitKeys.get(unit) ?? keyOf(unit);
       let result = nextCache.get(key) ?? this.cache.get(key);
       if (result) {
         unitsReused++;
+      } else if (clock.fileSpent()) {
+        clock.skip(lineIndex.positionAt(unit.node.start).line);
+        continue;
       } else {
         model ??= new SemanticModel(syntax.root);
-        result = this.runRules(unit, model, text, flowEngine);
+        result = this.runRules(unit, model, text, flowEngine, clock, lineIndex);
         unitsAnalyzed++;
       }
       if (result.cacheable) nextCache.set(key, result);
@@ -178,11 +242,20 @@ export class Analyzer {
       suppressedCount,
       ruleErrors,
       hasSyntaxErrors: syntax.hasErrors,
+      firstSyntaxError: firstSyntaxErrorLine(syntax, lineIndex),
       stats: { unitsAnalyzed, unitsReused },
+      partial: [...clock.reasons(units.length), ...(model?.limitsReached ?? [])],
     };
   }
 
-  private runRules(unit: AnalysisUnit, model: SemanticModel, source: string, flowEngine: () => FlowEngine): UnitResult {
+  private runRules(
+    unit: AnalysisUnit,
+    model: SemanticModel,
+    source: string,
+    flowEngine: () => FlowEngine,
+    clock: BudgetClock,
+    lineIndex: LineIndex,
+  ): UnitResult {
     const findings: UnitFinding[] = [];
     const placement = { cacheable: true };
     const errors: UnitResult['errors'] = [];
@@ -227,26 +300,41 @@ export class Analyzer {
       }
     }
 
-    forEachNodeInUnit(unit.node, (node) => {
-      const list = handlers.get(node.type);
-      if (!list) return;
-      for (const [rule, visitor] of list) {
-        if (failed.has(rule)) continue;
-        try {
-          visitor(node);
-        } catch (error) {
-          fail(rule, error);
-        }
-      }
-    });
-    for (const [rule, exit] of exits) {
-      if (failed.has(rule)) continue;
+    // Rules run until the file's budget is spent; a rule past its own budget stops for the rest of the file. A
+    // unit cut short is not cached (its findings are kept: each is true, some may be missing).
+    let timed = clock.slow();
+    let visited = 0;
+    const call = (rule: Rule, visit: () => void): void => {
+      if (failed.has(rule) || clock.ruleStopped(rule)) return;
+      const started = timed ? performance.now() : 0;
       try {
-        exit();
+        visit();
       } catch (error) {
         fail(rule, error);
       }
+      if (timed && clock.charge(rule, performance.now() - started, lineIndex.positionAt(unit.node.start).line)) {
+        placement.cacheable = false;
+      }
+    };
+    try {
+      forEachNodeInUnit(unit.node, (node) => {
+        if (++visited % CLOCK_STRIDE === 0) {
+          if (clock.fileSpent()) throw new BudgetSpent();
+          timed ||= clock.slow();
+        }
+        const list = handlers.get(node.type);
+        if (!list) return;
+        for (const [rule, visitor] of list) call(rule, () => visitor(node));
+      });
+      timed ||= clock.slow();
+      for (const [rule, exit] of exits) call(rule, exit);
+    } catch (error) {
+      if (!(error instanceof BudgetSpent)) throw error;
+      clock.cut(lineIndex.positionAt(unit.node.start).line);
+      placement.cacheable = false;
     }
+    // A rule stopped on this file is missing from every unit analysed after it: none of those results is whole.
+    if (clock.anyRuleStopped()) placement.cacheable = false;
     return { findings: findings.filter((found) => !failed.has(found.rule)), errors, cacheable: placement.cacheable };
   }
 }
@@ -384,4 +472,81 @@ function classAttributeSignatures(units: readonly AnalysisUnit[]): Map<AnalysisU
     result.set(unit, `${init.get(unit) ?? ''}\u0006${[...(assigned.get(unit) ?? [])].sort().join(',')}`);
   }
   return result;
+}
+
+/**
+ * The time one analysis has used against its `AnalysisBudget`, and what was left out because of it: units skipped
+ * or cut short, rules stopped. `reasons()` words it for `AnalysisResult.partial`.
+ */
+class BudgetClock {
+  private start = performance.now();
+  private pausedAt: number | undefined;
+  private readonly spentByRule = new Map<Rule, number>();
+  private readonly stopped = new Map<Rule, number>();
+  private skipped = 0;
+  private firstLeftOut: number | undefined;
+
+  constructor(private readonly budget: AnalysisBudget) {}
+
+  /** Stops the clock while the analysis is paused (`analyzeInSlices`). */
+  pause(): void {
+    this.pausedAt = performance.now();
+  }
+
+  resume(): void {
+    if (this.pausedAt !== undefined) this.start += performance.now() - this.pausedAt;
+    this.pausedAt = undefined;
+  }
+
+  /** Whether the analysis has run long enough to time rule calls one by one. */
+  slow(): boolean {
+    return performance.now() - this.start > SLOW_FILE_MS;
+  }
+
+  fileSpent(): boolean {
+    return performance.now() - this.start > this.budget.fileMs;
+  }
+
+  /** A unit (starting on 0-based `line`) not analysed at all. */
+  skip(line: number): void {
+    this.skipped++;
+    this.firstLeftOut = Math.min(this.firstLeftOut ?? line, line);
+  }
+
+  /** A unit (starting on 0-based `line`) whose rules were stopped part-way. */
+  cut(line: number): void {
+    this.skip(line);
+  }
+
+  anyRuleStopped(): boolean {
+    return this.stopped.size > 0;
+  }
+
+  ruleStopped(rule: Rule): boolean {
+    return this.stopped.has(rule);
+  }
+
+  /** Adds `ms` to a rule's time on this file; true when that stops the rule (it was in a unit at `line`). */
+  charge(rule: Rule, ms: number, line: number): boolean {
+    const spent = (this.spentByRule.get(rule) ?? 0) + ms;
+    this.spentByRule.set(rule, spent);
+    if (spent <= this.budget.ruleMs || this.stopped.has(rule)) return false;
+    this.stopped.set(rule, line);
+    return true;
+  }
+
+  reasons(units: number): string[] {
+    const reasons: string[] = [];
+    if (this.skipped > 0) {
+      reasons.push(
+        `the analysis stopped at its time budget (${this.budget.fileMs} ms): ${this.skipped} of ${units} parts of the file were not fully analysed, the first at line ${this.firstLeftOut! + 1}`,
+      );
+    }
+    for (const [rule, line] of this.stopped) {
+      reasons.push(
+        `rule ${rule.meta.id} (${rule.meta.name}) stopped at its time budget (${this.budget.ruleMs} ms) near line ${line + 1}; its findings after that are missing`,
+      );
+    }
+    return reasons;
+  }
 }

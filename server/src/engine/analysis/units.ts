@@ -28,31 +28,56 @@ export interface Segment {
 
 const CUT = '…';
 
+/** What a unit's node gives, whatever its position: segments are relative to the node's start. */
+interface UnitLayout {
+  readonly ownText: string;
+  readonly segments: readonly Segment[];
+  readonly nested: readonly SyntaxNode[];
+}
+
+/**
+ * Layouts by node. A node the tree copy reused (`copyTree`) stands for the same text as before, only moved, so its
+ * own text, segments and nested definitions are computed once, not on every keystroke (and the own text stays
+ * the same string, whose hash the caches' lookups then reuse).
+ */
+const layouts = new WeakMap<SyntaxNode, UnitLayout>();
+
+function layoutOf(node: SyntaxNode): UnitLayout {
+  let layout = layouts.get(node);
+  if (layout) return layout;
+  const nested: SyntaxNode[] = [];
+  forEachNodeInUnit(node, () => {}, (definition) => nested.push(definition));
+  const segments: Segment[] = [];
+  let ownText = '';
+  let cursor = node.start;
+  const addSegment = (end: number): void => {
+    segments.push({ start: cursor - node.start, end: end - node.start, ownStart: ownText.length });
+    ownText += node.source.slice(cursor, end);
+  };
+  for (const definition of nested) {
+    // Keep the header (name, parameters, defaults, bases): the enclosing code sees those.
+    const body = definition.child('body');
+    if (!body || body.start < cursor) continue;
+    addSegment(body.start);
+    ownText += CUT;
+    cursor = body.end;
+  }
+  addSegment(node.end);
+  layout = { ownText, segments, nested };
+  layouts.set(node, layout);
+  return layout;
+}
+
 export function collectUnits(root: SyntaxNode): AnalysisUnit[] {
   const units: AnalysisUnit[] = [];
   const visit = (node: SyntaxNode, parent: AnalysisUnit | null): void => {
     const kind = node.type === 'module' ? 'module' : node.type === 'class_definition' ? 'class' : 'function';
-    const nested: SyntaxNode[] = [];
-    forEachNodeInUnit(node, () => {}, (definition) => nested.push(definition));
-    const segments: Segment[] = [];
-    let ownText = '';
-    let cursor = node.start;
-    const addSegment = (end: number): void => {
-      segments.push({ start: cursor, end, ownStart: ownText.length });
-      ownText += node.source.slice(cursor, end);
-    };
-    for (const definition of nested) {
-      // Keep the header (name, parameters, defaults, bases): the enclosing code sees those.
-      const body = definition.child('body');
-      if (!body || body.start < cursor) continue;
-      addSegment(body.start);
-      ownText += CUT;
-      cursor = body.end;
-    }
-    addSegment(node.end);
-    const unit: AnalysisUnit = { kind, node, parent, ownText, segments };
+    const layout = layoutOf(node);
+    const base = node.start;
+    const segments = layout.segments.map((segment) => ({ start: segment.start + base, end: segment.end + base, ownStart: segment.ownStart }));
+    const unit: AnalysisUnit = { kind, node, parent, ownText: layout.ownText, segments };
     units.push(unit);
-    for (const definition of nested) visit(definition, unit);
+    for (const definition of layout.nested) visit(definition, unit);
   };
   visit(root, null);
   return units;

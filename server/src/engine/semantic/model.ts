@@ -38,7 +38,31 @@ const BUILTINS = new Set([
   'TypeError', 'LookupError', 'OSError',
 ]);
 
-const MAX_DEPTH = 12;
+/** Alias chains (`run = os.system`) followed by `qualifiedName`; longer ones are not aliases anyone writes. */
+const MAX_ALIAS_DEPTH = 64;
+
+/**
+ * How deeply constant folding and string shapes may recurse (syntax nesting plus names followed). Each node and
+ * binding is computed once (memoised), so this bounds only the stack, never the total work; reaching it is
+ * recorded in `SemanticModel.limitsReached` so that a partial answer is never a silent one.
+ */
+const MAX_NESTING = 800;
+
+/** A shape keeps at most this much literal text per part: enough for any SQL or shell syntax rules look at. */
+const MAX_TEXT = 4096;
+/** Past this many parts a shape keeps each spliced value once (`q += q` repeated doubles the parts each time). */
+const MAX_PARTS = 256;
+
+/** Marks a node or binding whose answer is being computed (a cycle reaching it again gets "unknown"). */
+const PENDING = Symbol('pending');
+
+/** The answer "which string does this name hold" after a prefix of its bindings, read in source order. */
+interface NameFold {
+  /** The shape after the last binding of the prefix (null: not a string we can follow). */
+  readonly current: StringShape | null;
+  /** The last shape of the prefix that splices in a value: the one rules should see. */
+  readonly dynamic: StringShape | null;
+}
 
 /**
  * Answers the questions rules ask about names and values in one module: what a name or call refers to
@@ -124,7 +148,7 @@ export class SemanticModel {
    * `from os import system as run`; `eval` → `eval` when nothing shadows the builtin. Null when unknown.
    */
   qualifiedName(expression: SyntaxNode, depth = 0): string | null {
-    if (depth > MAX_DEPTH) return null;
+    if (depth > MAX_ALIAS_DEPTH) return null;
     const expr = unparenthesize(expression);
     if (expr.type === 'attribute') {
       const object = expr.child('object');
@@ -168,16 +192,41 @@ export class SemanticModel {
   /** Whether the expression always has the same value: literals, arithmetic and string building of constants,
    * and names every binding of which is such a constant. */
   isConstant(expression: SyntaxNode): boolean {
-    return this.guarded(false, () => this.constant(expression, 0, new Set()));
+    const expr = unparenthesize(expression);
+    const known = this.constants.get(expr);
+    if (known !== undefined) return known === true; // PENDING: a cycle, "not known to be constant"
+    this.constants.set(expr, PENDING);
+    const result = this.nested(false, () => this.computeConstant(expr));
+    this.constants.set(expr, result);
+    return result;
   }
 
   /**
-   * Constant folding, string shapes and constant text call each other; each entry starts its own cycle check, so
-   * this bounds how deeply they may nest (pathological or self-referential code ends as "not constant").
+   * Why some answers of this model are partial (an expression or a chain of names nested past `MAX_NESTING`):
+   * empty for every ordinary module. The analyzer reports these as a partial analysis.
+   */
+  readonly limitsReached: string[] = [];
+
+  /*
+   * Constant folding, string shapes and constant text call each other. Each answer is memoised per node (and each
+   * name's reading per binding), so the work is linear in the module; `nesting` bounds only the stack.
    */
   private nesting = 0;
-  private guarded<T>(fallback: T, compute: () => T): T {
-    if (this.nesting > 24) return fallback;
+  private readonly constants = new Map<SyntaxNode, boolean | typeof PENDING>();
+  private readonly constantBindings = new Map<Binding, boolean | typeof PENDING>();
+  private readonly shapes = new Map<SyntaxNode, StringShape | null | typeof PENDING>();
+  private readonly texts = new Map<SyntaxNode, string | null | typeof PENDING>();
+  private readonly folds = new Map<Binding, NameFold | null | typeof PENDING>();
+
+  private nested<T>(fallback: T, compute: () => T): T {
+    if (this.nesting >= MAX_NESTING) {
+      if (this.limitsReached.length === 0) {
+        this.limitsReached.push(
+          `an expression or a chain of assignments nests more than ${MAX_NESTING} levels deep; values past that depth were treated as unknown`,
+        );
+      }
+      return fallback;
+    }
     this.nesting++;
     try {
       return compute();
@@ -186,9 +235,7 @@ export class SemanticModel {
     }
   }
 
-  private constant(expression: SyntaxNode, depth: number, seen: Set<Binding>): boolean {
-    if (depth > MAX_DEPTH) return false;
-    const expr = unparenthesize(expression);
+  private computeConstant(expr: SyntaxNode): boolean {
     switch (expr.type) {
       case 'integer':
       case 'float':
@@ -202,46 +249,64 @@ export class SemanticModel {
           .filter((child) => child.type === 'interpolation')
           .every((field) => {
             const inner = field.child('expression');
-            return !!inner && this.constant(inner, depth + 1, seen);
+            return !!inner && this.isConstant(inner);
           });
       case 'concatenated_string':
       case 'tuple':
       case 'list':
       case 'set':
-        return expr.namedChildren.every((element) => this.constant(element, depth + 1, seen));
       case 'unary_operator':
       case 'binary_operator':
       case 'boolean_operator':
-        return expr.namedChildren.every((operand) => this.constant(operand, depth + 1, seen));
+        return expr.namedChildren.every((element) => this.isConstant(element));
       case 'conditional_expression':
         // `a if cond else b`: the condition does not change which constants can come out.
-        return expr.namedChildren.length === 3 &&
-          this.constant(expr.namedChildren[0]!, depth + 1, seen) &&
-          this.constant(expr.namedChildren[2]!, depth + 1, seen);
+        return expr.namedChildren.length === 3 && this.isConstant(expr.namedChildren[0]!) && this.isConstant(expr.namedChildren[2]!);
       case 'identifier': {
         const bindings = this.bindingsOf(expr);
         if (bindings.length === 0) return false;
-        return bindings.every((binding) => {
-          if (seen.has(binding)) return false;
-          if (binding.kind !== 'assignment' && binding.kind !== 'augmented' && binding.kind !== 'walrus') return false;
-          if (!binding.value) return false;
-          seen.add(binding);
-          return this.constant(binding.value, depth + 1, seen);
-        });
+        this.warm(bindings[0]!.scope);
+        return bindings.every((binding) => this.bindingIsConstant(binding));
       }
       case 'attribute': {
         // `self.TABLE`, `self.order`: class attributes and attributes `__init__` sets, when all are constants.
         const values = this.selfAttributeValues(expr);
-        return !!values && values.every((value) => this.constant(value, depth + 1, seen));
+        return !!values && values.every((value) => this.isConstant(value));
       }
       case 'call': {
         // `"..." .format(consts)`, `sep.join([consts])`
         const shape = this.stringShape(expr);
-        return !!shape && shape.parts.every((part) => part.kind === 'text' || this.constant(part.node, depth + 1, seen));
+        return !!shape && shape.parts.every((part) => part.kind === 'text' || this.isConstant(part.node));
       }
       default:
         return false;
     }
+  }
+
+  private bindingIsConstant(binding: Binding): boolean {
+    const known = this.constantBindings.get(binding);
+    if (known !== undefined) return known === true;
+    if ((binding.kind !== 'assignment' && binding.kind !== 'augmented' && binding.kind !== 'walrus') || !binding.value) {
+      this.constantBindings.set(binding, false);
+      return false;
+    }
+    this.constantBindings.set(binding, PENDING);
+    const result = this.isConstant(binding.value);
+    this.constantBindings.set(binding, result);
+    return result;
+  }
+
+  private readonly moduleFacts = new Map<object, unknown>();
+
+  /**
+   * A fact about the whole module, computed once per model (that is, once per analysis) whichever unit asks
+   * first: rules run once per unit, so a rule that scans the module's statements from every function would cost
+   * O(functions × statements). `key` names the fact (use the computing function itself). Rules may only read
+   * module-level text this way: it is part of every unit's cache key.
+   */
+  moduleFact<T>(key: object, compute: (model: SemanticModel) => T): T {
+    if (!this.moduleFacts.has(key)) this.moduleFacts.set(key, compute(this));
+    return this.moduleFacts.get(key) as T;
   }
 
   private imports: { module: string[]; all: string[]; roots: Set<string> } | undefined;
@@ -333,55 +398,62 @@ export class SemanticModel {
   /**
    * How a string expression is built, or null when the expression is not recognisably a string.
    * Names are followed to what they were assigned (including `+=` pieces), so `q = "SELECT " + x; run(q)`
-   * shows the concatenation at `run(q)`.
+   * shows the concatenation at `run(q)`. Literal text is capped at `MAX_TEXT` characters a part.
    */
   stringShape(expression: SyntaxNode): StringShape | null {
-    return this.guarded(null, () => this.shape(expression, 0, new Set()));
+    const expr = unparenthesize(expression);
+    const known = this.shapes.get(expr);
+    if (known !== undefined) return known === PENDING ? null : known;
+    this.shapes.set(expr, PENDING);
+    const result = this.nested(null, () => this.computeShape(expr));
+    this.shapes.set(expr, result);
+    return result;
   }
 
-  private shape(expression: SyntaxNode, depth: number, seen: Set<Binding>): StringShape | null {
-    if (depth > MAX_DEPTH) return null;
-    const expr = unparenthesize(expression);
-    const value = (node: SyntaxNode): StringPart => {
-      const constantText = this.constantText(node);
-      return constantText !== null ? { kind: 'text', text: constantText } : { kind: 'value', node };
-    };
-    const partsOf = (node: SyntaxNode): StringPart[] => this.shape(node, depth + 1, seen)?.parts.slice() ?? [value(node)];
+  /** A spliced value as a part: its text when it is a constant, else the value itself. */
+  private part(node: SyntaxNode): StringPart {
+    const constantText = this.constantText(node);
+    return constantText !== null ? { kind: 'text', text: constantText } : { kind: 'value', node };
+  }
+
+  private partsOf(node: SyntaxNode): readonly StringPart[] {
+    return this.stringShape(node)?.parts ?? [this.part(node)];
+  }
+
+  private computeShape(expr: SyntaxNode): StringShape | null {
     switch (expr.type) {
       case 'string': {
-        const interpolated = hasInterpolation(expr);
+        if (!hasInterpolation(expr)) return made([{ kind: 'text', text: stringLiteralValue(expr) ?? '' }], 'literal', expr);
         const parts: StringPart[] = [];
         for (const child of expr.children) {
           if (child.type === 'string_content') parts.push({ kind: 'text', text: child.text });
           else if (child.type === 'interpolation') {
             const inner = child.child('expression');
-            if (inner) parts.push(...partsOf(inner));
+            if (inner) parts.push(...this.partsOf(inner));
           }
         }
-        if (!interpolated) return { parts: [{ kind: 'text', text: stringLiteralValue(expr) ?? '' }], building: 'literal', origin: expr };
-        return { parts, building: 'f-string', origin: expr };
+        return made(parts, 'f-string', expr);
       }
       case 'concatenated_string': {
-        const parts = expr.namedChildren.flatMap((piece) => partsOf(piece));
-        const building = expr.namedChildren.some((piece) => hasInterpolation(piece)) ? 'f-string' : 'literal';
-        return { parts, building, origin: expr };
+        const parts = expr.namedChildren.flatMap((piece) => this.partsOf(piece));
+        return made(parts, expr.namedChildren.some((piece) => hasInterpolation(piece)) ? 'f-string' : 'literal', expr);
       }
       case 'binary_operator': {
         const left = expr.child('left');
         const right = expr.child('right');
         if (!left || !right) return null;
         if (expr.hasToken('+')) {
-          const leftShape = this.shape(left, depth + 1, seen);
-          const rightShape = this.shape(right, depth + 1, seen);
+          const leftShape = this.stringShape(left);
+          const rightShape = this.stringShape(right);
           if (!leftShape && !rightShape) return null;
-          return {
-            parts: [...(leftShape?.parts ?? [value(left)]), ...(rightShape?.parts ?? [value(right)])],
-            building: 'concatenation',
-            origin: expr,
-          };
+          return made(
+            [...(leftShape?.parts ?? [this.part(left)]), ...(rightShape?.parts ?? [this.part(right)])],
+            'concatenation',
+            expr,
+          );
         }
         if (expr.hasToken('%')) {
-          const template = this.shape(left, depth + 1, seen);
+          const template = this.stringShape(left);
           if (!template) return null;
           const operand = unparenthesize(right);
           const values =
@@ -390,7 +462,7 @@ export class SemanticModel {
               : operand.type === 'dictionary'
                 ? operand.namedChildren.flatMap((pair) => (pair.child('value') ? [pair.child('value')!] : []))
                 : [operand];
-          return { parts: [...template.parts, ...values.map(value)], building: '%-formatting', origin: expr };
+          return made([...template.parts, ...values.map((node) => this.part(node))], '%-formatting', expr);
         }
         return null;
       }
@@ -401,14 +473,14 @@ export class SemanticModel {
         const receiver = fn.child('object');
         if (!receiver) return null;
         if (method === 'format' || method === 'format_map') {
-          const template = this.shape(receiver, depth + 1, seen);
+          const template = this.stringShape(receiver);
           if (!template) return null;
           const args = expr.child('arguments')?.namedChildren ?? [];
           const values = args.map((arg) => (arg.type === 'keyword_argument' ? arg.child('value') ?? arg : arg));
-          return { parts: [...template.parts, ...values.map(value)], building: 'str.format()', origin: expr };
+          return made([...template.parts, ...values.map((node) => this.part(node))], 'str.format()', expr);
         }
         if (method === 'join') {
-          const separator = this.shape(receiver, depth + 1, seen);
+          const separator = this.stringShape(receiver);
           if (!separator) return null;
           const args = expr.child('arguments');
           // `sep.join(x for x in xs)`: the argument list is itself the generator.
@@ -419,74 +491,133 @@ export class SemanticModel {
           if (items.type === 'list' || items.type === 'tuple') {
             items.namedChildren.forEach((item, index) => {
               if (index > 0) parts.push(...separator.parts);
-              parts.push(...partsOf(item));
+              parts.push(...this.partsOf(item));
             });
           } else {
-            parts.push(value(items));
+            parts.push(this.part(items));
           }
-          return { parts, building: 'str.join()', origin: expr };
+          return made(parts, 'str.join()', expr);
         }
         return null;
       }
       case 'conditional_expression': {
         const [whenTrue, , whenFalse] = expr.namedChildren;
         if (!whenTrue || !whenFalse) return null;
-        const a = this.shape(whenTrue, depth + 1, seen);
-        const b = this.shape(whenFalse, depth + 1, seen);
+        const a = this.stringShape(whenTrue);
+        const b = this.stringShape(whenFalse);
         if (!a || !b) return null;
         // Report the branch built from data, if any: that is the one that matters.
         return b.parts.some((part) => part.kind === 'value') ? b : a;
       }
       case 'identifier':
-        return this.shapeOfName(expr, depth, seen);
+        return this.shapeOfName(expr);
       default:
         return null;
     }
   }
 
-  /** A name's string shape: its assignments in order, with `+=` pieces appended (straight-line reading). */
-  private shapeOfName(identifier: SyntaxNode, depth: number, seen: Set<Binding>): StringShape | null {
+  /**
+   * A name's string shape: its assignments in order, with `+=` pieces appended (straight-line reading); the last
+   * shape that splices in a value wins. Each binding is folded once per model (`folds`), so a chain of n rebinds
+   * costs O(n), not 2^n.
+   */
+  private shapeOfName(identifier: SyntaxNode): StringShape | null {
     const bindings = this.bindingsOf(identifier);
     if (bindings.length === 0) return null;
-    let current: StringShape | null = null;
-    let dynamic: StringShape | null = null;
-    for (const binding of bindings) {
-      if (seen.has(binding) || !binding.value) return null;
-      if (binding.kind !== 'assignment' && binding.kind !== 'augmented' && binding.kind !== 'walrus') return null;
-      seen.add(binding);
-      const piece = this.shape(binding.value, depth + 1, seen);
-      seen.delete(binding);
-      if (binding.kind === 'augmented') {
-        const base: StringShape = current ?? {
-          parts: [{ kind: 'value', node: binding.node }],
-          building: 'concatenation',
-          origin: binding.value,
-        };
-        current = {
-          parts: [...base.parts, ...(piece?.parts ?? [{ kind: 'value', node: binding.value } as StringPart])],
-          building: piece && piece.building !== 'literal' ? piece.building : 'concatenation',
-          // The origin is where data first entered the string.
-          origin:
-            base.parts.some((part) => part.kind === 'value') || !piece?.parts.some((part) => part.kind === 'value')
-              ? base.origin
-              : binding.value,
-        };
-      } else {
-        if (!piece) return null;
-        current = piece;
+    const last = bindings[bindings.length - 1]!;
+    const list = last.scope.bindings.get(last.name);
+    let fold: NameFold | null;
+    if (list?.[bindings.length - 1] === last) {
+      this.warm(last.scope);
+      fold = this.foldAt(list, bindings.length - 1);
+    } else {
+      fold = EMPTY_FOLD;
+      for (const binding of bindings) {
+        if (this.folds.get(binding) === PENDING) return null;
+        fold = this.foldStep(fold, binding);
       }
-      if (current.parts.some((part) => part.kind === 'value')) dynamic = current;
     }
-    return dynamic ?? current;
+    return fold ? (fold.dynamic ?? fold.current) : null;
+  }
+
+  /** The fold of `list[0..index]` (a scope's bindings of one name): forward from the nearest memoised prefix. */
+  private foldAt(list: readonly Binding[], index: number): NameFold | null {
+    let start = index;
+    while (start >= 0 && !this.folds.has(list[start]!)) start--;
+    const memo = start >= 0 ? this.folds.get(list[start]!)! : EMPTY_FOLD;
+    // A binding being folded is reached again (a lambda or comprehension reading the name): unknown, and nothing
+    // after it is memoised from that.
+    if (memo === PENDING) return null;
+    let fold: NameFold | null = memo;
+    for (let i = start + 1; i <= index; i++) {
+      const binding = list[i]!;
+      this.folds.set(binding, PENDING);
+      fold = this.foldStep(fold, binding);
+      this.folds.set(binding, fold);
+    }
+    return fold;
+  }
+
+  private readonly warmed = new Set<Scope>();
+
+  /**
+   * Answers, in source order, whether each binding of a scope is constant and which string it holds, the first
+   * time the scope is asked about. Code defines names before using them, so each answer then finds the ones it
+   * needs memoised: a chain of thousands of names (`a2 = a1 + "x"`, `a3 = a2 + "x"`, …) stays shallow on the
+   * stack instead of reaching `MAX_NESTING`.
+   */
+  private warm(scope: Scope): void {
+    if (this.warmed.has(scope)) return;
+    this.warmed.add(scope);
+    const order: Array<{ readonly list: readonly Binding[]; readonly index: number }> = [];
+    for (const list of scope.bindings.values()) list.forEach((_, index) => order.push({ list, index }));
+    order.sort((a, b) => a.list[a.index]!.node.start - b.list[b.index]!.node.start);
+    for (const { list, index } of order) {
+      const binding = list[index]!;
+      if (binding.kind !== 'assignment' && binding.kind !== 'augmented' && binding.kind !== 'walrus') continue;
+      this.bindingIsConstant(binding);
+      this.foldAt(list, index);
+    }
+  }
+
+  private foldStep(fold: NameFold | null, binding: Binding): NameFold | null {
+    if (!fold || !binding.value) return null;
+    if (binding.kind !== 'assignment' && binding.kind !== 'augmented' && binding.kind !== 'walrus') return null;
+    const piece = this.stringShape(binding.value);
+    let current: StringShape;
+    if (binding.kind === 'augmented') {
+      const base: StringShape = fold.current ?? {
+        parts: [{ kind: 'value', node: binding.node }],
+        building: 'concatenation',
+        origin: binding.value,
+      };
+      current = made(
+        [...base.parts, ...(piece?.parts ?? [{ kind: 'value', node: binding.value } as StringPart])],
+        piece && piece.building !== 'literal' ? piece.building : 'concatenation',
+        // The origin is where data first entered the string.
+        base.parts.some((part) => part.kind === 'value') || !piece?.parts.some((part) => part.kind === 'value')
+          ? base.origin
+          : binding.value,
+      );
+    } else {
+      if (!piece) return null;
+      current = piece;
+    }
+    return { current, dynamic: current.parts.some((part) => part.kind === 'value') ? current : fold.dynamic };
   }
 
   /** The text of a constant that can be spliced into a string (a literal, a number, a constant name). */
   constantText(expression: SyntaxNode): string | null {
-    return this.guarded(null, () => this.computeConstantText(expression));
+    const expr = unparenthesize(expression);
+    const known = this.texts.get(expr);
+    if (known !== undefined) return known === PENDING ? null : known;
+    this.texts.set(expr, PENDING);
+    const result = this.nested(null, () => this.computeConstantText(expr));
+    this.texts.set(expr, result);
+    return result;
   }
 
-  private computeConstantText(expression: SyntaxNode): string | null {
-    const expr = unparenthesize(expression);
+  private computeConstantText(expr: SyntaxNode): string | null {
     switch (expr.type) {
       case 'integer':
       case 'float':
@@ -525,4 +656,34 @@ export class SemanticModel {
 
 function contains(outer: SyntaxNode | null, inner: SyntaxNode): boolean {
   return !!outer && outer.start <= inner.start && inner.end <= outer.end;
+}
+
+const EMPTY_FOLD: NameFold = { current: null, dynamic: null };
+
+/**
+ * A shape with adjacent literal text merged and capped (`MAX_TEXT`); past `MAX_PARTS` parts each spliced value is
+ * kept once. Shapes then stay bounded however a name is doubled (`q += q`), and no spliced value is dropped.
+ */
+function made(parts: readonly StringPart[], building: StringBuilding, origin: SyntaxNode): StringShape {
+  let merged = mergeText(parts);
+  if (merged.length > MAX_PARTS) {
+    const kept = new Set<SyntaxNode>();
+    merged = mergeText(merged.filter((part) => part.kind === 'text' || (!kept.has(part.node) && !!kept.add(part.node))));
+  }
+  return { parts: merged, building, origin };
+}
+
+function mergeText(parts: readonly StringPart[]): StringPart[] {
+  const out: StringPart[] = [];
+  for (const part of parts) {
+    const last = out[out.length - 1];
+    if (part.kind === 'text' && last?.kind === 'text') out[out.length - 1] = { kind: 'text', text: capText(last.text + part.text) };
+    else out.push(part.kind === 'text' && part.text.length > MAX_TEXT ? { kind: 'text', text: capText(part.text) } : part);
+  }
+  return out;
+}
+
+/** Keeps the head and the tail of a long text: where SQL or shell syntax around a spliced value is. */
+function capText(text: string): string {
+  return text.length <= MAX_TEXT ? text : text.slice(0, MAX_TEXT / 2) + text.slice(text.length - MAX_TEXT / 2);
 }

@@ -16,6 +16,53 @@ export interface Range {
   readonly end: Position;
 }
 
+/** The offset where the line holding `offset` starts (after a `\n`, a `\r\n` or a lone `\r`). */
+export function lineStartAt(text: string, offset: number): number {
+  for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10 || ch === 13) return i + 1;
+  }
+  return 0;
+}
+
+/**
+ * The offset of the line break that ends the line holding `offset` (its `\r` for a `\r\n`), or the text's length
+ * when the last line has none.
+ */
+export function lineEndAt(text: string, offset: number): number {
+  for (let i = Math.max(offset, 0); i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10 || ch === 13) return i;
+  }
+  return text.length;
+}
+
+/** The offset just after the line break that ends the line holding `offset`; null when the text ends first. */
+export function nextLineStart(text: string, offset: number): number | null {
+  const end = lineEndAt(text, offset);
+  if (end >= text.length) return null;
+  return text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+}
+
+/** The line break the text uses (its first one): `\n`, `\r\n` or `\r`; `\n` for a text of one line. */
+export function lineBreakOf(text: string): '\n' | '\r\n' | '\r' {
+  const end = lineEndAt(text, 0);
+  if (end >= text.length) return '\n';
+  if (text.charCodeAt(end) === 10) return '\n';
+  return text.charCodeAt(end + 1) === 10 ? '\r\n' : '\r';
+}
+
+const LONE_CR = /\r(?!\n)/g;
+
+/**
+ * The text tree-sitter reads. Python ends a line at a lone `\r` too (old Mac files), but the grammar only at `\n`,
+ * so a comment would run to the end of such a file. Each lone `\r` becomes `\n`: the length is the same, so every
+ * UTF-16 offset of the view is an offset of the text.
+ */
+export function parserView(text: string): string {
+  return text.includes('\r') ? text.replace(LONE_CR, '\n') : text;
+}
+
 export class LineIndex {
   /** Offset of the first character of each line. */
   private readonly lineStarts: number[];

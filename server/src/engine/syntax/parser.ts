@@ -1,6 +1,6 @@
 import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
 import { copyTree, type SyntaxTree } from './syntaxNode';
-import { LineIndex } from './lineIndex';
+import { LineIndex, parserView } from './lineIndex';
 
 /**
  * The bytes of the two WebAssembly modules the parser needs. The host (server, CLI, tests) reads them, so the
@@ -33,7 +33,7 @@ export class PythonParser {
    * syntax errors become ERROR nodes.
    */
   parse(text: string, oldTree?: Tree): Tree {
-    const tree = this.parser.parse(text, oldTree ?? null);
+    const tree = this.parser.parse(parserView(text), oldTree ?? null);
     if (!tree) throw new Error('tree-sitter returned no tree (parser has no language)');
     return tree;
   }
@@ -59,6 +59,8 @@ export class PythonParser {
 export class SourceFile {
   private tree: Tree | undefined;
   private snapshot: SyntaxTree | undefined;
+  /** The copy of `tree` before the last edit: what the next copy may reuse. */
+  private previous: SyntaxTree | undefined;
   private index: LineIndex | undefined;
 
   constructor(
@@ -80,7 +82,10 @@ export class SourceFile {
       const next = this.parser.parse(this.currentText, this.tree);
       this.tree?.delete();
       this.tree = next;
-      this.snapshot = copyTree(next, this.currentText);
+      // Reuse the copies of the subtrees tree-sitter reused; only the previous copy's ids are safe to match (see
+      // `SyntaxTree.reusable`), so it is dropped after every parse.
+      this.snapshot = copyTree(next, this.currentText, this.previous);
+      this.previous = this.snapshot;
     }
     return this.snapshot;
   }
@@ -88,8 +93,14 @@ export class SourceFile {
   /** Replaces the UTF-16 range `[start, end)` with `newText`, and tells the old tree so it can be reused. */
   edit(start: number, end: number, newText: string): void {
     const oldText = this.currentText;
-    const from = clamp(start, 0, oldText.length);
+    let from = clamp(start, 0, oldText.length);
     const to = clamp(end, from, oldText.length);
+    // How the parser reads a `\r` depends on the character after it (`parserView`): an edit right after one
+    // re-reads it too.
+    if (from > 0 && oldText.charCodeAt(from - 1) === 13) {
+      from--;
+      newText = '\r' + newText;
+    }
     const text = oldText.slice(0, from) + newText + oldText.slice(to);
     this.tree?.edit(
       new Edit({
@@ -110,6 +121,8 @@ export class SourceFile {
   replaceAll(text: string): void {
     this.tree?.delete();
     this.tree = undefined;
+    // Freed subtrees' ids may be given to new ones: nothing of the old copy may be matched any more.
+    this.previous = undefined;
     this.currentText = text;
     this.snapshot = undefined;
     this.index = undefined;
@@ -118,6 +131,7 @@ export class SourceFile {
   dispose(): void {
     this.tree?.delete();
     this.tree = undefined;
+    this.previous = undefined;
     this.snapshot = undefined;
   }
 }
@@ -126,8 +140,12 @@ function clamp(value: number, low: number, high: number): number {
   return Math.max(low, Math.min(value, high));
 }
 
-/** tree-sitter's own point: rows end only at `\n`, columns count UTF-16 units from the row start. */
-function treeSitterPoint(text: string, offset: number): { row: number; column: number } {
+/**
+ * tree-sitter's own point in the parser's view of the text (`parserView`): rows end at `\n` and at a lone `\r`,
+ * columns count UTF-16 units from the row start.
+ */
+function treeSitterPoint(source: string, offset: number): { row: number; column: number } {
+  const text = parserView(source);
   let row = 0;
   let lineStart = 0;
   for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {

@@ -1,4 +1,5 @@
 import { SyntaxNode } from './syntaxNode';
+import { lineStartAt } from './lineIndex';
 
 /**
  * Recovers calls that tree-sitter's error recovery leaves as loose tokens. While someone types
@@ -77,7 +78,7 @@ function withField(node: SyntaxNode, field: string): SyntaxNode {
 }
 
 function lineStart(source: string, offset: number): number {
-  return source.lastIndexOf('\n', offset - 1) + 1;
+  return lineStartAt(source, offset);
 }
 
 function lineIndent(source: string, offset: number): number {

@@ -227,26 +227,15 @@ export default defineRule({
     /** `tarfile.TarFile.extraction_filter = ...` at module level or in this unit: every archive has one. */
     let classFilter = false;
 
-    const noteExtractionFilter = (assignment: SyntaxNode, classOnly = false): void => {
-      const left = assignment.child('left');
-      const right = assignment.child('right');
-      if (!left || !right || left.type !== 'attribute' || left.child('attribute')?.text !== 'extraction_filter') return;
-      const value = unparenthesize(right);
-      const trusting = TRUSTING_FILTER_NAMES.has(model.qualifiedName(value) ?? '') || value.type === 'none';
-      if (trusting) return;
-      const object = left.child('object')!;
-      if (model.qualifiedName(object) === 'tarfile.TarFile') classFilter = true;
-      else if (!classOnly) filteredReceivers.add(object.text);
+    const noteExtractionFilter = (assignment: SyntaxNode): void => {
+      const target = extractionFilterTarget(model, assignment);
+      if (target === 'class') classFilter = true;
+      else if (target) filteredReceivers.add(target);
     };
 
     // The class-wide default is set by a module-level statement (the module's own text is part of every unit's
-    // cache key, so reading its top-level statements is allowed).
-    if (context.unit.kind !== 'module') {
-      for (const statement of model.root.namedChildren) {
-        const assignment = statement.type === 'expression_statement' ? statement.firstNamedChild() : null;
-        if (assignment?.type === 'assignment') noteExtractionFilter(assignment, true);
-      }
-    }
+    // cache key, so reading its top-level statements is allowed); read once per analysis, not once per unit.
+    if (context.unit.kind !== 'module' && model.moduleFact(moduleSetsClassFilter, moduleSetsClassFilter)) classFilter = true;
 
     /**
      * `mayBeZip`: `shutil.unpack_archive` of an archive that may be a zip file, which rejects any `filter` argument
@@ -374,3 +363,25 @@ export default defineRule({
     };
   },
 });
+
+/**
+ * What `x.extraction_filter = <filter>` gives a default filter to: `'class'` for `tarfile.TarFile` itself, else the
+ * receiver's text (`tar`); null when the assignment is something else or sets a trusting filter.
+ */
+function extractionFilterTarget(model: SemanticModel, assignment: SyntaxNode): 'class' | string | null {
+  const left = assignment.child('left');
+  const right = assignment.child('right');
+  if (!left || !right || left.type !== 'attribute' || left.child('attribute')?.text !== 'extraction_filter') return null;
+  const value = unparenthesize(right);
+  if (TRUSTING_FILTER_NAMES.has(model.qualifiedName(value) ?? '') || value.type === 'none') return null;
+  const object = left.child('object')!;
+  return model.qualifiedName(object) === 'tarfile.TarFile' ? 'class' : object.text;
+}
+
+/** Whether a module-level statement sets `tarfile.TarFile.extraction_filter` to a filter that is not trusting. */
+function moduleSetsClassFilter(model: SemanticModel): boolean {
+  return model.root.namedChildren.some((statement) => {
+    const assignment = statement.type === 'expression_statement' ? statement.firstNamedChild() : null;
+    return assignment?.type === 'assignment' && extractionFilterTarget(model, assignment) === 'class';
+  });
+}

@@ -262,7 +262,7 @@ export default defineRule({
     const { model } = context;
     const unitNode = context.unit.node;
     let patches: { stdlib: boolean; xmlrpc: boolean } | undefined;
-    const patched = (): { stdlib: boolean; xmlrpc: boolean } => (patches ??= modulePatches(model));
+    const patched = (): { stdlib: boolean; xmlrpc: boolean } => (patches ??= model.moduleFact(modulePatches, modulePatches));
 
     const checkStdlib = (call: SyntaxNode, fn: SyntaxNode, callee: string): void => {
       const target = splitCallee(callee);

@@ -1,5 +1,6 @@
 import type { EditSpec } from '../rule';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
+import { lineStartAt } from '../../syntax/lineIndex';
 
 /**
  * Edits that delete one argument (usually a `name=value` keyword argument) from a call's argument list and
@@ -48,7 +49,7 @@ export function removeArgumentEdits(argument: SyntaxNode): EditSpec[] | null {
  * the span of those whole lines, newline included.
  */
 function ownLines(source: string, argument: SyntaxNode, trailingComma: SyntaxNode | null): EditSpec | null {
-  const lineStart = source.lastIndexOf('\n', argument.start - 1) + 1;
+  const lineStart = lineStartAt(source, argument.start);
   if (source.slice(lineStart, argument.start).trim() !== '') return null;
   let cursor = trailingComma ? trailingComma.end : argument.end;
   const rest = /^[ \t]*(#[^\r\n]*)?(\r\n|\r|\n)/.exec(source.slice(cursor));

@@ -1,6 +1,7 @@
 import type { EditSpec } from '../rule';
 import type { SemanticModel } from '../../semantic/model';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
+import { lineStartAt, nextLineStart } from '../../syntax/lineIndex';
 import { referenceModule, type ModuleReference } from './imports';
 
 /**
@@ -49,15 +50,14 @@ export function appendKeywordArgument(call: SyntaxNode, keyword: string): EditSp
 /** The whitespace before `node` on its line when nothing else precedes it there; null otherwise. */
 export function ownLineIndent(node: SyntaxNode): string | null {
   const source = node.source;
-  const lineStart = source.lastIndexOf('\n', node.start - 1) + 1;
+  const lineStart = lineStartAt(source, node.start);
   const before = source.slice(lineStart, node.start);
   return /^[ \t]*$/.test(before) ? before : null;
 }
 
 /** The offset just after the newline that ends the line containing `offset` (null when the text ends first). */
 function lineEndAfter(source: string, offset: number): number | null {
-  const newline = source.indexOf('\n', offset);
-  return newline === -1 ? null : newline + 1;
+  return nextLineStart(source, offset);
 }
 
 /**

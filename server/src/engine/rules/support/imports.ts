@@ -1,6 +1,7 @@
 import type { AnalysisUnit } from '../../analysis/units';
 import type { SemanticModel } from '../../semantic/model';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
+import { lineBreakOf, lineEndAt, nextLineStart } from '../../syntax/lineIndex';
 import type { EditSpec } from '../rule';
 
 /**
@@ -71,15 +72,16 @@ export function insertImport(root: SyntaxNode, statement: string): EditSpec {
     const source = root.source;
     let offset = 0;
     for (let line = 0; line < 2; line++) {
-      const end = source.indexOf('\n', offset);
-      if (end === -1 || !/^(#!|#.*coding[:=])/.test(source.slice(offset, end))) break;
-      offset = end + 1;
+      const next = nextLineStart(source, offset);
+      if (next === null || !/^(#!|#.*coding[:=])/.test(source.slice(offset, lineEndAt(source, offset)))) break;
+      offset = next;
     }
     // Never before the module's first token (blank lines or comments above it are not the module's own text).
     const at = Math.max(offset, root.start);
-    return { start: at, end: at, newText: `${statement}\n` };
+    return { start: at, end: at, newText: `${statement}${lineBreakOf(source)}` };
   }
-  const lineEnd = root.source.indexOf('\n', anchor.end);
-  const at = lineEnd === -1 ? root.source.length : lineEnd + 1;
-  return { start: at, end: at, newText: lineEnd === -1 ? `\n${statement}\n` : `${statement}\n` };
+  const next = nextLineStart(root.source, anchor.end);
+  const at = next ?? root.source.length;
+  const newline = lineBreakOf(root.source);
+  return { start: at, end: at, newText: next === null ? `${newline}${statement}${newline}` : `${statement}${newline}` };
 }

@@ -1,5 +1,6 @@
 import type { EditSpec } from '../rule';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
+import { lineEndAt, lineStartAt } from '../../syntax/lineIndex';
 
 /**
  * The edit that adds a keyword argument (`timeout=30`, `usedforsecurity=False`) as the last argument of a call,
@@ -45,13 +46,10 @@ function eolAt(source: string, lineEnd: number): string {
 }
 
 function lineStartOf(source: string, offset: number): number {
-  return source.lastIndexOf('\n', offset - 1) + 1;
+  return lineStartAt(source, offset);
 }
 
 /** The offset of the line break that ends the line holding `offset` (before a `\r\n`'s `\r`). */
 function endOfLine(source: string, offset: number): number {
-  let end = source.indexOf('\n', offset);
-  if (end === -1) return source.length;
-  if (end > 0 && source[end - 1] === '\r') end--;
-  return end;
+  return lineEndAt(source, offset);
 }

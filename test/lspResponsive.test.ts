@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { RULES_REQUEST } from '../server/src/protocol';
+import { TestClient } from './support/lspClient';
+
+/** A large module: tens of thousands of functions, each with something for the rules to look at. */
+function largeModule(functions: number): string {
+  const parts = ['import os, subprocess, logging', 'LOG = logging.getLogger(__name__)', ''];
+  for (let i = 0; i < functions; i++) {
+    parts.push(
+      `def handler_${i}(a, b):`,
+      `    x = a + ${i}`,
+      '    if x > b:',
+      "        LOG.info('x %s', x)",
+      "        return os.path.join('/tmp', str(x))",
+      '    subprocess.call(["ls", str(b)])',
+      '    return x',
+      '',
+    );
+  }
+  parts.push('subprocess.call(cmd, shell=True)', '');
+  return parts.join('\n');
+}
+
+describe('language server: one slow file does not hold up the others', () => {
+  let client: TestClient;
+  before(async () => {
+    client = await TestClient.start();
+  });
+  after(async () => client.stop());
+
+  test('while a large file is analysed, the rules list, a hover in another file and that file\'s edits are answered first', async () => {
+    const small = 'file:///work/small.py';
+    await client.open(small, 'import yaml\n\ndef load(fh):\n    return yaml.load(fh)\n');
+    assert.equal((await client.diagnosticsFor(small)).length, 1);
+
+    const events: string[] = [];
+    const large = 'file:///work/large.py';
+    const largeDone = client.diagnostics(large, () => true, 120_000).then(() => events.push('large diagnostics'));
+    await client.open(large, largeModule(8000));
+    // Let its analysis begin (a server that debounces would not have started it yet).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const rules = client.request<unknown[]>(RULES_REQUEST, {}).then((list) => {
+      events.push('rules');
+      return list;
+    });
+    const hover = client.hover(small, 3, 20).then((answer) => {
+      events.push('hover');
+      return answer;
+    });
+    await client.change(small, [{ range: { start: { line: 3, character: 16 }, end: { line: 3, character: 20 } }, text: 'safe_load' }]);
+    const edited = client.diagnosticsFor(small).then((diagnostics) => {
+      events.push('small diagnostics');
+      return diagnostics;
+    });
+    assert.ok((await rules).length > 10);
+    assert.match(JSON.stringify((await hover)?.contents), /VG202/);
+    assert.deepEqual(await edited, []);
+    await largeDone;
+    assert.equal(events.at(-1), 'large diagnostics', `order: ${events.join(', ')}`);
+    assert.ok((await client.diagnosticsFor(large)).some((d) => d.code === 'VG102'));
+  });
+});
+
+describe('language server: a partial analysis says so', () => {
+  let client: TestClient;
+  before(async () => {
+    client = await TestClient.start({ initializationOptions: { budget: { fileMs: 1, ruleMs: 60_000 } } });
+  });
+  after(async () => client.stop());
+
+  test('past the time budget, the findings so far come with one information diagnostic saying what was left out', async () => {
+    const uri = 'file:///work/budget.py';
+    await client.open(uri, largeModule(400));
+    const diagnostics = await client.diagnosticsFor(uri);
+    const notes = diagnostics.filter((d) => d.code === 'partial-analysis');
+    assert.equal(notes.length, 1, JSON.stringify(diagnostics.map((d) => d.code)));
+    assert.equal(notes[0]!.severity, 3, 'information');
+    assert.match(notes[0]!.message, /^Vigil analysed this file only in part: the analysis stopped at its time budget \(1 ms\): \d+ of 401 parts/);
+  });
+});
