@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ACTIVE_RULES } from '../server/src/engine';
 import { ruleDocFileName, ruleDocMarkdown } from '../server/src/engine/report/docs';
 import { ruleTable } from '../server/src/engine/report/ruleTable';
+import { equivalentsMarkdown } from '../server/src/engine/rules/equivalents';
 
 export const ROOT = join(__dirname, '..');
 export const RULE_DOCS = join(ROOT, 'docs', 'rules');
@@ -19,6 +20,7 @@ export function expectedDocs(): Map<string, string> {
     join(RULE_DOCS, 'README.md'),
     `# Vigil rules\n\nGenerated from each rule's metadata by \`npm run docs\`; do not edit by hand.\n\n${ruleTable(ACTIVE_RULES, './')}\n`,
   );
+  files.set(join(ROOT, 'docs', 'bandit-ruff-equivalents.md'), equivalentsMarkdown(ACTIVE_RULES, 'rules/'));
   const readmePath = join(ROOT, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
   const start = readme.indexOf(TABLE_START);

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { ALL_RULES, ACTIVE_RULES } from '../server/src/engine';
 import { DOC_HEADINGS } from '../server/src/engine/report/docs';
 import { expectedDocs, ROOT } from '../scripts/docs';
+import { BANDIT_CODES, RUFF_CODES, UNMAPPED } from '../server/src/engine/rules/equivalents';
 
 describe('rule metadata and documentation', () => {
   test('IDs are unique, well-formed and never reused; names are kebab-case', () => {
@@ -51,6 +52,19 @@ describe('rule metadata and documentation', () => {
       assert.ok(positions.every((position) => position >= 0), `${path} lacks a required heading`);
       assert.deepEqual(positions, [...positions].sort((a, b) => a - b), `${path} headings are out of order`);
     }
+  });
+
+  test('the Bandit/Ruff equivalents table knows every code the rules list, and no rule lists a retired code', () => {
+    const known = new Set([...BANDIT_CODES, ...RUFF_CODES].map((foreign) => foreign.code));
+    assert.equal(known.size, BANDIT_CODES.length + RUFF_CODES.length, 'no code is listed twice');
+    for (const code of Object.keys(UNMAPPED)) assert.ok(known.has(code), `UNMAPPED names unknown code ${code}`);
+    for (const { meta } of ACTIVE_RULES) {
+      for (const code of [...meta.bandit, ...meta.ruff]) {
+        assert.ok(known.has(code), `${meta.id} lists ${code}, which the equivalents table does not know`);
+        assert.notEqual(UNMAPPED[code]?.status, 'retired', `${meta.id} lists ${code}, which is marked retired`);
+      }
+    }
+    for (const code of ['B613', 'B614', 'B615']) assert.ok(known.has(code), `${code} is in the table`);
   });
 
   test('package.json declares the settings the server reads', () => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { ACTIVE_RULES, Analyzer, analyzeText, SourceFile, type PythonParser } from '../server/src/engine';
+import { SemanticModel } from '../server/src/engine/semantic/model';
 import type { SyntaxNode } from '../server/src/engine/syntax/syntaxNode';
 import { loadParser } from './support/engine';
 import { listFixtures } from './support/fixtures';
@@ -228,6 +229,38 @@ describe('incremental analysis', () => {
         }
       }),
       { numRuns: 60, seed: 20261130 },
+    );
+  });
+
+  test('the semantic model of an edited tree (reusing unchanged definitions\' scopes) resolves every name as a fresh one does', async () => {
+    const parser = await loadParser();
+    const seed = seedText();
+    const resolution = (root: SyntaxNode): string[] => {
+      const model = new SemanticModel(root);
+      const lines: string[] = [];
+      root.walk((node) => {
+        if (node.type !== 'identifier') return;
+        const scope = model.scopeOf(node);
+        const bindings = model.bindingsOf(node).map((binding) => `${binding.kind}@${binding.node.start}/${binding.scope.kind}@${binding.scope.node.start}`);
+        lines.push(`${node.text}@${node.start} in ${scope.kind}@${scope.node.start}<${scope.parent?.node.start ?? '-'}: ${bindings.join(',')}`);
+      });
+      return lines;
+    };
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 5 }), (edits) => {
+        const source = new SourceFile(parser, seed);
+        try {
+          void new SemanticModel(source.syntax.root);
+          for (const { at, remove, insert } of edits) {
+            const start = Math.floor(at * source.text.length);
+            source.edit(start, Math.min(source.text.length, start + remove), insert);
+            assert.deepEqual(resolution(source.syntax.root), resolution(parser.parseOnce(source.text).root));
+          }
+        } finally {
+          source.dispose();
+        }
+      }),
+      { numRuns: 12, seed: 20261201 },
     );
   });
 

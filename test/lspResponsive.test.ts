@@ -76,6 +76,6 @@ describe('language server: a partial analysis says so', () => {
     const notes = diagnostics.filter((d) => d.code === 'partial-analysis');
     assert.equal(notes.length, 1, JSON.stringify(diagnostics.map((d) => d.code)));
     assert.equal(notes[0]!.severity, 3, 'information');
-    assert.match(notes[0]!.message, /^Vigil analysed this file only in part: the analysis stopped at its time budget \(1 ms\): \d+ of 401 parts/);
+    assert.match(String(notes[0]!.message), /^Vigil analysed this file only in part: the analysis stopped at its time budget \(1 ms\): \d+ of 401 parts/);
   });
 });

@@ -1,9 +1,19 @@
 import * as vscode from 'vscode';
-import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  State,
+  TransportKind,
+  type ErrorHandler,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { DISABLE_RULE_COMMAND, SHOW_RULE_DOCUMENTATION_COMMAND, STATUS_NOTIFICATION, type StatusParams } from '../../server/src/protocol';
+import { reviewChanges, reviewChangesAgainst } from './changes';
 import { exportReview, reviewActiveFile } from './review';
 import { disableRule, showRuleDocumentation } from './rules';
-import { StatusBar } from './statusBar';
+import { ShowFindingsToggle, StatusBar, TOGGLE_SHOW_FINDINGS_COMMAND, toggleShowFindings } from './statusBar';
 import { reviewWorkspace } from './workspace';
 
 /**
@@ -25,9 +35,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language: 'python' },
     ],
     outputChannelName: 'Vigil',
+    // Hovers quote the user's code: render them as plain Markdown, never trusted with command links or raw HTML
+    // (these are the library's defaults, pinned here on purpose).
+    markdown: { isTrusted: false, supportHtml: false },
     initializationOptions: {
       docsBaseUri: vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules').toString(),
     },
+    errorHandler: restartBounded(),
   };
   const languageClient = new LanguageClient('vigil', 'Vigil', serverOptions, clientOptions);
   client = languageClient;
@@ -39,6 +53,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('vigil.exportReviewMarkdown', () => exportReview(languageClient, 'markdown')),
     vscode.commands.registerCommand('vigil.exportReviewSarif', () => exportReview(languageClient, 'sarif')),
     vscode.commands.registerCommand('vigil.reviewWorkspace', () => reviewWorkspace(languageClient)),
+    vscode.commands.registerCommand('vigil.reviewChanges', (scm?: unknown) => reviewChanges(languageClient, context.globalStorageUri, undefined, scm)),
+    new ShowFindingsToggle(),
+    vscode.commands.registerCommand(TOGGLE_SHOW_FINDINGS_COMMAND, () => toggleShowFindings()),
+    vscode.commands.registerCommand('vigil.reviewChangesAgainst', (scm?: unknown) => reviewChangesAgainst(languageClient, context.globalStorageUri, scm)),
     vscode.commands.registerCommand(SHOW_RULE_DOCUMENTATION_COMMAND, (ruleId?: string) => showRuleDocumentation(languageClient, ruleId)),
     vscode.commands.registerCommand(DISABLE_RULE_COMMAND, (ruleId: string) => disableRule(ruleId)),
     vscode.commands.registerCommand('vigil.restartServer', async () => {
@@ -60,4 +78,31 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 export async function deactivate(): Promise<void> {
   await client?.stop();
   client = undefined;
+}
+
+/** Restarts a server that went away, at most `MAX_RESTARTS` times in `RESTART_WINDOW_MS`, saying so each time. */
+const MAX_RESTARTS = 4;
+const RESTART_WINDOW_MS = 3 * 60_000;
+
+function restartBounded(): ErrorHandler {
+  const restarts: number[] = [];
+  return {
+    // A broken message: keep the connection for the first few, then stop (the close handler decides on restarts).
+    error: (_error, _message, count) => ({ action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+    closed: () => {
+      const now = Date.now();
+      while (restarts.length > 0 && now - restarts[0]! > RESTART_WINDOW_MS) restarts.shift();
+      if (restarts.length >= MAX_RESTARTS) {
+        return {
+          action: CloseAction.DoNotRestart,
+          message: `The Vigil server stopped ${MAX_RESTARTS + 1} times in 3 minutes and will not be restarted. See "Vigil: Show Output", then run "Vigil: Restart Server".`,
+        };
+      }
+      restarts.push(now);
+      return {
+        action: CloseAction.Restart,
+        message: `The Vigil server stopped unexpectedly; restarting it (${restarts.length} of ${MAX_RESTARTS}). See "Vigil: Show Output" for details.`,
+      };
+    },
+  };
 }

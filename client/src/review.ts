@@ -20,6 +20,12 @@ function activePythonEditor(): vscode.TextEditor | undefined {
 /**
  * "Vigil: Review File": the report as a Markdown preview beside the editor. The report is saved in the
  * extension's storage so that its "line N" links, relative to that file, open the source at the line.
+ *
+ * Trust: the report quotes the user's code, so it is shown in VS Code's own Markdown preview, whose webview does
+ * not enable command URIs (a `command:` link in it does nothing) and whose default "strict" security blocks scripts.
+ * The preview does render raw HTML and linkifies URLs, so the server quotes everything taken from the code
+ * (server/src/engine/report/escape.ts): the only links in a report are its relative "line N" links and CWE pages.
+ * The report is never put in a trusted `MarkdownString` or a webview of ours with command URIs enabled.
  */
 export async function reviewActiveFile(client: LanguageClient, storage: vscode.Uri): Promise<void> {
   const editor = activePythonEditor();
@@ -33,17 +39,25 @@ export async function reviewActiveFile(client: LanguageClient, storage: vscode.U
     void vscode.window.showErrorMessage('Vigil: the review failed; see "Vigil: Show Output".');
     return;
   }
-  let report: vscode.Uri;
-  if (reportUri) {
-    await vscode.workspace.fs.writeFile(reportUri, new TextEncoder().encode(result.markdown));
-    report = reportUri;
-  } else {
-    report = (await vscode.workspace.openTextDocument({ language: 'markdown', content: result.markdown })).uri;
-  }
-  await vscode.commands.executeCommand('markdown.showPreviewToSide', report);
+  await showReportPreview(result.markdown, reportUri);
   const choice = await vscode.window.showInformationMessage(`Vigil: ${result.verdict}`, 'Export as Markdown', 'Export as SARIF');
   if (choice === 'Export as Markdown') await exportReview(client, 'markdown', editor);
   else if (choice === 'Export as SARIF') await exportReview(client, 'sarif', editor);
+}
+
+/**
+ * Shows a report of the server (Review File, Review Changes) in VS Code's Markdown preview beside the editor, saved
+ * first at `reportUri` when given (for its relative links), else as an untitled document. Untrusted, as above.
+ */
+export async function showReportPreview(markdown: string, reportUri?: vscode.Uri): Promise<void> {
+  let report: vscode.Uri;
+  if (reportUri) {
+    await vscode.workspace.fs.writeFile(reportUri, new TextEncoder().encode(markdown));
+    report = reportUri;
+  } else {
+    report = (await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown })).uri;
+  }
+  await vscode.commands.executeCommand('markdown.showPreviewToSide', report);
 }
 
 /** "Export as Markdown" / "Export as SARIF" for the active Python file. */

@@ -65,3 +65,60 @@ export class StatusBar implements vscode.Disposable {
     this.item.dispose();
   }
 }
+
+/**
+ * The status bar toggle of `vigil.showFindings` (issue 9): "all" findings of open files, or only those on lines
+ * changed against the git base. Shown for Python editors; a click flips the setting where it is set (the workspace
+ * folder, the workspace, else the user settings).
+ */
+export class ShowFindingsToggle implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('vigil.showFindings', vscode.StatusBarAlignment.Left, 49);
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor() {
+    this.item.name = 'Vigil: Findings Shown';
+    this.item.command = TOGGLE_SHOW_FINDINGS_COMMAND;
+    this.subscriptions = [
+      vscode.window.onDidChangeActiveTextEditor(() => this.render()),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('vigil.showFindings')) this.render();
+      }),
+    ];
+    this.render();
+  }
+
+  private render(): void {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.languageId !== 'python') {
+      this.item.hide();
+      return;
+    }
+    const changed = vscode.workspace.getConfiguration('vigil', editor.document.uri).get<string>('showFindings', 'all') === 'changed';
+    this.item.text = changed ? '$(git-compare) Changed lines' : '$(list-flat) All findings';
+    this.item.tooltip = changed
+      ? 'Vigil shows only the findings on lines changed against the git base; click to show all findings'
+      : 'Vigil shows every finding; click to show only those on lines changed against the git base';
+    this.item.show();
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+    this.item.dispose();
+  }
+}
+
+export const TOGGLE_SHOW_FINDINGS_COMMAND = 'vigil.toggleShowFindings';
+
+/** Flips `vigil.showFindings` at the most specific level where it is set (default: the workspace, else the user). */
+export async function toggleShowFindings(): Promise<void> {
+  const scope = vscode.window.activeTextEditor?.document.uri;
+  const configuration = vscode.workspace.getConfiguration('vigil', scope);
+  const next = configuration.get<string>('showFindings', 'all') === 'changed' ? 'all' : 'changed';
+  const inspected = configuration.inspect<string>('showFindings');
+  const target =
+    inspected?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder
+    : inspected?.workspaceValue !== undefined || (inspected?.globalValue === undefined && vscode.workspace.workspaceFolders?.length)
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global;
+  await configuration.update('showFindings', next, target);
+}

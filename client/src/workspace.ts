@@ -38,6 +38,8 @@ export async function reviewWorkspace(client: LanguageClient): Promise<void> {
     : result.findings === 0
       ? `Vigil reviewed ${plural(result.files, 'Python file')}: no security defects found.`
       : `Vigil reviewed ${plural(result.files, 'Python file')}: ${plural(result.findings, 'finding')} in ${plural(result.filesWithFindings, 'file')} (${severities.join(', ')}).`;
-  const choice = await vscode.window.showInformationMessage(summary, ...(result.findings > 0 ? ['Show Problems'] : []));
+  // Files found but not analysed (unreadable, binary, too large, a name that is not UTF-8): the server logs each reason.
+  const skipped = result.skipped > 0 ? ` ${plural(result.skipped, 'file')} could not be analysed (see "Vigil: Show Output").` : '';
+  const choice = await vscode.window.showInformationMessage(summary + skipped, ...(result.findings > 0 ? ['Show Problems'] : []));
   if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
 }

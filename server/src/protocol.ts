@@ -8,6 +8,8 @@ export type RunTrigger = 'onType' | 'onSave';
 export type DiagnosticLevel = 'error' | 'warning' | 'information' | 'hint';
 export type WorkspaceReviewScope = 'openFilesOnly' | 'workspace';
 export type ConfigurationPreference = 'editorFirst' | 'filesystemFirst' | 'editorOnly';
+/** `changed`: the editor shows only the findings on lines changed against the base of Review Changes. */
+export type ShowFindings = 'all' | 'changed';
 
 /** `vigil.*` settings as the server reads them (defaults in `DEFAULT_SETTINGS`). */
 export interface VigilSettings {
@@ -24,6 +26,13 @@ export interface VigilSettings {
   readonly workspaceReview: WorkspaceReviewScope;
   /** How editor settings and `vigil.toml`/`[tool.vigil]` combine (as Ruff's setting of the same name). */
   readonly configurationPreference: ConfigurationPreference;
+  /** `vigil.showFindings`: every finding of an open file, or only those touching lines changed against the base. */
+  readonly showFindings: ShowFindings;
+  /**
+   * `vigil.reviewChanges.base`: the git revision Review Changes and `showFindings: changed` compare with; empty for
+   * the default (the merge base with the upstream branch, else `HEAD`).
+   */
+  readonly reviewChangesBase: string;
 }
 
 export const DEFAULT_SETTINGS: VigilSettings = {
@@ -36,6 +45,8 @@ export const DEFAULT_SETTINGS: VigilSettings = {
   exclude: [],
   workspaceReview: 'openFilesOnly',
   configurationPreference: 'editorFirst',
+  showFindings: 'all',
+  reviewChangesBase: '',
 };
 
 /** `vigil/reviewFile`: the Review File report of an open (or on-disk) document. */
@@ -56,6 +67,24 @@ export interface ReviewFileResult {
   readonly findingCount: number;
 }
 
+/**
+ * `vigil/reviewChanges`: the Markdown review of what the working tree changes against a git base (Review Changes),
+ * open documents' buffers taking the place of their files.
+ */
+export const REVIEW_CHANGES_REQUEST = 'vigil/reviewChanges';
+
+export interface ReviewChangesParams {
+  /** A workspace folder, or a file or folder inside one (the active file): its workspace folder is reviewed. Default: the first. */
+  readonly folderUri?: string;
+  /** A git revision to compare with; default `vigil.reviewChanges.base`, else the merge base with the upstream branch, else `HEAD`. */
+  readonly base?: string;
+}
+
+/** The report, or (`error`) why there is none: not a git repository, an unknown revision, no workspace folder. */
+export type ReviewChangesResult =
+  | { readonly markdown: string; readonly verdict: string; readonly findingCount: number; readonly files: number }
+  | { readonly error: string };
+
 /** `vigil/exportSarif`: the SARIF 2.1.0 log of one document. */
 export const EXPORT_SARIF_REQUEST = 'vigil/exportSarif';
 
@@ -71,8 +100,16 @@ export interface ReviewWorkspaceResult {
   readonly filesWithFindings: number;
   readonly findings: number;
   readonly bySeverity: Readonly<Record<'high' | 'medium' | 'low' | 'info', number>>;
+  /** Files found but not reviewed (unreadable, not regular, binary, too large, a name that is not UTF-8). */
   readonly skipped: number;
+  /** The same files, each with the reason. */
+  readonly skippedFiles: readonly SkippedFile[];
   readonly cancelled: boolean;
+}
+
+export interface SkippedFile {
+  readonly path: string;
+  readonly reason: string;
 }
 
 /** `vigil/rules`: the rule catalogue, for "Show Rule Documentation". */

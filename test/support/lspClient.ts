@@ -19,6 +19,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   type CodeAction,
+  type ConfigurationParams,
   type Diagnostic,
   type Hover,
   type LogMessageParams,
@@ -45,23 +46,54 @@ export class TestClient {
   readonly progress: Array<{ token: string | number; value: unknown }> = [];
   readonly messages: string[] = [];
   readonly published = new Map<string, PublishDiagnosticsParams>();
+  /** Every publishDiagnostics, in arrival order (tests that care what was published in between). */
+  readonly publications: PublishDiagnosticsParams[] = [];
   settings: Record<string, unknown> = {};
+  /**
+   * When set, answers `workspace/configuration` instead of `settings` (one answer for the whole request, whatever
+   * its shape: tests send garbage through it).
+   */
+  configurationResponse: ((params: ConfigurationParams) => unknown) | undefined;
+  /** What the server wrote to stderr (the last megabyte). */
+  stderr = '';
+  /** Resolves when the server process ends. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly waiters: Waiter[] = [];
   private readonly versions = new Map<string, number>();
 
   private constructor(
     readonly process: ChildProcess,
     readonly connection: ProtocolConnection,
-  ) {}
+  ) {
+    this.exited = new Promise((resolve) => {
+      if (process.exitCode !== null || process.signalCode !== null) resolve({ code: process.exitCode, signal: process.signalCode });
+      else process.once('exit', (code, signal) => resolve({ code, signal }));
+    });
+  }
 
-  static async start(options: { configuration?: boolean; workspaceFolders?: string[]; settings?: Record<string, unknown> } = {}): Promise<TestClient> {
-    const child = spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    child.stderr!.on('data', () => {});
+  static async start(
+    options: {
+      configuration?: boolean;
+      workspaceFolders?: string[];
+      settings?: Record<string, unknown>;
+      /** Another build of the server (a snapshot of dist/, for long runs while others rebuild). */
+      serverPath?: string;
+      /** Sent as `initializationOptions` (e.g. `{ budget: { fileMs, ruleMs } }`). */
+      initializationOptions?: unknown;
+    } = {},
+  ): Promise<TestClient> {
+    const child = spawn(process.execPath, [options.serverPath ?? SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(child, connection);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      client.stderr = (client.stderr + chunk.toString('utf8')).slice(-1_000_000);
+    });
+    // A write to a server that has gone must not take the test process down with EPIPE.
+    child.stdin!.on('error', () => {});
     client.settings = options.settings ?? {};
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       client.published.set(params.uri, params);
+      if (client.publications.length < 100_000) client.publications.push(params);
       for (const waiter of [...client.waiters]) {
         if (waiter.uri === params.uri && waiter.predicate(params)) {
           client.waiters.splice(client.waiters.indexOf(waiter), 1);
@@ -72,7 +104,9 @@ export class TestClient {
     connection.onNotification('window/logMessage', (params: LogMessageParams) => {
       client.logs.push(params);
     });
-    connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => client.settings));
+    connection.onRequest(ConfigurationRequest.type, (params) =>
+      client.configurationResponse ? (client.configurationResponse(params) as never) : params.items.map(() => client.settings),
+    );
     connection.onRequest(RegistrationRequest.type, () => undefined);
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onNotification('$/progress', (params: { token: string | number; value: unknown }) => {
@@ -86,6 +120,7 @@ export class TestClient {
     await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
+      ...(options.initializationOptions !== undefined ? { initializationOptions: options.initializationOptions } : {}),
       workspaceFolders: options.workspaceFolders?.map((path) => ({ uri: pathToFileURL(path).href, name: path })) ?? null,
       capabilities: {
         workspace: { configuration: options.configuration ?? true, didChangeConfiguration: { dynamicRegistration: true } },
@@ -143,6 +178,25 @@ export class TestClient {
     return version;
   }
 
+  /** A didChange with the version given (lower, equal or out of order, as a broken client might send). */
+  async changeWithVersion(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): Promise<void> {
+    this.versions.set(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: changes,
+    });
+  }
+
+  /** The version the client last sent for `uri`. */
+  versionOf(uri: string): number | undefined {
+    return this.versions.get(uri);
+  }
+
+  /** Any notification, with any params (malformed ones included). */
+  notify(method: string, params: unknown): Promise<void> {
+    return this.connection.sendNotification(method, params);
+  }
+
   async close(uri: string): Promise<void> {
     await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
   }
@@ -171,12 +225,21 @@ export class TestClient {
 
   async stop(): Promise<void> {
     try {
-      await this.connection.sendRequest(ShutdownRequest.type);
-      await this.connection.sendNotification(ExitNotification.type);
+      // A server stuck in a loop never answers: give it 5 s, then the kill below ends it.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, 5000)));
+      await Promise.race([this.connection.sendRequest(ShutdownRequest.type).then(() => this.connection.sendNotification(ExitNotification.type)), timeout]);
+      clearTimeout(timer);
     } catch {
       // the server may already be gone; the kill below makes sure
     }
     this.connection.dispose();
     this.process.kill();
+  }
+
+  /** Ends the server at once (it may be hung): no shutdown handshake. */
+  kill(): void {
+    this.connection.dispose();
+    this.process.kill('SIGKILL');
   }
 }

@@ -1,24 +1,55 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import {
   ACTIVE_RULES,
   CONFIDENCES,
+  LineIndex,
   SEVERITIES,
   analyzeText,
-  ruleMatchesCode,
+  knowledgeWith,
+  findingKeys,
+  isSelected,
+  ruleById,
   type Confidence,
+  type Finding,
   type RuleSelection,
   type Severity,
 } from '../engine';
-import { formatJson, formatSarif, formatText, type FileFindings, type FileProblem } from '../engine/report/formats';
+import { renderChangeReview, type ChangedFileReview } from '../engine/report/changeReview';
+import { escapeControlChars } from '../engine/report/escape';
+import {
+  formatJson,
+  formatSarif,
+  formatText,
+  type CellLine,
+  type Comparison,
+  type FileFindings,
+  type FileProblem,
+  type FixedEntry,
+  type ReportNotice,
+} from '../engine/report/formats';
 import { renderReview } from '../engine/report/review';
-import { ConfigResolver, type ProjectConfig } from '../host/config';
-import { displayPath, findPythonFiles, readPythonSource } from '../host/files';
+import { BaselineError, BaselineMatcher, baselineEntry, fingerprint, readBaseline, writeBaseline } from '../host/baseline';
+import { absolutePath, changeSetFromGit, changeSetFromPatch, classifyChangedFiles, isReviewable, isUnder, type ChangeSet } from '../host/changes';
+import { ConfigResolver, isKnownRuleCode, unknownRuleCodeMessage, type ProjectConfig } from '../host/config';
+import {
+  displayPath,
+  findPythonFiles,
+  visiblePath,
+  type FolderSummary,
+  type FsPath,
+} from '../host/files';
+import { GitError, type ChangedFile } from '../host/git';
 import { loadPythonParser } from '../host/grammar';
+import { readSource } from '../host/notebook';
 import { version } from '../version';
 
 /**
- * `vigil check PATH...` for CI and `vigil review FILE` for people. Exit codes: 0 no findings, 1 findings,
- * 2 usage or I/O errors (after every readable file has been analysed).
+ * `vigil check PATH...` for CI and `vigil review FILE` for people; with `--diff`, only what a change introduces, and
+ * with `--baseline`, only what a baseline does not hold. Exit codes: 0 no findings, 1 findings,
+ * 2 usage or configuration errors and paths that do not exist (after every readable file has been analysed).
+ * Files that cannot be analysed (unreadable, not regular files, binary, too large) are reported and skipped.
  */
 
 const EXIT_CLEAN = 0;
@@ -33,10 +64,13 @@ function codeList(value: string, previous: string[] = []): string[] {
 
 function checkCodes(codes: readonly string[] | undefined, option: string): void {
   for (const code of codes ?? []) {
-    if (!ACTIVE_RULES.some((rule) => ruleMatchesCode(rule.meta, code))) {
-      throw new UsageError(`${option} ${code}: no rule has this ID, name, Bandit or Ruff code (see \`vigil rules\`)`);
-    }
+    if (!isKnownRuleCode(code)) throw new UsageError(unknownRuleCodeMessage(option, code));
   }
+}
+
+/** One line on stderr, prefixed like every CLI message, never carrying control characters from file names. */
+function say(message: string): void {
+  process.stderr.write(`vigil: ${escapeControlChars(message, { newlines: true })}\n`);
 }
 
 interface CheckOptions {
@@ -46,6 +80,15 @@ interface CheckOptions {
   ignore?: string[];
   minSeverity?: Severity;
   minConfidence?: Confidence;
+  /**
+   * Only what a change introduces: a git revision to compare the working tree with, `-` for a patch on standard
+   * input, or `true` (`--diff` alone) for the default base.
+   */
+  diff?: string | true;
+  /** Only findings not in this baseline file. */
+  baseline?: string;
+  /** Record every finding in this baseline file. */
+  writeBaseline?: string;
 }
 
 /** The selection for one file: the command line wins over the project configuration; ignores add up. */
@@ -62,81 +105,397 @@ function selectionFor(file: string, config: ProjectConfig | undefined, options: 
   };
 }
 
-async function check(paths: string[], options: CheckOptions): Promise<number> {
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** Why a named folder gave no Python file: what the walk left out, and how to get it back. */
+function emptyFolderMessage(folder: FolderSummary, excludedBy: ReadonlySet<string>): string {
+  const both = (files: number, folders: number): string =>
+    [files > 0 ? plural(files, 'Python file') : '', folders > 0 ? plural(folders, 'folder') : ''].filter(Boolean).join(' and ');
+  const reasons: string[] = [];
+  if (folder.gitignoredFiles + folder.gitignoredFolders > 0) {
+    reasons.push(`${both(folder.gitignoredFiles, folder.gitignoredFolders)} skipped by .gitignore (use --no-gitignore)`);
+  }
+  if (folder.excludedFiles + folder.excludedFolders > 0) {
+    const where = [...excludedBy].map((path) => displayPath(path)).join(', ');
+    reasons.push(`${both(folder.excludedFiles, folder.excludedFolders)} excluded by \`exclude\` in ${where || 'the configuration'}`);
+  }
+  if (folder.symlinks > 0) reasons.push(`${plural(folder.symlinks, 'symbolic link')} to Python files not followed (name the files)`);
+  if (folder.toolFolders > 0) reasons.push(`${plural(folder.toolFolders, 'virtual environment or tool folder')} skipped`);
+  return reasons.length > 0 ? `no Python files analysed: ${reasons.join('; ')}` : 'no Python files found';
+}
+
+/** One file analysed by `check` or `review --diff`. */
+interface AnalysedFile {
+  /** As shown to the user. */
+  readonly shown: string;
+  /** As a path (absolute for the files of a change). */
+  readonly file: string;
+  readonly findings: readonly Finding[];
+  /** `findingKey` of each finding, when the run compares with a base. */
+  readonly keys?: readonly string[];
+  /** For a notebook: the cell and line of each line of its analysed text. */
+  readonly cellOf?: (line: number) => CellLine;
+  /** For `review --diff`: what the report quotes. */
+  readonly text: string;
+  readonly lineIndex: LineIndex;
+  readonly hasSyntaxErrors: boolean;
+  /** For a file of a change: how it changed. */
+  readonly changed?: ChangedFile;
+}
+
+/** What one run of `check` (or `review --diff`) analysed and met on the way. */
+interface Run {
+  readonly files: AnalysedFile[];
+  readonly problems: FileProblem[];
+  readonly notices: ReportNotice[];
+  /** Files found but not analysed, by shown path (a FIFO met in a walk and also named is one file). */
+  readonly notAnalysed: Set<string>;
+  ioError: boolean;
+  /** With `--diff`: the change. */
+  readonly change?: ChangeSet;
+  readonly warn: (message: string) => void;
+  readonly configFor: (file: string) => ProjectConfig | undefined;
+  readonly analyse: (text: string, file: string) => ReturnType<typeof analyzeText>;
+}
+
+async function readStandardInput(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * The change `--diff` names: a git revision, `-` for a patch on standard input, or (`true`) the default base. A
+ * value that names no revision but an existing path was a path (`--diff src/`): it joins `paths`, and the base is
+ * the default. Git problems are usage errors.
+ */
+async function changeFor(diff: string | true, paths: string[]): Promise<ChangeSet> {
+  try {
+    if (diff === '-') {
+      if (process.stdin.isTTY) throw new UsageError('--diff - reads a patch from standard input: pipe one in (`git diff main | vigil check --diff -`)');
+      return await changeSetFromPatch(await readStandardInput(), process.cwd());
+    }
+    if (diff === true) return await changeSetFromGit(process.cwd());
+    try {
+      return await changeSetFromGit(process.cwd(), diff);
+    } catch (error) {
+      if (!(error instanceof GitError && /^unknown revision/.test(error.message) && existsSync(diff))) throw error;
+      paths.unshift(diff);
+      return await changeSetFromGit(process.cwd());
+    }
+  } catch (error) {
+    if (error instanceof GitError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Finds and analyses the files of a run: the named paths, or with `options.diff` the changed Python files and
+ * notebooks inside them (all of the change when none is named). Problems and notices are reported as they come.
+ */
+async function analyseFiles(paths: string[], options: CheckOptions, compare: boolean): Promise<Run> {
   checkCodes(options.select, '--select');
   checkCodes(options.ignore, '--ignore');
-  const configs = new ConfigResolver();
+  const warned = new Set<string>();
+  const warn = (message: string): void => {
+    if (warned.has(message)) return;
+    warned.add(message);
+    say(`warning: ${message}`);
+  };
+  const configs = new ConfigResolver({ onWarning: warn });
+  const checked = new Set<ProjectConfig>();
   const configFor = (file: string): ProjectConfig | undefined => {
+    let config: ProjectConfig | undefined;
     try {
-      return configs.configFor(file);
+      config = configs.configFor(file);
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-  };
-  const { files, missing } = findPythonFiles(paths, {
-    isExcluded: (path) => configFor(path)?.isExcluded(path) ?? false,
-    gitignore: options.gitignore,
-  });
-  const problems: FileProblem[] = [];
-  const warned = new Set<ProjectConfig>();
-  let ioError = false;
-  for (const path of missing) {
-    problems.push({ path: displayPath(path), message: 'no such file or directory, or not readable' });
-    ioError = true;
-  }
-  const parser = await loadPythonParser();
-  const results: FileFindings[] = [];
-  for (const path of files) {
-    const shown = displayPath(path);
-    const config = configFor(path);
-    if (config && !warned.has(config)) {
-      warned.add(config);
-      for (const warning of config.warnings) process.stderr.write(`vigil: warning: ${warning}\n`);
+    if (config && !checked.has(config)) {
+      checked.add(config);
+      // A typo in the configuration is refused as the same typo in an option is.
+      if (config.errors.length > 0) throw new UsageError(config.errors.join('\n'));
+      for (const warning of config.warnings) warn(warning);
     }
-    const read = readPythonSource(path);
+    return config;
+  };
+  const change = options.diff === undefined ? undefined : await changeFor(options.diff, paths);
+  const parser = await loadPythonParser();
+  const analyse = (text: string, file: string): ReturnType<typeof analyzeText> => {
+    const config = configFor(file);
+    // The project's own sources, sinks and sanitizers (`extend-*`), with Vigil's models.
+    const knowledge = config?.knowledge ? knowledgeWith(config.knowledge) : undefined;
+    return analyzeText(parser, text, selectionFor(file, config, options), knowledge ? { knowledge } : {});
+  };
+  const run: Run = { files: [], problems: [], notices: [], notAnalysed: new Set(), ioError: false, warn, configFor, analyse, ...(change ? { change } : {}) };
+  const problem = (path: string, message: string, fatal: boolean): void => {
+    if (run.problems.some((known) => known.path === path && known.message === message)) return;
+    run.problems.push({ path, message });
+    say(`${path}: ${message}`);
+    run.ioError ||= fatal;
+  };
+  const targets: Array<{ path: FsPath; changed?: ChangedFile }> = [];
+  if (change) {
+    for (const changed of change.files) {
+      if (changed.path === null || !isReviewable(changed.path)) continue;
+      const path = absolutePath(change, changed.path);
+      // The configuration's `exclude` applies: the change names these files, the user did not.
+      if (isUnder(path, paths) && !configFor(path)?.isExcluded(path)) targets.push({ path, changed });
+    }
+  } else {
+    const excludedBy = new Set<string>();
+    const found = findPythonFiles(paths, {
+      isExcluded: (path) => {
+        const config = configFor(path);
+        const excluded = config?.isExcluded(path) ?? false;
+        if (excluded) excludedBy.add(config!.path);
+        return excluded;
+      },
+      gitignore: options.gitignore,
+      notebooks: true,
+    });
+    for (const { path, kind, message, fatal } of found.problems) {
+      const shown = displayPath(path);
+      if (kind !== 'folder') run.notAnalysed.add(shown);
+      problem(shown, message, fatal);
+    }
+    for (const folder of found.folders) {
+      if (folder.pythonFiles > 0) continue;
+      const notice: ReportNotice = { path: displayPath(resolve(folder.path)), kind: 'no-python-files', message: emptyFolderMessage(folder, excludedBy) };
+      run.notices.push(notice);
+      say(`warning: ${notice.path}: ${notice.message}`);
+    }
+    for (const path of [...found.files, ...found.rawFiles]) targets.push({ path });
+  }
+  for (const { path, changed } of targets) {
+    const shown = displayPath(path);
+    const file = visiblePath(path);
+    configFor(file);
+    const read = readSource(path);
     if ('error' in read) {
-      problems.push({ path: shown, message: read.error });
-      ioError ||= read.fatal;
+      run.notAnalysed.add(shown);
+      problem(shown, read.error, read.fatal);
       continue;
     }
-    const result = analyzeText(parser, read.text, selectionFor(path, config, options));
+    const { lines } = read;
+    const cellOf = lines ? (line: number): CellLine => lines.locate(line) : undefined;
+    const where = (line: number): string => {
+      if (!cellOf) return `line ${line + 1}`;
+      const place = cellOf(line);
+      return `cell ${place.cell}, line ${place.line + 1}`;
+    };
+    const result = analyse(read.text, file);
     for (const error of result.ruleErrors) {
-      problems.push({ path: shown, message: `rule ${error.ruleId} failed near line ${error.line + 1}: ${error.message}` });
+      problem(shown, `rule ${error.ruleId} failed near ${where(error.line)}: ${error.message}`, false);
     }
-    results.push({ path: shown, findings: result.findings });
+    if (result.hasSyntaxErrors) {
+      const line = result.firstSyntaxError;
+      const message = line === null ? 'syntax errors; the rest was analysed' : `syntax errors from ${where(line)}; the rest was analysed`;
+      const place = line === null ? undefined : cellOf ? cellOf(line) : { line };
+      run.notices.push({
+        path: shown,
+        kind: 'syntax-errors',
+        message,
+        ...(place ? { line: place.line + 1 } : {}),
+        ...(place && 'cell' in place ? { cell: place.cell } : {}),
+      });
+      say(`${shown}: ${message}`);
+    }
+    // Why the engine stopped short (a time budget, a nesting limit), where it says so.
+    for (const reason of result.partial) {
+      run.notices.push({ path: shown, kind: 'partial', message: reason });
+      say(`${shown}: ${reason}`);
+    }
+    run.files.push({
+      shown,
+      file,
+      findings: result.findings,
+      ...(compare ? { keys: findingKeys(result.findings, result.syntax, result.lineIndex) } : {}),
+      ...(cellOf ? { cellOf } : {}),
+      text: read.text,
+      lineIndex: result.lineIndex,
+      hasSyntaxErrors: result.hasSyntaxErrors,
+      ...(changed ? { changed } : {}),
+    });
   }
-  for (const problem of problems) process.stderr.write(`vigil: ${problem.path}: ${problem.message}\n`);
+  return run;
+}
+
+/** Each analysed file's findings split into new and unchanged ones, by the change and by the baseline. */
+interface Compared {
+  readonly fresh: Finding[][];
+  readonly unchanged: Finding[][];
+  readonly fixed: FixedEntry[];
+}
+
+async function compare(run: Run, paths: readonly string[], options: CheckOptions): Promise<Compared> {
+  const isNew = run.files.map((file) => file.findings.map(() => true));
+  const { change } = run;
+  if (change) {
+    const files = run.files.map((file) => ({ file: file.changed!, text: file.text, findings: file.findings, keys: file.keys! }));
+    const states = await classifyChangedFiles(change, files, run.analyse, { warn: run.warn });
+    states.forEach((list, i) => list.forEach((state, j) => {
+      if (state !== 'new') isNew[i]![j] = false;
+    }));
+  }
+  let fixed: FixedEntry[] = [];
+  if (options.baseline !== undefined) {
+    let matcher: BaselineMatcher;
+    try {
+      matcher = new BaselineMatcher(options.baseline, readBaseline(options.baseline));
+    } catch (error) {
+      if (error instanceof BaselineError) throw new UsageError(error.message);
+      throw error;
+    }
+    run.files.forEach((file, i) => file.findings.forEach((finding, j) => {
+      const absolute = resolve(file.file);
+      const place = file.cellOf ? file.cellOf(finding.range.start.line) : { line: finding.range.start.line };
+      if (matcher.take(fingerprint(matcher.dir, absolute, file.keys![j]!), place.line + 1)) isNew[i]![j] = false;
+    }));
+    const analysed = new Set(run.files.map((file) => resolve(file.file)));
+    const scope = paths.length > 0 ? paths : [change ? change.root : process.cwd()];
+    const entries = matcher.fixed(analysed, (file) => isUnder(file, scope), (file, entry) => {
+      const rule = ruleById(entry.ruleId)!;
+      const probe = { ruleId: rule.meta.id, ruleName: rule.meta.name, bandit: rule.meta.bandit, ruff: rule.meta.ruff, severity: entry.severity, confidence: entry.confidence };
+      return isSelected(probe as Finding, selectionFor(file, run.configFor(file), options));
+    });
+    fixed = entries.map((entry) => ({
+      path: displayPath(resolve(matcher.dir, ...entry.path.split('/'))),
+      ruleId: entry.ruleId,
+      line: entry.line,
+      ...(entry.cell !== undefined ? { cell: entry.cell } : {}),
+    }));
+  }
+  return {
+    fresh: run.files.map((file, i) => file.findings.filter((_, j) => isNew[i]![j])),
+    unchanged: run.files.map((file, i) => file.findings.filter((_, j) => !isNew[i]![j])),
+    fixed,
+  };
+}
+
+function writeBaselineFile(run: Run, path: string): number {
+  const dir = dirname(resolve(path));
+  const entries = run.files.flatMap((file) =>
+    file.findings.map((finding, index) =>
+      baselineEntry(dir, resolve(file.file), finding, file.keys![index]!, file.cellOf ? file.cellOf(finding.range.start.line) : { line: finding.range.start.line }),
+    ),
+  );
+  try {
+    writeBaseline(path, entries);
+  } catch (error) {
+    if (error instanceof BaselineError) throw new UsageError(error.message);
+    throw error;
+  }
+  return entries.length;
+}
+
+async function check(paths: string[], options: CheckOptions): Promise<number> {
+  if (options.diff === undefined && paths.length === 0) throw new UsageError('name the files or folders to check (or a change to review with --diff BASE)');
+  if (options.diff !== undefined && options.writeBaseline !== undefined) {
+    throw new UsageError('--write-baseline records every finding of the files named; it cannot be combined with --diff');
+  }
+  const comparing = options.diff !== undefined || options.baseline !== undefined;
+  const run = await analyseFiles(paths, options, comparing || options.writeBaseline !== undefined);
+  const compared = comparing ? await compare(run, paths, options) : undefined;
+  for (const entry of compared?.fixed ?? []) {
+    say(`${entry.path}: ${entry.cell !== undefined ? `cell ${entry.cell}, ` : ''}line ${entry.line}: ${entry.ruleId} is in the baseline but no longer found (fixed)`);
+  }
+  const results: FileFindings[] = run.files.map((file, i) => ({
+    path: file.shown,
+    findings: compared ? compared.fresh[i]! : file.findings,
+    ...(compared ? { unchanged: compared.unchanged[i]! } : {}),
+    ...(file.cellOf ? { cellOf: file.cellOf } : {}),
+  }));
+  const unchanged = compared ? compared.unchanged.reduce((sum, list) => sum + list.length, 0) : 0;
+  const comparison: Comparison | undefined = compared ? { unchanged, fixed: compared.fixed } : undefined;
   const output =
     options.format === 'json'
-      ? formatJson(results, problems, version)
+      ? formatJson(results, run.problems, version, run.notices, comparison)
       : options.format === 'sarif'
-        ? formatSarif(results, problems, version)
-        : formatText(results);
+        ? formatSarif(results, run.problems, version, run.notices, comparison)
+        : formatText(results); // escapes control characters in paths and messages itself
   process.stdout.write(output);
   const count = results.reduce((sum, file) => sum + file.findings.length, 0);
   if (options.format === 'text') {
-    process.stderr.write(`${count} finding${count === 1 ? '' : 's'} in ${results.length} file${results.length === 1 ? '' : 's'}.\n`);
+    const skipped = run.notAnalysed.size > 0 ? ` ${plural(run.notAnalysed.size, 'file')} not analysed.` : '';
+    const files = plural(results.length, run.change ? 'changed file' : 'file');
+    const notNew =
+      run.change && options.baseline !== undefined ? 'not introduced by the change, or in the baseline'
+      : run.change ? 'not introduced by the change'
+      : 'in the baseline';
+    const fixedCount = compared?.fixed.length ?? 0;
+    const found = !compared
+      ? `${plural(count, 'finding')} in ${files}.`
+      : `${plural(count, 'new finding')} in ${files}` +
+        (unchanged > 0 ? ` (${plural(unchanged, 'finding')} ${notNew}, not shown).` : '.') +
+        (fixedCount > 0 ? ` ${fixedCount === 1 ? '1 baseline entry' : `${fixedCount} baseline entries`} fixed.` : '');
+    const none = run.change ? `No changed Python files (compared with ${run.change.label}).` : 'No files analysed.';
+    process.stderr.write(results.length === 0 ? `${none}\n` : `${found}${skipped}\n`);
   }
-  if (ioError) return EXIT_ERROR;
+  if (options.writeBaseline !== undefined) {
+    const written = writeBaselineFile(run, options.writeBaseline);
+    say(`baseline written: ${plural(written, 'finding')} in ${options.writeBaseline}`);
+    return run.ioError ? EXIT_ERROR : EXIT_CLEAN;
+  }
+  if (run.ioError) return EXIT_ERROR;
   return count > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
-async function review(path: string): Promise<number> {
-  const read = readPythonSource(path);
+/** `vigil review --diff BASE [PATH...]`: the Markdown review of a change. */
+async function reviewChange(paths: string[], diff: string | true): Promise<number> {
+  const options: CheckOptions = { format: 'text', gitignore: true, diff };
+  const run = await analyseFiles(paths, options, true);
+  const compared = await compare(run, paths, options);
+  const change = run.change!;
+  const reviewed: ChangedFileReview[] = run.files.map((file, i) => ({
+    displayPath: file.shown,
+    text: file.text,
+    lineIndex: file.lineIndex,
+    findings: compared.fresh[i]!,
+    hasSyntaxErrors: file.hasSyntaxErrors,
+    status: file.changed!.status,
+    ...(file.changed!.status === 'renamed' && file.changed!.oldPath !== null ? { oldPath: file.changed!.oldPath } : {}),
+    unchanged: compared.unchanged[i]!.length,
+    ...(file.cellOf ? { cellOf: file.cellOf } : {}),
+  }));
+  const deleted: ChangedFileReview[] = change.files
+    .filter((file) => file.status === 'deleted' && file.oldPath !== null && isReviewable(file.oldPath) && isUnder(absolutePath(change, file.oldPath), paths))
+    .map((file) => ({
+      displayPath: displayPath(absolutePath(change, file.oldPath!)),
+      text: '',
+      lineIndex: new LineIndex(''),
+      findings: [],
+      hasSyntaxErrors: false,
+      status: 'deleted',
+      unchanged: 0,
+    }));
+  const base = { label: change.label, isRef: change.base !== null && (change.label === diff || change.label === 'HEAD'), ...(change.base ? { commit: change.base.commit } : {}) };
+  process.stdout.write(escapeControlChars(renderChangeReview({ base, files: [...reviewed, ...deleted], notAnalysed: run.problems })));
+  return run.ioError ? EXIT_ERROR : EXIT_CLEAN;
+}
+
+async function review(paths: string[], options: { diff?: string | true }): Promise<number> {
+  if (options.diff !== undefined) return reviewChange(paths, options.diff);
+  if (paths.length !== 1) throw new UsageError('name one file to review (or a change with --diff BASE)');
+  const path = paths[0]!;
+  const read = readSource(path);
   if ('error' in read) {
-    process.stderr.write(`vigil: ${displayPath(path)}: ${read.error}\n`);
+    say(`${displayPath(path)}: ${read.error}`);
     return EXIT_ERROR;
   }
   const parser = await loadPythonParser();
   const result = analyzeText(parser, read.text, {});
   process.stdout.write(
-    renderReview({
+    escapeControlChars(renderReview({
       displayPath: displayPath(path),
       text: read.text,
       lineIndex: result.lineIndex,
       findings: result.findings,
       hasSyntaxErrors: result.hasSyntaxErrors,
-    }),
+      ...(read.lines ? { cellOf: (line: number) => read.lines!.locate(line) } : {}),
+    })),
   );
   return EXIT_CLEAN;
 }
@@ -163,23 +522,27 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('check')
     .description('analyse Python files and folders (recursively) and print the findings')
-    .argument('<paths...>', 'files or folders')
+    .argument('[paths...]', 'files or folders (with --diff: only the changes inside them)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
     .option('--select <codes>', 'only these rules: IDs, prefixes, names, Bandit or Ruff codes (comma-separated)', codeList)
     .option('--ignore <codes>', 'skip these rules (same codes as --select)', codeList)
     .addOption(new Option('--min-severity <level>', 'hide findings below this severity').choices(SEVERITIES.slice(1)))
     .addOption(new Option('--min-confidence <level>', 'hide findings below this confidence').choices(CONFIDENCES))
     .option('--no-gitignore', 'also analyse files that .gitignore lists')
+    .option('--diff [base]', 'only findings a change introduces: the working tree against BASE (default: the merge base with the upstream branch, else HEAD), or a patch on standard input with `--diff -`')
+    .option('--baseline <file>', 'only findings not in this baseline file; entries no longer found are reported as fixed')
+    .option('--write-baseline <file>', 'record every finding in this baseline file (and exit 0)')
     .action(async (paths: string[], options: CheckOptions) => {
       exitCode = await check(paths, options);
     });
 
   program
     .command('review')
-    .description('print the Markdown security review of one file')
-    .argument('<file>', 'a Python file')
-    .action(async (file: string) => {
-      exitCode = await review(file);
+    .description('print the Markdown security review of one file, or of a change with --diff')
+    .argument('[paths...]', 'a Python file or notebook (with --diff: only the changes inside these paths)')
+    .option('--diff [base]', 'review what a change introduces: the working tree against BASE (default: the merge base with the upstream branch, else HEAD), or a patch on standard input with `--diff -`')
+    .action(async (paths: string[], options: { diff?: string | true }) => {
+      exitCode = await review(paths, options);
     });
 
   program
@@ -202,7 +565,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         : EXIT_ERROR;
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`vigil: ${error.message}\n`);
+      for (const line of error.message.split('\n')) say(line);
       return EXIT_ERROR;
     }
     process.stderr.write(`vigil: internal error: ${(error as Error).stack ?? String(error)}\n`);

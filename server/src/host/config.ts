@@ -1,8 +1,19 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { parse as parseToml } from 'smol-toml';
-import { CONFIDENCES, SEVERITIES, type Confidence, type Severity } from '../engine';
+import { parse as parseToml, TomlError } from 'smol-toml';
+import {
+  ACTIVE_RULES,
+  CONFIDENCES,
+  PROJECT_KNOWLEDGE_KEYS,
+  SEVERITIES,
+  projectModel,
+  ruleMatchesCode,
+  type Confidence,
+  type LibraryModel,
+  type Severity,
+} from '../engine';
+import { describeError, readRegularFile } from './files';
 
 /**
  * Project configuration, for the CLI and the editor alike: `vigil.toml`, `.vigil.toml`, or `[tool.vigil]` in
@@ -28,18 +39,58 @@ export interface ProjectConfig {
   isExcluded(file: string): boolean;
   /** Rule codes ignored for this file by `per-file-ignores`. */
   ignoredFor(file: string): string[];
-  /** Problems found while reading it (unknown keys, wrong types); the rest still applies. */
+  /** Problems found while reading it (unknown keys, wrong types, unknown rule codes); the rest still applies. */
   readonly warnings: readonly string[];
+  /**
+   * The warnings that make the file mean something else than its author wrote (a value of the wrong type, a rule
+   * code no rule has): the command line refuses to run with them, as it refuses the same typo in an option.
+   */
+  readonly errors: readonly string[];
+  /**
+   * The project's own sources, sinks and sanitizers (`extend-sources`, `extend-sinks`, `extend-sanitizers`), as a
+   * flow model; absent when the file adds none.
+   */
+  readonly knowledge?: LibraryModel;
 }
 
 const CONFIG_FILES = ['vigil.toml', '.vigil.toml', 'pyproject.toml'];
-const KNOWN_KEYS = new Set(['select', 'ignore', 'exclude', 'per-file-ignores', 'min-severity', 'min-confidence']);
+const KNOWN_KEYS = new Set(['select', 'ignore', 'exclude', 'per-file-ignores', 'min-severity', 'min-confidence', ...PROJECT_KNOWLEDGE_KEYS]);
 
-export class ConfigError extends Error {}
+/** A configuration file that cannot be used: `path` names it, `line` and `column` (1-based) say where TOML broke. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly path?: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Whether a rule code (ID, prefix, name, Bandit or Ruff code) names at least one rule. */
+export function isKnownRuleCode(code: string): boolean {
+  return ACTIVE_RULES.some((rule) => ruleMatchesCode(rule.meta, code));
+}
+
+/** The message for a code no rule has, after what named it (`--select`, `/path/vigil.toml: select`). */
+export function unknownRuleCodeMessage(where: string, code: string): string {
+  return `${where} ${code}: no rule has this ID, name, Bandit or Ruff code (see \`vigil rules\`)`;
+}
+
+export interface ConfigResolverOptions {
+  /**
+   * Called once for a configuration file name found that is not a regular file (a FIFO, a device, a folder): it is
+   * never opened, and the search goes on as if it were absent.
+   */
+  readonly onWarning?: (message: string) => void;
+}
 
 /** Reads and caches configurations per folder. `clear()` after a configuration file changes. */
 export class ConfigResolver {
   private readonly byDirectory = new Map<string, ProjectConfig | null>();
+
+  constructor(private readonly options: ConfigResolverOptions = {}) {}
 
   /** The configuration that applies to `file`, or undefined; throws ConfigError for a broken file. */
   configFor(file: string): ProjectConfig | undefined {
@@ -56,7 +107,18 @@ export class ConfigResolver {
     let found: ProjectConfig | null = null;
     for (const name of CONFIG_FILES) {
       const path = join(directory, name);
-      if (!existsSync(path)) continue;
+      let isFile: boolean;
+      try {
+        isFile = statSync(path).isFile();
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') continue;
+        throw new ConfigError(`${path}: cannot read: ${describeError(error)}`, path);
+      }
+      if (!isFile) {
+        this.options.onWarning?.(`${path}: not a regular file; ignored`);
+        continue;
+      }
       found = readConfig(path);
       if (found) break;
     }
@@ -71,59 +133,94 @@ export class ConfigResolver {
 
 /** Parses one configuration file; null for a pyproject.toml without `[tool.vigil]`. */
 export function readConfig(path: string): ProjectConfig | null {
+  const read = readRegularFile(path);
+  if ('error' in read) throw new ConfigError(`${path}: ${read.error}`, path);
+  let source: string;
+  try {
+    source = new TextDecoder('utf-8', { fatal: true }).decode(read.bytes);
+  } catch {
+    throw new ConfigError(`${path}: not valid UTF-8 text`, path);
+  }
   let document: Record<string, unknown>;
   try {
-    document = parseToml(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    document = parseToml(source) as Record<string, unknown>;
   } catch (error) {
-    throw new ConfigError(`${path}: ${(error as Error).message.split('\n')[0]}`);
+    const reason = (error as Error).message.split('\n')[0]!.replace(/^Invalid TOML document: /, '');
+    if (error instanceof TomlError) {
+      throw new ConfigError(`${path}:${error.line}:${error.column}: invalid TOML: ${reason}`, path, error.line, error.column);
+    }
+    throw new ConfigError(`${path}: invalid TOML: ${reason}`, path);
   }
   let table: unknown = document;
-  if (path.endsWith('pyproject.toml')) {
-    table = (document.tool as Record<string, unknown> | undefined)?.vigil;
+  const isPyproject = path.endsWith('pyproject.toml');
+  if (isPyproject) {
+    const tool = document.tool;
+    table = tool && typeof tool === 'object' && !Array.isArray(tool) ? (tool as Record<string, unknown>).vigil : undefined;
     if (table === undefined) return null;
   }
-  if (!table || typeof table !== 'object') throw new ConfigError(`${path}: [tool.vigil] must be a table`);
+  if (!table || typeof table !== 'object' || Array.isArray(table) || table instanceof Date) {
+    throw new ConfigError(`${path}: ${isPyproject ? '`tool.vigil`' : 'the file'} must be a table, not ${typeName(table)}`, path);
+  }
   const values = table as Record<string, unknown>;
   const warnings: string[] = [];
+  const errors: string[] = [];
+  const error = (message: string): void => {
+    warnings.push(message);
+    errors.push(message);
+  };
+  const section = isPyproject ? '[tool.vigil] ' : '';
   for (const key of Object.keys(values)) if (!KNOWN_KEYS.has(key)) warnings.push(`${path}: unknown key \`${key}\``);
 
-  const list = (key: string): string[] | undefined => {
+  const checkCodes = (where: string, codes: readonly string[]): void => {
+    for (const code of codes) if (!isKnownRuleCode(code)) error(unknownRuleCodeMessage(`${path}: ${where}`, code));
+  };
+  const list = (key: string, ofCodes: boolean): string[] | undefined => {
     const value = values[key];
     if (value === undefined) return undefined;
-    if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value;
-    warnings.push(`${path}: \`${key}\` must be a list of strings`);
+    if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
+      if (ofCodes) checkCodes(`${section}\`${key}\``, value);
+      return value;
+    }
+    const bad = Array.isArray(value) ? value.findIndex((item) => typeof item !== 'string') : -1;
+    const got = Array.isArray(value) ? `item ${bad + 1} is ${typeName(value[bad])}` : `not ${typeName(value)}`;
+    error(`${path}: ${section}\`${key}\` must be a list of strings, ${got}`);
     return undefined;
   };
   const level = <T extends string>(key: string, allowed: readonly T[]): T | undefined => {
     const value = values[key];
     if (value === undefined) return undefined;
     if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-    warnings.push(`${path}: \`${key}\` must be one of ${allowed.join(', ')}`);
+    const got = typeof value === 'string' ? `not "${value}"` : `not ${typeName(value)}`;
+    error(`${path}: ${section}\`${key}\` must be one of ${allowed.map((item) => `"${item}"`).join(', ')}, ${got}`);
     return undefined;
   };
 
   const root = dirname(path);
-  const excluded = ignore().add(list('exclude') ?? []);
+  const excluded = ignore().add(list('exclude', false) ?? []);
   const perFile: Array<{ matcher: Ignore; codes: string[] }> = [];
   const perFileTable = values['per-file-ignores'];
-  if (perFileTable && typeof perFileTable === 'object' && !Array.isArray(perFileTable)) {
+  if (perFileTable && typeof perFileTable === 'object' && !Array.isArray(perFileTable) && !(perFileTable instanceof Date)) {
     for (const [pattern, codes] of Object.entries(perFileTable as Record<string, unknown>)) {
       if (Array.isArray(codes) && codes.every((code) => typeof code === 'string')) {
+        checkCodes(`${section}per-file-ignores "${pattern}"`, codes);
         perFile.push({ matcher: ignore().add(pattern), codes: codes as string[] });
       } else {
-        warnings.push(`${path}: per-file-ignores \`${pattern}\` must map to a list of rule codes`);
+        error(`${path}: ${section}per-file-ignores "${pattern}" must be a list of rule codes, not ${typeName(codes)}`);
       }
     }
   } else if (perFileTable !== undefined) {
-    warnings.push(`${path}: \`per-file-ignores\` must be a table`);
+    error(`${path}: ${section}\`per-file-ignores\` must be a table of "pattern" = [codes], not ${typeName(perFileTable)}`);
   }
   const relativeTo = (file: string): string | undefined => {
     const rel = relative(root, file);
     return rel === '' || rel.startsWith('..') ? undefined : rel.split(sep).join('/');
   };
 
-  const select = list('select');
-  const ignoreCodes = list('ignore');
+  const project = projectModel(values);
+  for (const problem of project.problems) error(`${path}: ${section}${problem}`);
+
+  const select = list('select', true);
+  const ignoreCodes = list('ignore', true);
   const minSeverity = level('min-severity', SEVERITIES);
   const minConfidence = level('min-confidence', CONFIDENCES);
   return {
@@ -132,6 +229,7 @@ export function readConfig(path: string): ProjectConfig | null {
     ...(ignoreCodes ? { ignore: ignoreCodes } : {}),
     ...(minSeverity ? { minSeverity } : {}),
     ...(minConfidence ? { minConfidence } : {}),
+    ...(project.model ? { knowledge: project.model } : {}),
     isExcluded: (file) => {
       const rel = relativeTo(file);
       return rel !== undefined && excluded.ignores(rel);
@@ -141,5 +239,26 @@ export function readConfig(path: string): ProjectConfig | null {
       return rel === undefined ? [] : perFile.filter((entry) => entry.matcher.ignores(rel)).flatMap((entry) => entry.codes);
     },
     warnings,
+    errors,
   };
+}
+
+/** `a string`, `a list`, `a table`… for messages about TOML values. */
+function typeName(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date) return 'a date';
+  if (value === null || value === undefined) return 'empty';
+  switch (typeof value) {
+    case 'string':
+      return 'a string';
+    case 'number':
+    case 'bigint':
+      return Number.isInteger(value) || typeof value === 'bigint' ? 'an integer' : 'a float';
+    case 'boolean':
+      return 'a boolean';
+    case 'object':
+      return 'a table';
+    default:
+      return typeof value;
+  }
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { Finding, Severity } from '../engine';
 import { ruleDocFileName } from '../engine/report/docs';
+import { escapeControlChars, oneLine } from '../engine/report/escape';
 import { ruleById } from '../engine';
 import type { DiagnosticLevel, VigilSettings } from '../protocol';
 
@@ -43,6 +44,14 @@ export interface DiagnosticData {
   readonly version?: number;
 }
 
+/**
+ * A message as the Problems panel and the squiggle's hover show it: on one line (line breaks in quoted code folded
+ * to a space) and with control, bidi and separator characters from the code written as escapes (`\x1b`, `\u202e`).
+ */
+export function diagnosticMessage(text: string): string {
+  return escapeControlChars(oneLine(text), { newlines: true });
+}
+
 export function toDiagnostic(
   finding: Finding,
   uri: string,
@@ -58,22 +67,51 @@ export function toDiagnostic(
     code: finding.ruleId,
     ...(href ? { codeDescription: { href } } : {}),
     source: 'vigil',
-    message: `${finding.message} (${finding.cwe.map((cwe) => `CWE-${cwe}`).join(', ')})`,
+    message: `${diagnosticMessage(finding.message)} (${finding.cwe.map((cwe) => `CWE-${cwe}`).join(', ')})`,
     ...(finding.related.length > 0 || finding.flow.length > 0
       ? {
           relatedInformation: [
             // The data's path first, numbered from its source, then the other related places.
             ...finding.flow.map((step, index) => ({
               location: { uri, range: step.range },
-              message: `${index + 1}. ${step.message}`,
+              message: `${index + 1}. ${diagnosticMessage(step.message)}`,
             })),
             ...finding.related.map((related) => ({
               location: { uri, range: related.range },
-              message: related.message,
+              message: diagnosticMessage(related.message),
             })),
           ],
         }
       : {}),
     data,
+  };
+}
+
+/**
+ * The one diagnostic that says the findings are incomplete (`AnalysisResult.partial`): information level, on the
+ * first line, so the Problems panel shows it with the findings it qualifies.
+ */
+export function partialDiagnostic(reasons: readonly string[]): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    code: 'partial-analysis',
+    source: 'vigil',
+    message: `Vigil analysed this file only in part: ${reasons.join('; ')}.`,
+  };
+}
+
+/**
+ * A problem of a project configuration file, as a diagnostic on that file: at the TOML error's line and column
+ * (1-based) when known, else on the first line. The message loses the file's path (the diagnostic is on the file).
+ */
+export function configDiagnostic(path: string, message: string, severity: 'error' | 'warning', line?: number, column?: number): Diagnostic {
+  const start = { line: line !== undefined ? Math.max(0, line - 1) : 0, character: column !== undefined ? Math.max(0, column - 1) : 0 };
+  return {
+    range: { start, end: { line: start.line, character: start.character + 1 } },
+    severity: LSP_SEVERITY[severity],
+    code: 'configuration',
+    source: 'vigil',
+    message: diagnosticMessage(message.startsWith(path) ? message.slice(path.length).replace(/^(?::\d+:\d+)?: /, '') : message),
   };
 }

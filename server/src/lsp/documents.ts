@@ -1,5 +1,5 @@
 import type { Range as LspRange, TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { ACTIVE_RULES, Analyzer, DEFAULT_BUDGET, SourceFile, type AnalysisBudget, type Finding, type PythonParser } from '../engine';
+import { ACTIVE_RULES, Analyzer, DEFAULT_BUDGET, DEFAULT_KNOWLEDGE, SourceFile, type AnalysisBudget, type Finding, type Knowledge, type PythonParser } from '../engine';
 
 /** The last analysis of a document: which text (revision) and client version it describes, and what it found. */
 export interface DocumentAnalysis {
@@ -17,7 +17,7 @@ export interface DocumentAnalysis {
  */
 export class OpenDocument {
   readonly source: SourceFile;
-  readonly analyzer: Analyzer;
+  private currentAnalyzer: Analyzer;
   /**
    * Counts the states this document's findings depend on: each applied change, and each change of settings or
    * configuration (`invalidate`). Findings are cached by revision, not by the client's version number: a faulty
@@ -25,9 +25,13 @@ export class OpenDocument {
    */
   revision = 0;
   latest: DocumentAnalysis | undefined;
+  /** The revision whose diagnostics were published last: the same revision is not published twice. */
+  publishedRevision = -1;
   /** The analysis under way, if any, and the revision it analyses (a newer revision makes it stop). */
   running: { readonly revision: number; readonly promise: Promise<DocumentAnalysis | undefined> } | undefined;
   closed = false;
+
+  private readonly budget: AnalysisBudget;
 
   constructor(
     readonly uri: string,
@@ -37,7 +41,8 @@ export class OpenDocument {
     budget: AnalysisBudget = DEFAULT_BUDGET,
   ) {
     this.source = new SourceFile(parser, text);
-    this.analyzer = new Analyzer(ACTIVE_RULES, undefined, budget);
+    this.currentAnalyzer = new Analyzer(ACTIVE_RULES, DEFAULT_KNOWLEDGE, budget);
+    this.budget = budget;
   }
 
   /**
@@ -66,6 +71,15 @@ export class OpenDocument {
     this.version = version;
     this.revision++;
     return previous;
+  }
+
+  /**
+   * The document's analyzer (its per-unit caches) for what the flow layer knows: a project configuration that
+   * changes its `extend-*` entries gets a fresh analyzer, since every cached answer may change.
+   */
+  analyzerFor(knowledge: Knowledge): Analyzer {
+    if (this.currentAnalyzer.knowledge !== knowledge) this.currentAnalyzer = new Analyzer(ACTIVE_RULES, knowledge, this.budget);
+    return this.currentAnalyzer;
   }
 
   /** Settings or configuration changed: the recorded findings, and any analysis under way, are out of date. */

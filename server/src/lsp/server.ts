@@ -2,17 +2,21 @@ import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
+  ErrorCodes,
+  ResponseError,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   TextDocumentSyncKind,
   type CancellationToken,
   type Connection,
+  type Diagnostic,
   type InitializeResult,
   type WorkDoneProgressReporter,
 } from 'vscode-languageserver';
 import {
   ACTIVE_RULES,
   analyzeText,
+  DEFAULT_BUDGET,
   type AnalysisResult,
   type Finding,
   type LineIndex,
@@ -21,15 +25,18 @@ import {
 } from '../engine';
 import { formatSarif } from '../engine/report/formats';
 import { renderReview, reviewVerdict } from '../engine/report/review';
-import { ConfigResolver } from '../host/config';
+import { ConfigError, ConfigResolver, type ProjectConfig } from '../host/config';
 import { displayPath, readPythonSource } from '../host/files';
 import {
   EXPORT_SARIF_REQUEST,
+  REVIEW_CHANGES_REQUEST,
   REVIEW_FILE_REQUEST,
   REVIEW_WORKSPACE_REQUEST,
   RULES_REQUEST,
   STATUS_NOTIFICATION,
   type ExportSarifParams,
+  type ReviewChangesParams,
+  type ReviewChangesResult,
   type ReviewFileParams,
   type ReviewFileResult,
   type ReviewWorkspaceResult,
@@ -38,15 +45,20 @@ import {
   type VigilSettings,
 } from '../protocol';
 import { version } from '../version';
+import { ChangeReviews } from './changeReview';
 import { codeActionsFor, FIX_ALL_KIND } from './codeActions';
-import { defaultDocsBase, ruleDocsUri, toDiagnostic } from './diagnostics';
+import { configDiagnostic, defaultDocsBase, partialDiagnostic, ruleDocsUri, toDiagnostic } from './diagnostics';
 import { DocumentStore, type DocumentAnalysis, type OpenDocument } from './documents';
 import { hoverFor } from './hover';
 import { filePolicy, SettingsStore, type FilePolicy } from './settings';
 import { reviewWorkspace } from './workspaceReview';
 
-/** Quiet time after a keystroke before analysing: long enough to batch a burst of typing, short enough to feel live. */
-const DEBOUNCE_MS = 120;
+/**
+ * How long analysis runs before it yields to the event loop (ms): requests for other files, the rules list and
+ * new edits are answered in between, and an edit makes the analysis of the text it replaced stop. No fixed
+ * debounce: edits already queued are applied before an analysis starts, and one that arrives later cancels it.
+ */
+const SLICE_MS = 8;
 
 /** Project configuration files: a change re-reads them and re-analyses. */
 const CONFIG_FILE = /(^|\/)(vigil\.toml|\.vigil\.toml|pyproject\.toml)$/;
@@ -57,7 +69,8 @@ const CONFIG_FILE = /(^|\/)(vigil\.toml|\.vigil\.toml|pyproject\.toml)$/;
  */
 export function startServer(connection: Connection, loadParser: () => Promise<PythonParser>): void {
   const settings = new SettingsStore(connection);
-  const configs = new ConfigResolver();
+  // A vigil.toml or pyproject.toml that is a FIFO, a device or a folder is skipped, and said in the output channel.
+  const configs = new ConfigResolver({ onWarning: (message) => reportConfigProblem(message) });
   let documents: DocumentStore | undefined;
   let loadedParser: PythonParser | undefined;
   let docsBase = defaultDocsBase();
@@ -73,8 +86,24 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     connection.console.error(`${context}: ${detail}`);
   };
   const status = (params: StatusParams): void => void connection.sendNotification(STATUS_NOTIFICATION, params);
-  function guard<A extends unknown[], R>(name: string, fallback: R, handler: (...args: A) => R | Promise<R>) {
+  /** Set by `shutdown`: from then on requests fail with InvalidRequest (LSP 3.17) and notifications are ignored. */
+  let shutDown = false;
+  /**
+   * Wraps a handler: an exception is logged and answered with `fallback`. After `shutdown`, a request (`kind`) is
+   * refused with InvalidRequest and a notification ignored with a log line.
+   */
+  function guard<A extends unknown[], R>(
+    name: string,
+    fallback: R,
+    handler: (...args: A) => R | Promise<R>,
+    kind: 'request' | 'notification' = 'request',
+  ) {
     return async (...args: A): Promise<R> => {
+      if (shutDown) {
+        if (kind === 'request') throw new ResponseError(ErrorCodes.InvalidRequest, `${name} after shutdown`);
+        connection.console.warn(`vigil: ${name} after shutdown ignored`);
+        return fallback;
+      }
       try {
         return await handler(...args);
       } catch (error) {
@@ -85,13 +114,18 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
   }
 
   connection.onInitialize(async (params): Promise<InitializeResult> => {
-    const options = (params.initializationOptions ?? {}) as { docsBaseUri?: unknown };
+    const options = (params.initializationOptions ?? {}) as { docsBaseUri?: unknown; budget?: { fileMs?: unknown; ruleMs?: unknown } };
     if (typeof options.docsBaseUri === 'string') docsBase = options.docsBaseUri.replace(/\/?$/, '/');
+    // Time budgets of one file's analysis (ms): for tests and slow machines; the defaults suit editors.
+    const budget = {
+      fileMs: positiveNumber(options.budget?.fileMs) ?? DEFAULT_BUDGET.fileMs,
+      ruleMs: positiveNumber(options.budget?.ruleMs) ?? DEFAULT_BUDGET.ruleMs,
+    };
     settings.supportsPull = params.capabilities.workspace?.configuration === true;
     const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceFolders = folders.map(uriToPath).filter((path): path is string => !!path);
     loadedParser = await loadParser();
-    documents = new DocumentStore(loadedParser);
+    documents = new DocumentStore(loadedParser, budget);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -134,9 +168,13 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     try {
       const policy = filePolicy(current, path, folderOf(path), configs);
       for (const warning of policy.config?.warnings ?? []) reportConfigProblem(warning);
+      if (policy.config) publishConfigDiagnostics(policy.config.path, configFileDiagnostics(policy.config));
       return policy;
     } catch (error) {
       reportConfigProblem((error as Error).message);
+      if (error instanceof ConfigError && error.path) {
+        publishConfigDiagnostics(error.path, [configDiagnostic(error.path, error.message, 'error', error.line, error.column)]);
+      }
       return filePolicy({ ...current, configurationPreference: 'editorOnly' }, path, folderOf(path), configs);
     }
   };
@@ -147,29 +185,73 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     void connection.window.showWarningMessage(`Vigil: ${message}`);
   };
 
-  /** Analyses the document's current version now (parse + changed units only) and records the result. */
-  const analyzeNow = (document: OpenDocument, current: VigilSettings): DocumentAnalysis => {
-    const existing = document.current;
-    if (existing) return existing;
-    const policy = policyFor(document.uri, current);
-    if (policy.excluded) {
-      document.latest = { version: document.version, findings: [], hasSyntaxErrors: false };
-      return document.latest;
-    }
-    const { source } = document;
-    const result = document.analyzer.analyze(
-      { text: source.text, syntax: source.syntax, lineIndex: source.lineIndex },
-      policy.selection,
-    );
-    reportRuleErrors(document.uri, result.ruleErrors);
-    document.latest = { version: document.version, findings: result.findings, hasSyntaxErrors: result.hasSyntaxErrors };
-    return document.latest;
+  /**
+   * Configuration problems are also diagnostics on the configuration file itself, published when a document's
+   * policy reads it and cleared when the file changes (`clearConfigDiagnostics`; the re-analysis publishes what
+   * remains). By URI: the diagnostics last published, as JSON, to publish only changes.
+   */
+  const configDiagnostics = new Map<string, string>();
+  const configFileDiagnostics = (config: ProjectConfig): Diagnostic[] =>
+    config.warnings.map((warning) => configDiagnostic(config.path, warning, config.errors.includes(warning) ? 'error' : 'warning'));
+  const publishConfigDiagnostics = (path: string, diagnostics: Diagnostic[]): void => {
+    const uri = pathToFileURL(path).href;
+    const published = JSON.stringify(diagnostics);
+    if ((configDiagnostics.get(uri) ?? '[]') === published) return;
+    if (diagnostics.length > 0) configDiagnostics.set(uri, published);
+    else configDiagnostics.delete(uri);
+    void connection.sendDiagnostics({ uri, diagnostics });
+  };
+  const clearConfigDiagnostics = (): void => {
+    for (const uri of configDiagnostics.keys()) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    configDiagnostics.clear();
   };
 
+  /**
+   * The findings of the document's current text: the recorded ones, the analysis already under way for this text,
+   * or a new one (parse + changed units only) run in slices of `SLICE_MS`. Resolves to undefined when the text
+   * changes (or the document closes) before the analysis ends: that analysis stops at its next slice.
+   */
+  const analysisOf = (document: OpenDocument, current: VigilSettings): Promise<DocumentAnalysis | undefined> => {
+    const existing = document.current;
+    if (existing) return Promise.resolve(existing);
+    if (document.running?.revision === document.revision) return document.running.promise;
+    const { revision, version } = document;
+    const promise = (async (): Promise<DocumentAnalysis | undefined> => {
+      const policy = policyFor(document.uri, current);
+      if (policy.excluded) {
+        document.latest = { revision, version, findings: [], hasSyntaxErrors: false, partial: [] };
+        return document.latest;
+      }
+      const { source } = document;
+      const input = { text: source.text, syntax: source.syntax, lineIndex: source.lineIndex };
+      const steps = document.analyzerFor(policy.knowledge).analyzeInSlices(input, policy.selection, SLICE_MS);
+      for (;;) {
+        const step = steps.next();
+        if (step.done) {
+          const result = step.value;
+          reportRuleErrors(document.uri, result.ruleErrors);
+          document.latest = { revision, version, findings: result.findings, hasSyntaxErrors: result.hasSyntaxErrors, partial: result.partial };
+          return document.latest;
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+        if (document.closed || document.revision !== revision) return undefined;
+      }
+    })().finally(() => {
+      if (document.running?.promise === promise) document.running = undefined;
+    });
+    document.running = { revision, promise };
+    return promise;
+  };
+
+  /** For requests about the current text: waits for its analysis, and once more if an edit overtook it. */
+  const currentAnalysis = async (document: OpenDocument, current: VigilSettings): Promise<DocumentAnalysis | undefined> =>
+    (await analysisOf(document, current)) ?? (await analysisOf(document, current));
+
   /** Every rule, whatever the filters: for the report and the SARIF export. Unchanged units come from the cache. */
-  const analyzeUnfiltered = (document: OpenDocument): AnalysisResult => {
+  const analyzeUnfiltered = async (document: OpenDocument): Promise<AnalysisResult> => {
+    const { knowledge } = policyFor(document.uri, await settings.get(document.uri));
     const { source } = document;
-    return document.analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
+    return document.analyzerFor(knowledge).analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
   };
 
   const reportRuleErrors = (uri: string, errors: readonly RuleError[]): void => {
@@ -187,22 +269,28 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     findings.map((finding) => toDiagnostic(finding, uri, version, current, docsBase));
 
   /**
-   * Parses, analyses and publishes one document unless a newer version arrives meanwhile: the version is checked
-   * after each step that yields to the event loop, and a superseded run stops (the newer one is scheduled).
+   * Parses, analyses and publishes one document's current text; stops without publishing when the text changes
+   * meanwhile (the change schedules its own run).
    */
   const validate = async (document: OpenDocument): Promise<void> => {
-    const version = document.version;
+    const { revision, version } = document;
     const current = await settings.get(document.uri);
-    if (document.closed || document.version !== version) return;
+    if (document.closed || document.revision !== revision) return;
     if (!current.enable) {
+      document.publishedRevision = revision;
       void connection.sendDiagnostics({ uri: document.uri, version, diagnostics: [] });
       return;
     }
-    void document.source.syntax; // parse now, then let queued edits in before analysing
-    await new Promise((resolve) => setImmediate(resolve));
-    if (document.closed || document.version !== version) return;
-    const analysis = analyzeNow(document, current);
-    void connection.sendDiagnostics({ uri: document.uri, version, diagnostics: diagnosticsOf(analysis.findings, document.uri, version, current) });
+    const analysis = await analysisOf(document, current);
+    if (!analysis || document.closed || document.revision !== revision || document.publishedRevision === revision) return;
+    // Issue 9, `vigil.showFindings: changed`: only the findings on lines changed against the base (lsp/changeReview.ts).
+    const shown = await changeReviews.filterForChanges(document, analysis.findings, current);
+    if (document.closed || document.revision !== revision || document.publishedRevision === revision) return;
+    // End of issue 9's hook.
+    document.publishedRevision = revision;
+    const diagnostics = diagnosticsOf(shown, document.uri, version, current);
+    if (analysis.partial.length > 0) diagnostics.unshift(partialDiagnostic(analysis.partial));
+    void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
   };
 
   const schedule = (document: OpenDocument, delay: number): void => {
@@ -231,33 +319,53 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
       return;
     }
     const policy = policyFor(uri, current);
-    const findings = policy.excluded ? [] : analyzeText(parser(), read.text, policy.selection).findings;
+    const findings = policy.excluded ? [] : analyzeText(parser(), read.text, policy.selection, { knowledge: policy.knowledge }).findings;
     workspacePublished.add(uri);
     void connection.sendDiagnostics({ uri, diagnostics: diagnosticsOf(findings, uri, undefined, current) });
   };
 
   connection.onDidOpenTextDocument(
-    guard('didOpen', undefined, (params) => {
-      const { uri, version, text } = params.textDocument;
-      workspacePublished.delete(uri);
-      schedule(store().open(uri, version, text), 0);
-    }),
+    guard(
+      'didOpen',
+      undefined,
+      (params) => {
+        const { uri, version, text } = (params?.textDocument ?? {}) as Partial<typeof params.textDocument>;
+        if (typeof uri !== 'string' || typeof text !== 'string' || !Number.isInteger(version)) {
+          connection.console.warn(`vigil: didOpen refused: it needs a textDocument with a string uri and text and an integer version (${describe(params)})`);
+          return;
+        }
+        workspacePublished.delete(uri);
+        schedule(store().open(uri, version!, text), 0);
+      },
+      'notification',
+    ),
   );
 
   connection.onDidChangeTextDocument(
     guard('didChange', undefined, async (params) => {
-      const document = store().get(params.textDocument.uri);
-      if (!document) return;
-      document.applyChanges(params.contentChanges, params.textDocument.version);
-      if ((await settings.get(document.uri)).run === 'onType') schedule(document, DEBOUNCE_MS);
-    }),
+      const document = store().get(params?.textDocument?.uri);
+      if (!document) {
+        connection.console.warn(`vigil: didChange for a document that is not open ignored: ${String(params?.textDocument?.uri)}`);
+        return;
+      }
+      const previous = document.applyChanges(params.contentChanges, params.textDocument.version);
+      if (params.textDocument.version <= previous) {
+        connection.console.warn(
+          `vigil: ${document.uri}: change numbered version ${params.textDocument.version} after version ${previous}; applied, and the findings are computed anew for the resulting text`,
+        );
+      }
+      if ((await settings.get(document.uri)).run === 'onType') schedule(document, 0);
+    }, 'notification'),
   );
 
   connection.onDidSaveTextDocument(
     guard('didSave', undefined, (params) => {
-      const document = store().get(params.textDocument.uri);
+      const uri = params?.textDocument?.uri;
+      const document = typeof uri === 'string' ? store().get(uri) : undefined;
+      if (document) changeReviews.forget(document.uri); // issue 9: the base is read again
       if (document) schedule(document, 0);
-    }),
+      else connection.console.warn(`vigil: didSave ignored: no open document ${describe(params?.textDocument)}`);
+    }, 'notification'),
   );
 
   connection.onDidCloseTextDocument(
@@ -266,16 +374,17 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
       clearTimeout(timers.get(uri));
       timers.delete(uri);
       store().close(uri);
+      changeReviews.forget(uri); // issue 9
       const current = await settings.get(uri);
       settings.forget(uri);
       if (current.workspaceReview === 'workspace' && uri.startsWith('file:')) await publishFromDisk(uri);
       else void connection.sendDiagnostics({ uri, diagnostics: [] });
-    }),
+    }, 'notification'),
   );
 
   const reanalyzeEverything = (): void => {
     for (const document of documents?.all() ?? []) {
-      document.latest = undefined;
+      document.invalidate();
       schedule(document, 0);
     }
     for (const uri of workspacePublished) void publishFromDisk(uri).catch((error) => logError('vigil: refresh failed', error));
@@ -285,8 +394,9 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     guard('didChangeConfiguration', undefined, () => {
       settings.clear();
       reportedConfigProblems.clear();
+      changeReviews.clear(); // issue 9: the base may have changed
       reanalyzeEverything();
-    }),
+    }, 'notification'),
   );
 
   connection.onDidChangeWatchedFiles(
@@ -294,6 +404,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
       if (params.changes.some((change) => CONFIG_FILE.test(change.uri))) {
         configs.clear();
         reportedConfigProblems.clear();
+        clearConfigDiagnostics();
         reanalyzeEverything();
         return;
       }
@@ -302,7 +413,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
         const current = await settings.get(change.uri);
         if (current.workspaceReview === 'workspace' || workspacePublished.has(change.uri)) await publishFromDisk(change.uri);
       }
-    }),
+    }, 'notification'),
   );
 
   connection.onHover(
@@ -311,7 +422,8 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
       if (!document) return null;
       const current = await settings.get(document.uri);
       if (!current.enable) return null;
-      return hoverFor(analyzeNow(document, current).findings, params.position, docsBase);
+      const analysis = await currentAnalysis(document, current);
+      return analysis ? hoverFor(analysis.findings, params.position, docsBase) : null;
     }),
   );
 
@@ -321,7 +433,8 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
       if (!document) return [];
       const current = await settings.get(document.uri);
       if (!current.enable) return [];
-      return codeActionsFor(document, analyzeNow(document, current).findings, params.context, docsBase);
+      const analysis = await currentAnalysis(document, current);
+      return analysis ? codeActionsFor(document, analysis.findings, params.context, docsBase) : [];
     }),
   );
 
@@ -340,7 +453,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
       if (document) {
         const { source } = document;
         text = source.text;
-        result = { ...analyzeUnfiltered(document), lineIndex: source.lineIndex };
+        result = { ...(await analyzeUnfiltered(document)), lineIndex: source.lineIndex };
       } else {
         if (!path) throw new Error(`cannot review ${params.uri}: not a file`);
         const read = readPythonSource(path);
@@ -360,14 +473,30 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     }),
   );
 
+  // Issue 9: "Vigil: Review Changes" and the `showFindings: changed` filter (lsp/changeReview.ts).
+  const changeReviews = new ChangeReviews({
+    parser,
+    folders: () => workspaceFolders,
+    settingsFor: (uri) => settings.get(uri),
+    policyFor,
+    openDocument: (uri) => store().get(uri),
+    openDocuments: () => documents?.all() ?? [],
+    log: (message) => connection.console.warn(message),
+  });
+  connection.onRequest(
+    REVIEW_CHANGES_REQUEST,
+    guard('reviewChanges', null, (params: ReviewChangesParams | undefined): Promise<ReviewChangesResult> => changeReviews.review(params)),
+  );
+
   connection.onRequest(
     EXPORT_SARIF_REQUEST,
-    guard('exportSarif', null, (params: ExportSarifParams): string | null => {
+    guard('exportSarif', null, async (params: ExportSarifParams): Promise<string | null> => {
+      if (typeof params?.uri !== 'string') throw new Error(`params need a string \`uri\` (${describe(params)})`);
       const document = store().get(params.uri);
       if (!document) return null;
       const path = uriToPath(params.uri);
       const shown = path ? displayPath(path, folderOf(path) ?? process.cwd()) : params.uri;
-      return formatSarif([{ path: shown, findings: analyzeUnfiltered(document).findings }], [], version);
+      return formatSarif([{ path: shown, findings: (await analyzeUnfiltered(document)).findings }], [], version);
     }),
   );
 
@@ -418,7 +547,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
           settingsFor: (uri) => settings.get(uri),
           openFindings: async (uri) => {
             const document = store().get(uri);
-            return document ? analyzeNow(document, await settings.get(uri)).findings : undefined;
+            return document ? (await currentAnalysis(document, await settings.get(uri)))?.findings : undefined;
           },
           toDiagnostics: (findings, uri, current) => diagnosticsOf(findings, uri, undefined, current),
           published: workspacePublished,
@@ -446,6 +575,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
   );
 
   connection.onShutdown(() => {
+    shutDown = true;
     for (const timer of timers.values()) clearTimeout(timer);
     for (const document of documents?.all() ?? []) document.dispose();
   });
@@ -459,5 +589,18 @@ function uriToPath(uri: string): string | undefined {
     return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+function positiveNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/** A short rendering of a malformed value for a log line. */
+function describe(value: unknown): string {
+  try {
+    return (JSON.stringify(value) ?? String(value)).slice(0, 200);
+  } catch {
+    return String(value);
   }
 }

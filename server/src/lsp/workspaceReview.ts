@@ -2,8 +2,8 @@ import { pathToFileURL } from 'node:url';
 import type { Connection, Diagnostic } from 'vscode-languageserver';
 import { analyzeText, type Finding, type PythonParser } from '../engine';
 import type { ConfigResolver } from '../host/config';
-import { findPythonFiles, readPythonSource } from '../host/files';
-import type { ReviewWorkspaceResult, VigilSettings } from '../protocol';
+import { findPythonFiles, readPythonSource, visiblePath } from '../host/files';
+import type { ReviewWorkspaceResult, SkippedFile, VigilSettings } from '../protocol';
 import { filePolicy } from './settings';
 
 export interface WorkspaceReviewContext {
@@ -20,6 +20,9 @@ export interface WorkspaceReviewContext {
   readonly published: Set<string>;
 }
 
+/** Why a file whose name is not UTF-8 is not reviewed: an LSP URI cannot name it, so no diagnostic could reach it. */
+export const NON_UTF8_NAME = 'skipped: its name is not valid UTF-8 (the editor cannot address it; `vigil check` analyses it)';
+
 /**
  * Reviews every Python file of the workspace folders (honouring .gitignore, `vigil.exclude` and the project
  * configuration), publishing each file's findings as it goes, so the Problems panel fills for files never opened.
@@ -33,7 +36,11 @@ export async function reviewWorkspace(
   const bySeverity = { high: 0, medium: 0, low: 0, info: 0 };
   let findings = 0;
   let filesWithFindings = 0;
-  let skipped = 0;
+  const skippedFiles: SkippedFile[] = [];
+  const skip = (path: string, reason: string): void => {
+    skippedFiles.push({ path, reason });
+    context.connection.console.warn(`vigil: Review Workspace: ${path}: ${reason}`);
+  };
   const files: string[] = [];
   for (const folder of context.folders) {
     const folderSettings = await context.settingsFor(pathToFileURL(folder).href);
@@ -41,7 +48,11 @@ export async function reviewWorkspace(
       isExcluded: (path) => filePolicy(folderSettings, path, folder, context.configs).excluded,
     });
     files.push(...found.files);
+    for (const path of found.rawFiles) skip(visiblePath(path), NON_UTF8_NAME);
+    for (const problem of found.problems) if (problem.kind === 'file') skip(visiblePath(problem.path), problem.message);
   }
+  const result = (files: number, cancelled: boolean): ReviewWorkspaceResult =>
+    ({ files, filesWithFindings, findings, bySeverity, skipped: skippedFiles.length, skippedFiles, cancelled });
   const count = (found: readonly Finding[]): void => {
     for (const finding of found) bySeverity[finding.severity]++;
     findings += found.length;
@@ -50,7 +61,7 @@ export async function reviewWorkspace(
   let done = 0;
   for (const path of files) {
     if (token.isCancellationRequested) {
-      return { files: done, filesWithFindings, findings, bySeverity, skipped, cancelled: true };
+      return result(done, true);
     }
     const uri = pathToFileURL(path).href;
     report(done, files.length);
@@ -65,18 +76,18 @@ export async function reviewWorkspace(
     if (!settings.enable) continue;
     const read = readPythonSource(path);
     if ('error' in read) {
-      skipped++;
+      skip(path, read.error);
       continue;
     }
     const folder = context.folders.find((candidate) => path.startsWith(candidate));
     const policy = filePolicy(settings, path, folder, context.configs);
-    const result = analyzeText(context.parser, read.text, policy.selection);
-    count(result.findings);
-    if (result.findings.length > 0 || context.published.has(uri)) {
+    const analysis = analyzeText(context.parser, read.text, policy.selection, { knowledge: policy.knowledge });
+    count(analysis.findings);
+    if (analysis.findings.length > 0 || context.published.has(uri)) {
       context.published.add(uri);
-      void context.connection.sendDiagnostics({ uri, diagnostics: context.toDiagnostics(result.findings, uri, settings) });
+      void context.connection.sendDiagnostics({ uri, diagnostics: context.toDiagnostics(analysis.findings, uri, settings) });
     }
   }
   report(files.length, files.length);
-  return { files: files.length, filesWithFindings, findings, bySeverity, skipped, cancelled: false };
+  return result(files.length, false);
 }

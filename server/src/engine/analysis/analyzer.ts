@@ -116,7 +116,7 @@ export class Analyzer {
 
   constructor(
     private readonly rules: readonly Rule[],
-    private readonly knowledge: Knowledge = DEFAULT_KNOWLEDGE,
+    readonly knowledge: Knowledge = DEFAULT_KNOWLEDGE,
     private readonly budget: AnalysisBudget = DEFAULT_BUDGET,
   ) {}
 

@@ -67,6 +67,13 @@ const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dict
  * taint values: statements in order, branches merged, loops to a fixed point, each expression evaluated once per
  * visit (linear in the unit's size; a loop body is visited at most three times).
  */
+/**
+ * How deeply expressions may nest before the interpreter stops following data into them (the rest is treated as
+ * holding nothing untrusted, and the analysis reports itself partial). Chains of binary operators do not count:
+ * they are read in a loop.
+ */
+const MAX_EXPRESSION_DEPTH = 300;
+
 export class UnitInterpreter {
   readonly hits = new Map<string, FlowHit>();
   readonly parameterSinks = new Map<string, ParameterSink>();
@@ -538,10 +545,24 @@ export class UnitInterpreter {
 
   // --- Expressions ------------------------------------------------------------------------------------------
 
+  private depth = 0;
+
   expression(node: SyntaxNode, env: Env): Taint | null {
-    const taint = this.evaluate(node, env);
-    this.values.set(node, taint);
-    return taint;
+    if (this.depth >= MAX_EXPRESSION_DEPTH) {
+      this.context.model.noteLimit(
+        `an expression nests more than ${MAX_EXPRESSION_DEPTH} levels deep; data flowing through its inner levels was not followed`,
+      );
+      this.values.set(node, null);
+      return null;
+    }
+    this.depth++;
+    try {
+      const taint = this.evaluate(node, env);
+      this.values.set(node, taint);
+      return taint;
+    } finally {
+      this.depth--;
+    }
   }
 
   private evaluate(node: SyntaxNode, env: Env): Taint | null {
@@ -568,14 +589,26 @@ export class UnitInterpreter {
       case 'concatenated_string':
         return this.joined(node, node.namedChildren, env);
       case 'binary_operator': {
-        const left = node.child('left');
-        const right = node.child('right');
-        const a = left ? this.expression(left, env) : null;
-        const b = right ? this.expression(right, env) : null;
-        if (NUMERIC_ONLY_OPERATORS.some((op) => node.hasToken(op))) return null;
-        if (node.hasToken('%') && left && this.formatsOnlyNumbers(left)) return null;
-        const combined = join(a, b);
-        return left && (node.hasToken('+') || node.hasToken('%')) ? this.fixedPrefix(left, combined) : combined;
+        // `a + b + c …` parses left-deep: the levels are evaluated bottom-up in a loop, each as the recursion would,
+        // so a 10,000-term expression does not grow the stack.
+        const levels: SyntaxNode[] = [node];
+        for (let left = node.child('left'); left?.type === 'binary_operator'; left = left.child('left')) levels.push(left);
+        const innermost = levels[levels.length - 1]!.child('left');
+        let value = innermost ? this.expression(innermost, env) : null;
+        for (let i = levels.length - 1; i >= 0; i--) {
+          const level = levels[i]!;
+          const left = level.child('left');
+          const right = level.child('right');
+          const b = right ? this.expression(right, env) : null;
+          if (NUMERIC_ONLY_OPERATORS.some((op) => level.hasToken(op))) value = null;
+          else if (level.hasToken('%') && left && this.formatsOnlyNumbers(left)) value = null;
+          else {
+            const combined = join(value, b);
+            value = left && (level.hasToken('+') || level.hasToken('%')) ? this.fixedPrefix(left, combined) : combined;
+          }
+          if (i > 0) this.values.set(level, value);
+        }
+        return value;
       }
       case 'boolean_operator':
         return join(

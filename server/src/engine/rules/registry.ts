@@ -13,14 +13,31 @@ import swallowedException from './catalog/swallowed-exception';
 import yamlUnsafeLoad from './catalog/yaml-unsafe-load';
 import xmlUnsafeParser from './catalog/xml-unsafe-parser';
 import tarfileUnsafeExtraction from './catalog/tarfile-unsafe-extraction';
+import huggingfaceUnpinnedRevision from './catalog/huggingface-unpinned-revision';
+import sqlalchemyPickleColumn from './catalog/sqlalchemy-pickle-column';
 import requestWithoutTimeout from './catalog/request-without-timeout';
 import weakHash from './catalog/weak-hash';
 import sshHostKeyNotVerified from './catalog/ssh-host-key-not-verified';
+import weakCipher from './catalog/weak-cipher';
+import weakCryptoKey from './catalog/weak-crypto-key';
+import insecureTlsVersion from './catalog/insecure-tls-version';
+import fastPasswordHash from './catalog/fast-password-hash';
+import jwtSignatureNotVerified from './catalog/jwt-signature-not-verified';
 import insecureRandomSecret from './catalog/insecure-random-secret';
 import timingUnsafeComparison from './catalog/timing-unsafe-comparison';
 import insecureTempFile from './catalog/insecure-temp-file';
+import permissiveFileMode from './catalog/permissive-file-mode';
+import bindAllInterfaces from './catalog/bind-all-interfaces';
+import loggingConfigListen from './catalog/logging-config-listen';
+import assertSecurityCheck from './catalog/assert-security-check';
+import paramikoCommandInjection from './catalog/paramiko-command-injection';
 import flaskDebugMode from './catalog/flask-debug-mode';
 import jinja2AutoescapeDisabled from './catalog/jinja2-autoescape-disabled';
+import djangoCsrfExempt from './catalog/django-csrf-exempt';
+import djangoInsecureSettings from './catalog/django-insecure-settings';
+import makoAutoescapeDisabled from './catalog/mako-autoescape-disabled';
+import insecureCookie from './catalog/insecure-cookie';
+import htmlMarkedSafe from './catalog/html-marked-safe';
 import pathTraversal from './catalog/path-traversal';
 import serverSideRequestForgery from './catalog/server-side-request-forgery';
 import openRedirect from './catalog/open-redirect';
@@ -56,11 +73,18 @@ export const ALL_RULES: readonly Rule[] = [
   yamlUnsafeLoad,
   xmlUnsafeParser,
   tarfileUnsafeExtraction,
+  huggingfaceUnpinnedRevision,
+  sqlalchemyPickleColumn,
   tlsVerificationDisabled,
   unverifiedSslContext,
   requestWithoutTimeout,
   weakHash,
   sshHostKeyNotVerified,
+  weakCipher,
+  weakCryptoKey,
+  insecureTlsVersion,
+  fastPasswordHash,
+  jwtSignatureNotVerified,
   hardcodedSecret,
   secretInLog,
   insecureRandomSecret,
@@ -69,8 +93,18 @@ export const ALL_RULES: readonly Rule[] = [
   uncheckedSplitIndex,
   swallowedException,
   insecureTempFile,
+  permissiveFileMode,
+  bindAllInterfaces,
+  loggingConfigListen,
+  assertSecurityCheck,
+  paramikoCommandInjection,
   flaskDebugMode,
   jinja2AutoescapeDisabled,
+  djangoCsrfExempt,
+  djangoInsecureSettings,
+  makoAutoescapeDisabled,
+  insecureCookie,
+  htmlMarkedSafe,
 ];
 
 /** The rules that run: everything not removed. */

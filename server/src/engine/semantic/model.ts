@@ -46,7 +46,7 @@ const MAX_ALIAS_DEPTH = 64;
  * binding is computed once (memoised), so this bounds only the stack, never the total work; reaching it is
  * recorded in `SemanticModel.limitsReached` so that a partial answer is never a silent one.
  */
-const MAX_NESTING = 800;
+const MAX_NESTING = 400;
 
 /** A shape keeps at most this much literal text per part: enough for any SQL or shell syntax rules look at. */
 const MAX_TEXT = 4096;
@@ -83,8 +83,13 @@ export class SemanticModel {
     return this.scopes.module;
   }
 
+  private readonly scopeCache = new Map<SyntaxNode, Scope>();
+
+  /** The innermost scope whose code contains `node` (memoised: rules ask about the same nodes again and again). */
   scopeOf(node: SyntaxNode): Scope {
-    return scopeOf(this.scopes, node);
+    let scope = this.scopeCache.get(node);
+    if (!scope) this.scopeCache.set(node, (scope = scopeOf(this.scopes, node)));
+    return scope;
   }
 
   /** The scope a definition (function, class, lambda, comprehension) opens, if `node` is one. */
@@ -107,7 +112,7 @@ export class SemanticModel {
 
   private lookUp(identifier: SyntaxNode): Binding[] {
     const name = identifier.text;
-    const home = scopeOf(this.scopes, identifier);
+    const home = this.scopeOf(identifier);
     let scope: Scope | null = home;
     while (scope) {
       if (scope.globals.has(name)) scope = scope.module;
@@ -218,13 +223,16 @@ export class SemanticModel {
   private readonly texts = new Map<SyntaxNode, string | null | typeof PENDING>();
   private readonly folds = new Map<Binding, NameFold | null | typeof PENDING>();
 
+  /** Records why an answer is partial (once per reason). */
+  noteLimit(reason: string): void {
+    if (!this.limitsReached.includes(reason)) this.limitsReached.push(reason);
+  }
+
   private nested<T>(fallback: T, compute: () => T): T {
     if (this.nesting >= MAX_NESTING) {
-      if (this.limitsReached.length === 0) {
-        this.limitsReached.push(
-          `an expression or a chain of assignments nests more than ${MAX_NESTING} levels deep; values past that depth were treated as unknown`,
-        );
-      }
+      this.noteLimit(
+        `an expression or a chain of assignments nests more than ${MAX_NESTING} levels deep; values past that depth were treated as unknown`,
+      );
       return fallback;
     }
     this.nesting++;
@@ -251,13 +259,15 @@ export class SemanticModel {
             const inner = field.child('expression');
             return !!inner && this.isConstant(inner);
           });
+      case 'binary_operator':
+      case 'boolean_operator':
+        // `a + b + c …` parses left-deep: walk the chain in a loop, so its length does not grow the stack.
+        return operatorChain(expr).every((operand) => this.isConstant(operand));
       case 'concatenated_string':
       case 'tuple':
       case 'list':
       case 'set':
       case 'unary_operator':
-      case 'binary_operator':
-      case 'boolean_operator':
         return expr.namedChildren.every((element) => this.isConstant(element));
       case 'conditional_expression':
         // `a if cond else b`: the condition does not change which constants can come out.
@@ -443,14 +453,22 @@ export class SemanticModel {
         const right = expr.child('right');
         if (!left || !right) return null;
         if (expr.hasToken('+')) {
-          const leftShape = this.stringShape(left);
-          const rightShape = this.stringShape(right);
-          if (!leftShape && !rightShape) return null;
-          return made(
-            [...(leftShape?.parts ?? [this.part(left)]), ...(rightShape?.parts ?? [this.part(right)])],
-            'concatenation',
-            expr,
-          );
+          // A left-deep chain `a + b + c …` is read bottom-up in a loop, each level as `(a + b) + c` reads and
+          // memoised as it would be, so a 10,000-term concatenation does not grow the stack.
+          const levels = plusLevels(expr);
+          let below: SyntaxNode = levels[0]!.child('left')!;
+          let shape = this.stringShape(below);
+          for (const level of levels) {
+            const right = level.child('right')!;
+            const rightShape = this.stringShape(right);
+            shape =
+              !shape && !rightShape
+                ? null
+                : made([...(shape?.parts ?? [this.part(below)]), ...(rightShape?.parts ?? [this.part(right)])], 'concatenation', level);
+            if (level !== expr) this.shapes.set(level, shape);
+            below = level;
+          }
+          return shape;
         }
         if (expr.hasToken('%')) {
           const template = this.stringShape(left);
@@ -686,4 +704,30 @@ function mergeText(parts: readonly StringPart[]): StringPart[] {
 /** Keeps the head and the tail of a long text: where SQL or shell syntax around a spliced value is. */
 function capText(text: string): string {
   return text.length <= MAX_TEXT ? text : text.slice(0, MAX_TEXT / 2) + text.slice(text.length - MAX_TEXT / 2);
+}
+
+/** The operands of a left-deep chain of binary or boolean operators (`a + b * c - d` → `a`, `b * c`, `d`). */
+function operatorChain(expr: SyntaxNode): SyntaxNode[] {
+  const rights: SyntaxNode[] = [];
+  let cursor: SyntaxNode | null = expr;
+  while (cursor && (cursor.type === 'binary_operator' || cursor.type === 'boolean_operator')) {
+    const right = cursor.child('right');
+    if (right) rights.push(right);
+    cursor = cursor.child('left');
+  }
+  return cursor ? [cursor, ...rights.reverse()] : rights.reverse();
+}
+
+/**
+ * The `+` nodes of a left-deep chain, innermost first (`a + b + c` → `a + b`, then the whole): each has a left and a
+ * right operand; a `+` inside parentheses or under another operator ends the chain.
+ */
+function plusLevels(expr: SyntaxNode): SyntaxNode[] {
+  const levels: SyntaxNode[] = [expr];
+  for (;;) {
+    const left = levels[levels.length - 1]!.child('left');
+    if (!left || left.type !== 'binary_operator' || !left.hasToken('+') || !left.child('left') || !left.child('right')) break;
+    levels.push(left);
+  }
+  return levels.reverse();
 }

@@ -48,9 +48,22 @@ export class Scope {
   constructor(
     readonly kind: ScopeKind,
     readonly node: SyntaxNode,
-    readonly parent: Scope | null,
+    parent: Scope | null,
   ) {
+    this.parentScope = parent;
     parent?.children.push(this);
+  }
+
+  private parentScope: Scope | null;
+
+  get parent(): Scope | null {
+    return this.parentScope;
+  }
+
+  /** Hangs a scope reused from an earlier build (see `buildScopes`) under the enclosing scope of this build. */
+  adoptInto(parent: Scope): void {
+    this.parentScope = parent;
+    parent.children.push(this);
   }
 
   get module(): Scope {
@@ -104,6 +117,18 @@ export interface ScopeTree {
   readonly byNode: Map<SyntaxNode, Scope>;
 }
 
+/**
+ * The scope a definition opened in an earlier build, with every scope inside it. A definition node the tree copy
+ * reused (`copyTree`) stands for the same text, so its scopes are the same: they are hung under the new enclosing
+ * scope instead of being built again on every keystroke. Only self-contained ones are kept: no `global` or
+ * `nonlocal` inside (those bind names in scopes outside the definition).
+ */
+interface DefinitionScopes {
+  readonly scope: Scope;
+  readonly inside: readonly Scope[];
+}
+const definitionScopes = new WeakMap<SyntaxNode, DefinitionScopes>();
+
 /** Builds the scope tree of a module. Iterative, so deeply nested (or garbage) input cannot overflow the stack. */
 export function buildScopes(root: SyntaxNode): ScopeTree {
   const module = new Scope('module', root, null);
@@ -130,12 +155,30 @@ export function buildScopes(root: SyntaxNode): ScopeTree {
     return scope;
   };
 
+  /** A definition's scopes from an earlier build, adopted: true when there were some. */
+  const reuse = (node: SyntaxNode, scope: Scope): boolean => {
+    const earlier = definitionScopes.get(node);
+    if (!earlier) return false;
+    earlier.scope.adoptInto(scope);
+    byNode.set(node, earlier.scope);
+    for (const inner of earlier.inside) byNode.set(inner.node, inner);
+    reused.add(earlier.scope);
+    return true;
+  };
+  const reused = new Set<Scope>();
+
   while (work.length > 0) {
     const [node, scope] = work.pop()!;
     switch (node.type) {
       case 'function_definition': {
         const name = node.child('name');
         if (name) scope.add({ name: name.text, kind: 'function', node: name, value: node, qualifiedName: null });
+        if (reuse(node, scope)) {
+          // Defaults and annotations run in the enclosing scope: they are read again there.
+          for (const { defaultValue } of parameterEntries(node.child('parameters'))) push(defaultValue, scope);
+          push(node.child('return_type'), scope);
+          break;
+        }
         const inner = newScope('function', node, scope);
         bindParameters(node.child('parameters'), inner, scope, push);
         push(node.child('return_type'), scope);
@@ -146,6 +189,10 @@ export function buildScopes(root: SyntaxNode): ScopeTree {
       case 'class_definition': {
         const name = node.child('name');
         if (name) scope.add({ name: name.text, kind: 'class', node: name, value: node, qualifiedName: null });
+        if (reuse(node, scope)) {
+          push(node.child('superclasses'), scope);
+          break;
+        }
         const inner = newScope('class', node, scope);
         push(node.child('superclasses'), scope);
         push(node.child('body'), inner);
@@ -234,11 +281,34 @@ export function buildScopes(root: SyntaxNode): ScopeTree {
         }
     }
   }
-  // Source order, so "the bindings before a use" is a prefix found by binary search.
+  // Source order, so "the bindings before a use" is a prefix found by binary search (reused scopes are sorted).
+  const insideReused = new Set<Scope>();
+  for (const scope of reused) collectInside(scope, insideReused);
   for (const scope of byNode.values()) {
+    if (reused.has(scope) || insideReused.has(scope)) continue;
     for (const list of scope.bindings.values()) list.sort((a, b) => a.node.start - b.node.start);
   }
+  // Offer this build's self-contained definitions to the next one.
+  for (const scope of byNode.values()) {
+    if ((scope.kind !== 'function' && scope.kind !== 'class') || definitionScopes.has(scope.node)) continue;
+    const inside = new Set<Scope>();
+    collectInside(scope, inside);
+    if (scope.globals.size > 0 || scope.nonlocals.size > 0) continue;
+    if ([...inside].some((inner) => inner.globals.size > 0 || inner.nonlocals.size > 0)) continue;
+    definitionScopes.set(scope.node, { scope, inside: [...inside] });
+  }
   return { module, byNode };
+}
+
+/** Every scope below `scope` (not `scope` itself) that still hangs under it. */
+function collectInside(scope: Scope, into: Set<Scope>): void {
+  const stack = [...scope.children];
+  while (stack.length > 0) {
+    const inner = stack.pop()!;
+    if (inner.parent !== scope && !into.has(inner.parent!)) continue; // adopted elsewhere since
+    into.add(inner);
+    stack.push(...inner.children);
+  }
 }
 
 function bindParameters(

@@ -56,7 +56,10 @@ function recoverIn(error: SyntaxNode): void {
     rebuilt.push(call);
     i = j;
   }
-  error.children.splice(0, error.children.length, ...rebuilt);
+  // Not `splice(..., ...rebuilt)`: spreading a 100,000-element list as arguments overflows the stack.
+  error.children.length = 0;
+  for (const node of rebuilt) error.children.push(node);
+  error.childrenChanged();
 }
 
 function adopt(parent: SyntaxNode, children: SyntaxNode[]): void {
@@ -64,6 +67,7 @@ function adopt(parent: SyntaxNode, children: SyntaxNode[]): void {
     child.parent = parent;
     parent.children.push(child);
   }
+  parent.childrenChanged();
 }
 
 /** A copy of `node` (same children) that fills `field` in its new parent. */

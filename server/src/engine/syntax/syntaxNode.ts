@@ -43,8 +43,19 @@ export class SyntaxNode {
     return this.type === 'ERROR';
   }
 
-  get namedChildren(): SyntaxNode[] {
-    return this.children.filter((child) => child.isNamed && child.type !== 'comment');
+  private named: readonly SyntaxNode[] | undefined;
+
+  /**
+   * The named children, comments left out. Computed once (rules ask again and again); shared, so read-only: call
+   * recovery, the one place that rewrites children, calls `childrenChanged()`.
+   */
+  get namedChildren(): readonly SyntaxNode[] {
+    return (this.named ??= Object.freeze(this.children.filter((child) => child.isNamed && child.type !== 'comment')));
+  }
+
+  /** Forgets `namedChildren` after `children` was rewritten. */
+  childrenChanged(): void {
+    this.named = undefined;
   }
 
   /** The first child filling `field`. */

@@ -5,13 +5,15 @@ import { constantTruthiness } from '../support/call-arguments';
 import { referenceMember } from '../support/cryptoWebReferences';
 
 /** Jinja2 constructors that take `autoescape`, with the position it has when passed positionally. */
-const CONSTRUCTORS: ReadonlyMap<string, { label: string; position: number; bandit: boolean }> = new Map([
+const CONSTRUCTORS: ReadonlyMap<string, { label: string; position: number; bandit: boolean; escapesByDefault?: boolean }> = new Map([
   ['jinja2.Environment', { label: 'jinja2.Environment', position: 16, bandit: true }],
   ['jinja2.environment.Environment', { label: 'jinja2.Environment', position: 16, bandit: true }],
   ['jinja2.Template', { label: 'jinja2.Template', position: 17, bandit: false }],
   ['jinja2.environment.Template', { label: 'jinja2.Template', position: 17, bandit: false }],
   ['jinja2.sandbox.SandboxedEnvironment', { label: 'jinja2.sandbox.SandboxedEnvironment', position: 16, bandit: false }],
   ['jinja2.sandbox.ImmutableSandboxedEnvironment', { label: 'jinja2.sandbox.ImmutableSandboxedEnvironment', position: 16, bandit: false }],
+  // `aiohttp_jinja2.setup(app, *args, **kwargs)` passes the rest to `jinja2.Environment`, with `autoescape=True` by default.
+  ['aiohttp_jinja2.setup', { label: 'aiohttp_jinja2.setup', position: 17, bandit: false, escapesByDefault: true }],
 ]);
 /** Methods of an environment that name the templates it renders. */
 const TEMPLATE_LOOKUPS: ReadonlySet<string> = new Set(['get_template', 'select_template', 'get_or_select_template']);
@@ -67,7 +69,7 @@ export default defineRule({
     fixable: true,
     docs: {
       whatItDoes:
-        'Flags `jinja2.Environment(...)`, `jinja2.Template(...)` and the sandboxed environments created without `autoescape` or with `autoescape=False` (or a name that is always false), unless every template they are seen to render is plain text (`.txt`, `.sql`, `.yaml`, a source without markup).',
+        'Flags `jinja2.Environment(...)`, `jinja2.Template(...)` and the sandboxed environments created without `autoescape` or with `autoescape=False` (or a name that is always false), and `aiohttp_jinja2.setup(..., autoescape=False)` (which escapes by default), unless every template they are seen to render is plain text (`.txt`, `.sql`, `.yaml`, a source without markup).',
       whyIsThisBad:
         'Unlike Flask and Django, plain Jinja2 does not escape by default: `{{ comment }}` is inserted into the page as is. Any value that contains user input (a name, a comment, a query parameter) can then carry `<script>` or an `onerror=` attribute, which runs in the browser of everyone who views the page — cross-site scripting, with the victim\'s cookies and session.',
       example:
@@ -220,6 +222,7 @@ export default defineRule({
           const args = callArguments(call);
           const value = args.keywords.get('autoescape') ?? args.positional[constructor.position] ?? null;
           if (!value && args.hasUnpacking) continue;
+          if (!value && constructor.escapesByDefault) continue;
           if (value && constantTruthiness(model, value) !== false) continue;
           const templates = templatesOf(call, callee);
           if (templates.kind === 'text') continue;

@@ -305,7 +305,7 @@ export default defineRule({
      * The elements of a list or tuple literal, also through a name bound to one and then grown in order with
      * `+= [...]`, `.append(x)` and `.extend([...])` before the use (`argv = ["/bin/sh"]; argv.append("-c")`).
      */
-    const listElements = (node: SyntaxNode): SyntaxNode[] | null => {
+    const listElements = (node: SyntaxNode): readonly SyntaxNode[] | null => {
       let expr = unparenthesize(node);
       if (expr.type === 'identifier') return grownList(expr);
       if (expr.type !== 'list' && expr.type !== 'tuple') return null;
@@ -323,16 +323,16 @@ export default defineRule({
       return receiver?.type === 'identifier' ? receiver.text : null;
     });
 
-    const grownList = (name: SyntaxNode): SyntaxNode[] | null => {
+    const grownList = (name: SyntaxNode): readonly SyntaxNode[] | null => {
       const bindings = model.bindingsOf(name);
       const first = bindings[0];
       if (!first || first.kind !== 'assignment' || !first.value) return null;
-      const literal = (value: SyntaxNode | null): SyntaxNode[] | null => {
+      const literal = (value: SyntaxNode | null): readonly SyntaxNode[] | null => {
         const list = value ? unparenthesize(value) : null;
         if (!list || (list.type !== 'list' && list.type !== 'tuple')) return null;
         return list.namedChildren.some((element) => element.type === 'list_splat' || element.type === 'parenthesized_list_splat') ? null : list.namedChildren;
       };
-      const events: Array<{ at: number; items: SyntaxNode[] | null }> = [{ at: first.node.start, items: literal(first.value) }];
+      const events: Array<{ at: number; items: readonly SyntaxNode[] | null }> = [{ at: first.node.start, items: literal(first.value) }];
       for (const binding of bindings.slice(1)) events.push({ at: binding.node.start, items: binding.kind === 'augmented' ? literal(binding.value) : null });
       const scope = model.scopeOf(name);
       for (const call of callsOn.get(name.text)) {
@@ -613,7 +613,7 @@ export default defineRule({
       const first = family === 'spawn' ? 1 : 0;
       const path = constantString(args.positional[first]);
       if (path === null) return;
-      let argv: SyntaxNode[] | null;
+      let argv: readonly SyntaxNode[] | null;
       if (family === 'posix_spawn') {
         argv = args.positional[1] ? listElements(args.positional[1]) : null;
       } else if (style === 'v') {

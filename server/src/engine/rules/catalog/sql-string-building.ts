@@ -1,6 +1,6 @@
 import { defineRule, type Report } from '../rule';
 import { flowReport, flowSteps, sourceKind, sourceOf } from '../flowRule';
-import { kindBit } from '../../flow/concepts';
+import { conceptBit, kindBit } from '../../flow/concepts';
 import type { FlowHit } from '../../flow/interpreter';
 import { shapeTemplate, shapeValues, type StringBuilding, type StringShape } from '../../semantic/model';
 import type { SemanticModel } from '../../semantic/model';
@@ -211,7 +211,14 @@ export default defineRule({
           });
         }
 
-        // Statements built from data that no sink in this unit receives.
+        // Statements built from data that no sink in this unit receives. A statement the flow layer saw reach an SQL
+        // sink (one of a library model or of the project configuration) was reported above, and one whose spliced
+        // values a sanitizer cleaned for SQL is safe.
+        const sqlHitSinks = context.flow.hits.filter((hit) => hit.concept === 'sql').map((hit) => hit.sink);
+        const cleanForSql = (value: SyntaxNode): boolean => {
+          const taint = context.flow.taintOf(value);
+          return !!taint && (taint.clean & conceptBit('sql')) !== 0;
+        };
         const fed = fedExpressions(model, sinks);
         const uses = new UnitNodeIndex(unit, (node) => (node.type === 'identifier' ? node.text : null));
         for (const candidate of candidates) {
@@ -223,6 +230,7 @@ export default defineRule({
           const unsafe = values.unsafeValues(shapeValues(shape));
           if (unsafe.length === 0) continue;
           if (reported.has(candidate) || isFed(fed, candidate)) continue;
+          if (sqlHitSinks.some((sink) => sink.contains(candidate)) || unsafe.every(cleanForSql)) continue;
           if (!escapes(model, uses, candidate)) continue;
           context.report({
             at: candidate,

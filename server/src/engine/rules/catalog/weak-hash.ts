@@ -39,6 +39,11 @@ const CRYPTOGRAPHY = new Map<string, Algorithm>([
   [`${CRYPTOGRAPHY_HASHES}.MD5`, 'MD5'],
   [`${CRYPTOGRAPHY_HASHES}.SHA1`, 'SHA-1'],
 ]);
+/** `crypt` methods too weak for passwords: the DES-based original and md5crypt. */
+const CRYPT_METHODS = new Map<string, { what: string; severity: Severity }>([
+  ['crypt.METHOD_CRYPT', { what: 'the original DES-based crypt (8 significant characters, a 12-bit salt)', severity: 'high' }],
+  ['crypt.METHOD_MD5', { what: 'md5crypt (a fixed 1,000 rounds of MD5, deprecated by its author)', severity: 'medium' }],
+]);
 /**
  * Constructions whose security does not rest on the hash's collision resistance: HMAC, HKDF, PBKDF2, TOTP/HOTP
  * (RFC 6238 defaults to SHA-1) and RSA-OAEP with MGF1. SHA-1 given to these is not flagged.
@@ -255,7 +260,7 @@ export default defineRule({
     fixable: true,
     docs: {
       whatItDoes:
-        'Flags hashing with MD5, SHA-1, MD4 or MD2: `hashlib.md5()`, `hashlib.sha1()` and `hashlib.new("md5")` without `usedforsecurity=False`, PyCryptodome\'s `MD5.new()`/`SHA.new()`, and `cryptography`\'s `hashes.MD5()`/`hashes.SHA1()`. Where the result goes decides the severity: high for passwords, tokens and signatures, low for checksums, ETags and cache keys.',
+        'Flags hashing with MD5, SHA-1, MD4 or MD2: `hashlib.md5()`, `hashlib.sha1()` and `hashlib.new("md5")` without `usedforsecurity=False`, PyCryptodome\'s `MD5.new()`/`SHA.new()`, and `cryptography`\'s `hashes.MD5()`/`hashes.SHA1()`; and `crypt.crypt()`/`crypt.mksalt()` with `crypt.METHOD_CRYPT` or `crypt.METHOD_MD5`. Where the result goes decides the severity: high for passwords, tokens and signatures, low for checksums, ETags and cache keys.',
       whyIsThisBad:
         'MD5 and SHA-1 collisions can be computed on ordinary hardware (SHAttered, chosen-prefix attacks), so two different documents, certificates or messages can share a digest and anything that trusts the digest to stand for the content (a signature, a token check, an allow-list of files) can be fooled. Both are also fast, so passwords hashed with them fall to GPU cracking in bulk once the hashes leak; passwords need a deliberately slow KDF, not just a newer hash. A checksum that only detects accidental corruption is fine, and `usedforsecurity=False` says so to readers, to linters and to FIPS-mode Python builds, which otherwise refuse MD5.',
       example:
@@ -270,9 +275,10 @@ export default defineRule({
         'https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html',
         'https://shattered.io/',
         'https://cryptography.io/en/latest/hazmat/primitives/cryptographic-hashes/',
+        'https://docs.python.org/3.12/library/crypt.html',
       ],
       knownProblems:
-        'The purpose is guessed from names: a password name anywhere in the data hashed makes it a password hash; otherwise the nearest telling name where the result goes (a keyword it fills, a call it is passed to, the name or dict key it is stored under, what it is compared with), then the enclosing function\'s name, then the other names in the data. Within a name the last telling word wins (`password_cache_key` is a cache key, `session_id` is a session). Names that say nothing give medium severity. Not flagged: `usedforsecurity=False`, a `usedforsecurity` value Vigil cannot evaluate and `**kwargs`; `hashlib.md5` passed as a function (`hmac.new(key, msg, hashlib.md5)`: HMAC-MD5 is not broken the way MD5 is); `hashlib.new(name)` with a name that is not a constant; SHA-1 given directly to `HMAC`, `HKDF`, `PBKDF2HMAC`, `TOTP`/`HOTP`, `OAEP` or `MGF1` in `cryptography` (these do not rely on collision resistance); `hashlib.pbkdf2_hmac("sha1", ...)`, `hmac.new(..., digestmod="md5")` and hashes reached through `getattr`. Legacy protocols that mandate MD5 or SHA-1 (some payment-gateway signatures, older APIs) are flagged: suppress them with a comment that names the protocol.',
+        'The purpose is guessed from names: a password name anywhere in the data hashed makes it a password hash; otherwise the nearest telling name where the result goes (a keyword it fills, a call it is passed to, the name or dict key it is stored under, what it is compared with), then the enclosing function\'s name, then the other names in the data. Within a name the last telling word wins (`password_cache_key` is a cache key, `session_id` is a session). Names that say nothing give medium severity. Not flagged: `usedforsecurity=False`, a `usedforsecurity` value Vigil cannot evaluate and `**kwargs`; `hashlib.md5` passed as a function (`hmac.new(key, msg, hashlib.md5)`: HMAC-MD5 is not broken the way MD5 is); `hashlib.new(name)` with a name that is not a constant; SHA-1 given directly to `HMAC`, `HKDF`, `PBKDF2HMAC`, `TOTP`/`HOTP`, `OAEP` or `MGF1` in `cryptography` (these do not rely on collision resistance); `hashlib.pbkdf2_hmac("sha1", ...)`, `hmac.new(..., digestmod="md5")` and hashes reached through `getattr`. Legacy protocols that mandate MD5 or SHA-1 (some payment-gateway signatures, older APIs) are flagged: suppress them with a comment that names the protocol. `crypt` is judged by its method constant only: `crypt.METHOD_CRYPT` (high) and `crypt.METHOD_MD5` (medium) are flagged, `METHOD_BLOWFISH`, `METHOD_SHA256` and `METHOD_SHA512` are not, and neither is a salt string written by hand (`crypt.crypt(word, "$1$salt")`); these findings carry Ruff\'s S324 only (Bandit has no crypt check).',
       fixSafety:
         'Adding `usedforsecurity=False` is safe: the digest is the same; it documents intent and needs Python 3.9 or later (older versions raise `TypeError`). It is offered only where the hash does not look security-relevant, because marking a security use as "not for security" hides the defect instead of fixing it. Replacing MD5/SHA-1 with SHA-256 (`hashlib.sha256`, `hashlib.new("sha256")`, `SHA256.new`, `hashes.SHA256()`) is unsafe: every digest changes (and gets longer), so stored hashes, signatures, cache keys and the other side of a protocol no longer match; migrate stored values deliberately. For passwords no fix is offered: SHA-256 is fast too and no better for them; use a password KDF (`hashlib.scrypt`, argon2, bcrypt) and re-hash at the next login. The editor offers `usedforsecurity=False` for checksums, SHA-256 for security uses, and both (in that order) for hashes whose purpose is unknown.',
     },
@@ -370,6 +376,22 @@ export default defineRule({
       call(call) {
         const callee = model.calleeQualifiedName(call);
         if (!callee) return;
+        if (callee === 'crypt.crypt' || callee === 'crypt.mksalt') {
+          // crypt.crypt(word, crypt.METHOD_MD5), crypt.mksalt(crypt.METHOD_CRYPT): a weak password-hashing method.
+          const args = callArguments(call);
+          const method = callee === 'crypt.crypt' ? (args.positional[1] ?? args.keywords.get('salt')) : (args.positional[0] ?? args.keywords.get('method'));
+          const name = method ? model.qualifiedName(method) : null;
+          const weak = name ? CRYPT_METHODS.get(name) : undefined;
+          if (!method || !weak) return;
+          context.report({
+            at: call,
+            message: `\`${code(call.child('function')!)}()\` with \`${code(method)}\` hashes passwords with ${weak.what}: leaked hashes are cracked in bulk; use \`crypt.METHOD_SHA512\` at the least, or better a password hash such as Argon2id or bcrypt (the \`crypt\` module is removed in Python 3.13)`,
+            severity: weak.severity,
+            bandit: [],
+            ruff: ['S324'],
+          });
+          return;
+        }
         const hash = recognise(call, callee);
         if (!hash) return;
         if (hash.library === 'hashlib') {

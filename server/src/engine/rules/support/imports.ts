@@ -53,8 +53,21 @@ export function referenceModuleAt(
   return reference;
 }
 
-/** Where a new top-level import goes: after the last top-level import, else after the docstring, else at the top. */
+const insertions = new WeakMap<SyntaxNode, Map<string, EditSpec>>();
+
+/**
+ * Where a new top-level import goes: after the last top-level import, else after the docstring, else at the top.
+ * Computed once per module and statement: a file with thousands of findings offering the same import asks as often.
+ */
 export function insertImport(root: SyntaxNode, statement: string): EditSpec {
+  let byStatement = insertions.get(root);
+  if (!byStatement) insertions.set(root, (byStatement = new Map()));
+  let edit = byStatement.get(statement);
+  if (!edit) byStatement.set(statement, (edit = computeInsertImport(root, statement)));
+  return edit;
+}
+
+function computeInsertImport(root: SyntaxNode, statement: string): EditSpec {
   const statements = root.namedChildren;
   let anchor: SyntaxNode | undefined;
   for (const node of statements) {
