@@ -369,7 +369,7 @@ async function wholeScan(distDir: string, corpus: ScanCorpus, rounds: number, sc
   })();
   const bandit = which('bandit');
   const tools: Array<{ name: string; command: string; args: string[]; available: boolean; note: string }> = [
-    { name: 'Vigil CLI', command: node, args: [join(distDir, 'cli.js'), 'check', corpus.dir, '--format', 'json'], available: true, note: 'all rules, JSON to a file, single-threaded' },
+    { name: 'Vigil CLI', command: node, args: [join(distDir, 'cli.js'), 'check', corpus.dir, '--format', 'json'], available: true, note: 'all rules, JSON to a file, worker threads on every core' },
     { name: 'parse only (web-tree-sitter)', command: node, args: [join(ROOT, 'bench/peers/parseOnly.cjs'), distDir, corpus.listFile], available: true, note: 'parse each file once in one process, tree deleted' },
     { name: 'Ruff-wasm (S rules)', command: node, args: ['--liftoff-only', join(ROOT, 'bench/peers/ruff.cjs'), corpus.listFile], available: ruffAvailable, note: ruffAvailable ? '`node --liftoff-only`, one Workspace, select S' : '@astral-sh/ruff-wasm-nodejs not installed' },
     { name: 'Bandit', command: bandit ?? 'bandit', args: ['-r', corpus.dir, '-f', 'json', '-o', join(scratch, 'bandit.json'), '-q'], available: bandit !== undefined, note: bandit ? 'default profile, JSON to a file' : 'not installed (`which bandit` failed)' },

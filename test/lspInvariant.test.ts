@@ -31,6 +31,8 @@ const BATCH = 4;
 /** Property runs per server process: long runs restart the server now and then. */
 const RUNS_PER_SERVER = 150;
 const SERVER = process.env.VIGIL_SERVER_PATH ?? SERVER_PATH;
+/** How long the server may take to replace diagnostics of text with syntax errors by a fresh parse's (ms). */
+const SETTLE_MS = 3000;
 
 const fixture = (name: string, lines: number) =>
   readFileSync(join(__dirname, 'fixtures', 'rules', name), 'utf8').split('\n').slice(3, 3 + lines).join('\n');
@@ -214,6 +216,7 @@ describe('language server invariant: incremental edits equal a fresh document', 
     let runs = 0;
     let sequences = 0;
     let compared = 0;
+    let settledLater = 0;
     const started = Date.now();
     try {
       await fc.assert(
@@ -229,9 +232,22 @@ describe('language server invariant: incremental edits equal a fresh document', 
               const uri = `file:///invariant/run-${run}-${i}.py`;
               const fresh = `file:///invariant/run-${run}-${i}-fresh.py`;
               const text = await play(c, uri, sequence);
-              const incremental = await c.diagnosticsFor(uri);
+              let incremental = await c.diagnosticsFor(uri);
               await c.open(fresh, text);
               const scratch = await c.diagnosticsFor(fresh);
+              const same = () => JSON.stringify(normalizeDiagnostics(incremental, uri)) === JSON.stringify(normalizeDiagnostics(scratch, fresh));
+              if (!same()) {
+                // With syntax errors the server re-parses afresh once the client pauses (tree-sitter's incremental
+                // recovery can differ from a fresh parse): what must match is what stays on screen.
+                const version = c.versionOf(uri);
+                const deadline = Date.now() + SETTLE_MS;
+                while (!same() && Date.now() < deadline) {
+                  await new Promise((resolve) => setTimeout(resolve, 50));
+                  const latest = c.published.get(uri);
+                  if (latest && latest.version === version) incremental = latest.diagnostics;
+                }
+                if (same()) settledLater++;
+              }
               await c.close(uri);
               await c.close(fresh);
               assert.deepEqual(
@@ -249,7 +265,9 @@ describe('language server invariant: incremental edits equal a fresh document', 
       );
     } finally {
       await client?.stop();
-      if (RUNS > 200) console.log(`lspInvariant: ${sequences} sequences in ${runs} batches (${compared} diagnostics compared), ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      if (RUNS > 200) console.log(
+          `lspInvariant: ${sequences} sequences in ${runs} batches (${compared} diagnostics compared; ${settledLater} matched only after the server's idle re-parse), ${((Date.now() - started) / 1000).toFixed(0)} s`,
+        );
     }
   });
 });

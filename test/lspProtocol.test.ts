@@ -152,7 +152,6 @@ describe('language server protocol robustness', () => {
 
     test(
       'a lower version after a higher one: what is published matches the latest text, never an older one',
-      { todo: 'BUG: after didChange with a version lower than the last one, the server republishes the findings it computed for the older text that had that version number (the lead is rewriting didChange version handling)' },
       async () => {
       const uri = 'file:///protocol/lower-version.py';
       await client.open(uri, T1, 1);
@@ -321,7 +320,7 @@ describe('language server protocol robustness', () => {
       ['didChange with fractional positions', 'textDocument/didChange', { textDocument: { uri: 'file:///protocol/malformed.py', version: 2 }, contentChanges: [{ range: { start: { line: 0.5, character: 1.5 }, end: { line: 0.5, character: 2.5 } }, text: 'x' }] }],
       ['didChange with a null change', 'textDocument/didChange', { textDocument: { uri: 'file:///protocol/malformed.py', version: 2 }, contentChanges: [null] }],
       ['didClose without params', 'textDocument/didClose', undefined],
-      ['didSave with a number for the document', 'textDocument/didSave', { textDocument: 7 }, 'silently ignored: the server logs nothing for a didSave it cannot use'],
+      ['didSave with a number for the document', 'textDocument/didSave', { textDocument: 7 }],
       ['didChangeWatchedFiles without changes', 'workspace/didChangeWatchedFiles', {}],
     ];
     for (const [name, method, params, todo] of NOTIFICATIONS) {
@@ -356,7 +355,7 @@ describe('language server protocol robustness', () => {
       ['vigil/reviewFile with no uri', REVIEW_FILE_REQUEST, {}],
       ['vigil/reviewFile with a number', REVIEW_FILE_REQUEST, 42],
       ['vigil/reviewFile with a bad reportUri', REVIEW_FILE_REQUEST, { uri: 'file:///protocol/malformed-req.py', reportUri: 12 }],
-      ['vigil/exportSarif with an array', EXPORT_SARIF_REQUEST, [1, 2], 'silently answered null: the server logs nothing and sends no error for params without a uri'],
+      ['vigil/exportSarif with an array', EXPORT_SARIF_REQUEST, [1, 2]],
       ['vigil/exportSarif with null', EXPORT_SARIF_REQUEST, null],
       ['vigil/reviewWorkspace with a string', REVIEW_WORKSPACE_REQUEST, 'all'],
     ];
@@ -385,7 +384,7 @@ describe('language server protocol robustness', () => {
       await assertHealthy();
     });
 
-    test('a didOpen whose text is not a string is refused at the door', { todo: 'the server stores the document; every later analysis and hover of it fails with "TypeError: e.includes is not a function" (logged each time)' }, async () => {
+    test('a didOpen whose text is not a string is refused at the door', async () => {
       const uri = 'file:///protocol/bad-open-text.py';
       const mark = markOf(client);
       await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: 42 } });
@@ -452,7 +451,7 @@ describe('language server protocol robustness', () => {
       await client.close(uri);
     });
 
-    test('settings the server could not use are reported in its log', { todo: 'the server silently falls back to defaults for malformed settings (settings.ts normalizeSettings logs nothing)' }, async () => {
+    test('settings the server could not use are reported in its log', async () => {
       const uri = 'file:///protocol/config-logged.py';
       await client.open(uri, SOURCE);
       await client.diagnosticsFor(uri);
@@ -493,7 +492,7 @@ describe('language server lifecycle', () => {
     client.kill();
   });
 
-  test('requests after shutdown fail with InvalidRequest, as LSP says', { todo: 'the server answers requests after shutdown as usual (vscode-languageserver does not reject them); LSP 3.17: "should error with InvalidRequest"' }, async () => {
+  test('requests after shutdown fail with InvalidRequest, as LSP says', async () => {
     const client = await TestClient.start();
     try {
       const uri = 'file:///protocol/after-shutdown-strict.py';

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { after, before, describe, test } from 'node:test';
 import { RULES_REQUEST } from '../server/src/protocol';
 import { TestClient } from './support/lspClient';
@@ -78,4 +81,38 @@ describe('language server: a partial analysis says so', () => {
     assert.equal(notes[0]!.severity, 3, 'information');
     assert.match(String(notes[0]!.message), /^Vigil analysed this file only in part: the analysis stopped at its time budget \(1 ms\): \d+ of 401 parts/);
   });
+});
+
+describe('language server: text with syntax errors settles on what a fresh parse gives', () => {
+  let client: TestClient;
+  before(async () => {
+    client = await TestClient.start();
+  });
+  after(async () => client.stop());
+
+  // tree-sitter's incremental recovery from syntax errors can differ from a fresh parse of the same text (these edits,
+  // found by `npm run fuzz`, make it so); once the user pauses, the server parses the document afresh.
+  for (const name of ['divergence-selectors-docstring', 'divergence-cgitb-rename']) {
+    test(`${name}: after a pause the diagnostics equal a fresh document's`, async () => {
+      const recorded = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'fuzz', `${name}.edits.json`), 'utf8')) as {
+        text: string;
+        edits: Array<{ start: number; end: number; text: string }>;
+      };
+      const uri = `file:///work/${name}.py`;
+      await client.open(uri, recorded.text);
+      let document = TextDocument.create(uri, 'python', 1, recorded.text);
+      for (const edit of recorded.edits) {
+        const change = { range: { start: document.positionAt(edit.start), end: document.positionAt(edit.end) }, text: edit.text };
+        document = TextDocument.update(document, [change], document.version + 1);
+        await client.change(uri, [change]);
+      }
+      const freshUri = `file:///work/${name}-fresh.py`;
+      await client.open(freshUri, document.getText());
+      const expected = JSON.stringify((await client.diagnosticsFor(freshUri)).map((d) => [d.code, d.range]));
+      const settled = await client.diagnostics(uri, (params) => JSON.stringify(params.diagnostics.map((d) => [d.code, d.range])) === expected, 10_000);
+      assert.equal(settled.version, client.versionOf(uri));
+      await client.close(uri);
+      await client.close(freshUri);
+    });
+  }
 });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { normalizeSettings } from '../server/src/lsp/settings';
 import { REVIEW_CHANGES_REQUEST, type ReviewChangesResult } from '../server/src/protocol';
 import { git, write } from './support/git';
 import { TestClient } from './support/lspClient';
@@ -102,6 +103,16 @@ describe('Review Changes and showFindings in the language server', () => {
     const unknown = await review(changed, 'no-such-branch');
     assert.ok('error' in unknown);
     assert.match(unknown.error, /unknown revision `no-such-branch`/);
+    // The setting `vigil.reviewChanges.base` is the default base; a base in the request wins.
+    await client.changeSettings({ reviewChanges: { base: 'from-the-setting' } });
+    try {
+      const fromSetting = await review(changed);
+      assert.ok('error' in fromSetting);
+      assert.match(fromSetting.error, /unknown revision `from-the-setting`/);
+      assert.equal((await report(changed, 'HEAD')).findingCount, 1);
+    } finally {
+      await client.changeSettings({});
+    }
   });
 
   test('an open buffer is reviewed instead of its file, unsaved edits included', async () => {
@@ -160,5 +171,21 @@ describe('Review Changes and showFindings in the language server', () => {
     } finally {
       await client.close(app);
     }
+  });
+});
+
+describe('settings of Review Changes and showFindings', () => {
+  test('are normalised: well-formed values kept, others reported and defaulted', () => {
+    assert.equal(normalizeSettings({}).showFindings, 'all');
+    assert.equal(normalizeSettings({}).reviewChangesBase, '');
+    const good = normalizeSettings({ showFindings: 'changed', reviewChanges: { base: ' origin/main ' } });
+    assert.equal(good.showFindings, 'changed');
+    assert.equal(good.reviewChangesBase, 'origin/main');
+    const problems: string[] = [];
+    const bad = normalizeSettings({ showFindings: 'some', reviewChanges: { base: 3 } }, problems);
+    assert.equal(bad.showFindings, 'all');
+    assert.equal(bad.reviewChangesBase, '');
+    assert.equal(problems.length, 2, problems.join('\n'));
+    assert.match(problems.join('\n'), /vigil\.reviewChanges\.base/);
   });
 });

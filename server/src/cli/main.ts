@@ -8,11 +8,11 @@ import {
   SEVERITIES,
   analyzeText,
   knowledgeWith,
-  findingKeys,
   isSelected,
   ruleById,
   type Confidence,
   type Finding,
+  type LibraryModel,
   type RuleSelection,
   type Severity,
 } from '../engine';
@@ -42,6 +42,7 @@ import {
 } from '../host/files';
 import { GitError, type ChangedFile } from '../host/git';
 import { loadPythonParser } from '../host/grammar';
+import { AnalysisPool, runJob, workerMain, type AnalysisJob } from './pool';
 import { readSource } from '../host/notebook';
 import { version } from '../version';
 
@@ -222,12 +223,15 @@ async function analyseFiles(paths: string[], options: CheckOptions, compare: boo
     return config;
   };
   const change = options.diff === undefined ? undefined : await changeFor(options.diff, paths);
-  const parser = await loadPythonParser();
+  // This thread's parser, loaded when first needed (a run on all cores may not need it).
+  let loading: ReturnType<typeof loadPythonParser> | undefined;
+  const parser = (): ReturnType<typeof loadPythonParser> => (loading ??= loadPythonParser());
+  const mainParser = await parser();
   const analyse = (text: string, file: string): ReturnType<typeof analyzeText> => {
     const config = configFor(file);
     // The project's own sources, sinks and sanitizers (`extend-*`), with Vigil's models.
     const knowledge = config?.knowledge ? knowledgeWith(config.knowledge) : undefined;
-    return analyzeText(parser, text, selectionFor(file, config, options), knowledge ? { knowledge } : {});
+    return analyzeText(mainParser, text, selectionFor(file, config, options), knowledge ? { knowledge } : {});
   };
   const run: Run = { files: [], problems: [], notices: [], notAnalysed: new Set(), ioError: false, warn, configFor, analyse, ...(change ? { change } : {}) };
   const problem = (path: string, message: string, fatal: boolean): void => {
@@ -269,56 +273,80 @@ async function analyseFiles(paths: string[], options: CheckOptions, compare: boo
     }
     for (const path of [...found.files, ...found.rawFiles]) targets.push({ path });
   }
-  for (const { path, changed } of targets) {
+  // Read in order on this thread, analyse on all cores (`AnalysisPool`), then report in order: the output never
+  // depends on which worker finished first.
+  const size = AnalysisPool.sizeFor(targets.length);
+  const pool = size > 0 ? new AnalysisPool(size, __filename) : undefined;
+  const models = new Map<string, LibraryModel>();
+  const analysed = targets.map(({ path, changed }) => {
     const shown = displayPath(path);
     const file = visiblePath(path);
-    configFor(file);
+    const config = configFor(file);
     const read = readSource(path);
-    if ('error' in read) {
-      run.notAnalysed.add(shown);
-      problem(shown, read.error, read.fatal);
-      continue;
-    }
-    const { lines } = read;
-    const cellOf = lines ? (line: number): CellLine => lines.locate(line) : undefined;
-    const where = (line: number): string => {
-      if (!cellOf) return `line ${line + 1}`;
-      const place = cellOf(line);
-      return `cell ${place.cell}, line ${place.line + 1}`;
-    };
-    const result = analyse(read.text, file);
-    for (const error of result.ruleErrors) {
-      problem(shown, `rule ${error.ruleId} failed near ${where(error.line)}: ${error.message}`, false);
-    }
-    if (result.hasSyntaxErrors) {
-      const line = result.firstSyntaxError;
-      const message = line === null ? 'syntax errors; the rest was analysed' : `syntax errors from ${where(line)}; the rest was analysed`;
-      const place = line === null ? undefined : cellOf ? cellOf(line) : { line };
-      run.notices.push({
-        path: shown,
-        kind: 'syntax-errors',
-        message,
-        ...(place ? { line: place.line + 1 } : {}),
-        ...(place && 'cell' in place ? { cell: place.cell } : {}),
-      });
-      say(`${shown}: ${message}`);
-    }
-    // Why the engine stopped short (a time budget, a nesting limit), where it says so.
-    for (const reason of result.partial) {
-      run.notices.push({ path: shown, kind: 'partial', message: reason });
-      say(`${shown}: ${reason}`);
-    }
-    run.files.push({
-      shown,
-      file,
-      findings: result.findings,
-      ...(compare ? { keys: findingKeys(result.findings, result.syntax, result.lineIndex) } : {}),
-      ...(cellOf ? { cellOf } : {}),
+    if ('error' in read) return { shown, read } as const;
+    const job: AnalysisJob = {
       text: read.text,
-      lineIndex: result.lineIndex,
-      hasSyntaxErrors: result.hasSyntaxErrors,
-      ...(changed ? { changed } : {}),
-    });
+      selection: selectionFor(file, config, options),
+      ...(config?.knowledge ? { project: { key: config.path, model: config.knowledge } } : {}),
+      keys: compare,
+    };
+    const outcome = pool ? pool.analyse(job) : parser().then((loaded) => runJob(loaded, job, models));
+    // Reported in order below; a rejection must not go unhandled meanwhile.
+    outcome.catch(() => {});
+    return { shown, file, read, changed, outcome } as const;
+  });
+  try {
+    for (const entry of analysed) {
+      const { shown, read } = entry;
+      if ('error' in read) {
+        run.notAnalysed.add(shown);
+        problem(shown, read.error, read.fatal);
+        continue;
+      }
+      const { file, changed } = entry as Extract<typeof entry, { file: string }>;
+      const { lines } = read;
+      const cellOf = lines ? (line: number): CellLine => lines.locate(line) : undefined;
+      const where = (line: number): string => {
+        if (!cellOf) return `line ${line + 1}`;
+        const place = cellOf(line);
+        return `cell ${place.cell}, line ${place.line + 1}`;
+      };
+      const result = await (entry as Extract<typeof entry, { file: string }>).outcome;
+      for (const error of result.ruleErrors) {
+        problem(shown, `rule ${error.ruleId} failed near ${where(error.line)}: ${error.message}`, false);
+      }
+      if (result.hasSyntaxErrors) {
+        const line = result.firstSyntaxError;
+        const message = line === null ? 'syntax errors; the rest was analysed' : `syntax errors from ${where(line)}; the rest was analysed`;
+        const place = line === null ? undefined : cellOf ? cellOf(line) : { line };
+        run.notices.push({
+          path: shown,
+          kind: 'syntax-errors',
+          message,
+          ...(place ? { line: place.line + 1 } : {}),
+          ...(place && 'cell' in place ? { cell: place.cell } : {}),
+        });
+        say(`${shown}: ${message}`);
+      }
+      // Why the engine stopped short (a time budget, a nesting limit), where it says so.
+      for (const reason of result.partial) {
+        run.notices.push({ path: shown, kind: 'partial', message: reason });
+        say(`${shown}: ${reason}`);
+      }
+      run.files.push({
+        shown,
+        file,
+        findings: result.findings,
+        ...(result.keys ? { keys: result.keys } : {}),
+        ...(cellOf ? { cellOf } : {}),
+        text: read.text,
+        lineIndex: new LineIndex(read.text),
+        hasSyntaxErrors: result.hasSyntaxErrors,
+        ...(changed ? { changed } : {}),
+      });
+    }
+  } finally {
+    await pool?.close();
   }
   return run;
 }
@@ -574,7 +602,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   return exitCode;
 }
 
-if (require.main === module) {
+if (workerMain()) {
+  // An analysis worker of a run on all cores (`AnalysisPool`): it answers jobs until the pool ends it.
+} else if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

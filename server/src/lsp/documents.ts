@@ -27,6 +27,9 @@ export class OpenDocument {
   latest: DocumentAnalysis | undefined;
   /** The revision whose diagnostics were published last: the same revision is not published twice. */
   publishedRevision = -1;
+  /** The client version and the diagnostics (as JSON) published last. */
+  publishedVersion: number | undefined;
+  publishedDiagnostics: string | undefined;
   /** The analysis under way, if any, and the revision it analyses (a newer revision makes it stop). */
   running: { readonly revision: number; readonly promise: Promise<DocumentAnalysis | undefined> } | undefined;
   closed = false;
@@ -81,6 +84,20 @@ export class OpenDocument {
     if (this.currentAnalyzer.knowledge !== knowledge) this.currentAnalyzer = new Analyzer(ACTIVE_RULES, knowledge, this.budget);
     return this.currentAnalyzer;
   }
+
+  /**
+   * Drops the incrementally parsed tree: the next analysis parses the text from scratch (a new revision, same text).
+   * For text with syntax errors, where tree-sitter's incremental recovery can differ from a fresh parse.
+   */
+  reparseFromScratch(): void {
+    this.source.replaceAll(this.source.text);
+    this.revision++;
+    this.reparsedRevision = this.revision;
+    this.latest = undefined;
+  }
+
+  /** The revision `reparseFromScratch` made, if it is the latest: its diagnostics are sent only if they differ. */
+  reparsedRevision = -1;
 
   /** Settings or configuration changed: the recorded findings, and any analysis under way, are out of date. */
   invalidate(): void {

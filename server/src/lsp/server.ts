@@ -60,6 +60,9 @@ import { reviewWorkspace } from './workspaceReview';
  */
 const SLICE_MS = 8;
 
+/** How long the user must pause before a document with syntax errors is parsed afresh (ms). */
+const IDLE_REPARSE_MS = 400;
+
 /** Project configuration files: a change re-reads them and re-analyses. */
 const CONFIG_FILE = /(^|\/)(vigil\.toml|\.vigil\.toml|pyproject\.toml)$/;
 
@@ -278,6 +281,8 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     if (document.closed || document.revision !== revision) return;
     if (!current.enable) {
       document.publishedRevision = revision;
+      document.publishedVersion = version;
+      document.publishedDiagnostics = '[]';
       void connection.sendDiagnostics({ uri: document.uri, version, diagnostics: [] });
       return;
     }
@@ -290,8 +295,30 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     document.publishedRevision = revision;
     const diagnostics = diagnosticsOf(shown, document.uri, version, current);
     if (analysis.partial.length > 0) diagnostics.unshift(partialDiagnostic(analysis.partial));
-    void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
+    // A fresh re-parse (below) that changed nothing sends nothing again.
+    const published = JSON.stringify(diagnostics);
+    const unchanged = document.reparsedRevision === revision && document.publishedVersion === version && document.publishedDiagnostics === published;
+    if (!unchanged) {
+      document.publishedVersion = version;
+      document.publishedDiagnostics = published;
+      void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
+    }
+    // With syntax errors, tree-sitter's incremental recovery can differ from a fresh parse of the same text: once
+    // the user pauses, parse it afresh, so what stays on screen is what a fresh analysis gives.
+    if (analysis.hasSyntaxErrors && !document.source.isFresh) {
+      clearTimeout(idleReparse.get(document.uri));
+      idleReparse.set(
+        document.uri,
+        setTimeout(() => {
+          idleReparse.delete(document.uri);
+          if (document.closed || document.revision !== revision) return;
+          document.reparseFromScratch();
+          schedule(document, 0);
+        }, IDLE_REPARSE_MS),
+      );
+    }
   };
+  const idleReparse = new Map<string, NodeJS.Timeout>();
 
   const schedule = (document: OpenDocument, delay: number): void => {
     clearTimeout(timers.get(document.uri));
@@ -303,6 +330,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
           logError(`vigil: analysing ${document.uri} failed`, error);
           status({ state: 'error', message: 'Analysis failed; see the output channel.' });
           // Stale squiggles are worse than none: clear them.
+          document.publishedDiagnostics = undefined;
           void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
         });
       }, delay),
@@ -577,6 +605,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
   connection.onShutdown(() => {
     shutDown = true;
     for (const timer of timers.values()) clearTimeout(timer);
+    for (const timer of idleReparse.values()) clearTimeout(timer);
     for (const document of documents?.all() ?? []) document.dispose();
   });
 

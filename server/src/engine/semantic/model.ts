@@ -656,6 +656,17 @@ export class SemanticModel {
     }
   }
 
+  /**
+   * The integer a constant expression stands for (`1024`, `100_000`, `KEY_BITS` bound once to `512`), or null when
+   * it is not a constant decimal integer.
+   */
+  constantInteger(expression: SyntaxNode): number | null {
+    const text = this.constantText(expression);
+    if (text === null || !/^\s*[0-9][0-9_]*\s*$/.test(text)) return null;
+    const value = Number(text.replace(/_/g, ''));
+    return Number.isSafeInteger(value) ? value : null;
+  }
+
   /** Whether a value is a number (so splicing it into SQL or a shell command cannot inject syntax). */
   isNumeric(expression: SyntaxNode): boolean {
     const expr = unparenthesize(expression);

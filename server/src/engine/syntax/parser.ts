@@ -76,6 +76,16 @@ export class SourceFile {
     return (this.index ??= new LineIndex(this.currentText));
   }
 
+  /**
+   * Whether the tree is (or will be) a fresh parse of the text: true until the first edit, and again after
+   * `replaceAll`. tree-sitter's incremental reparse of text with syntax errors can recover differently from a fresh
+   * parse; the server re-parses such a document from scratch when the user pauses (see `lsp/server.ts`).
+   */
+  get isFresh(): boolean {
+    return this.fresh;
+  }
+  private fresh = true;
+
   /** The syntax tree of the current text; reparses (incrementally, when possible) after edits. */
   get syntax(): SyntaxTree {
     if (!this.snapshot) {
@@ -115,6 +125,7 @@ export class SourceFile {
     this.currentText = text;
     this.snapshot = undefined;
     this.index = undefined;
+    this.fresh = false;
   }
 
   /** Replaces the whole text; the next read parses from scratch. */
@@ -126,6 +137,7 @@ export class SourceFile {
     this.currentText = text;
     this.snapshot = undefined;
     this.index = undefined;
+    this.fresh = true;
   }
 
   dispose(): void {

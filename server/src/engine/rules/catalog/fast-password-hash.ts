@@ -1,5 +1,4 @@
 import { defineRule } from '../rule';
-import type { SemanticModel } from '../../semantic/model';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
 import { callArguments, terminalName } from '../../syntax/python';
 import { forEachNodeInUnit, type AnalysisUnit } from '../../analysis/units';
@@ -55,13 +54,6 @@ function updatesOf(unit: AnalysisUnit, name: string): SyntaxNode[] {
   return data;
 }
 
-/** The integer a constant expression stands for: `1000`, `100_000`, `ITERATIONS` bound once to `1000`. */
-function constantInteger(model: SemanticModel, node: SyntaxNode): number | null {
-  const text = model.constantText(node);
-  if (text === null || !/^\s*[0-9][0-9_]*\s*$/.test(text)) return null;
-  const value = Number(text.replace(/_/g, ''));
-  return Number.isSafeInteger(value) ? value : null;
-}
 
 export default defineRule({
   meta: {
@@ -109,7 +101,7 @@ export default defineRule({
         const pbkdf2 = PBKDF2.get(callee);
         if (pbkdf2) {
           const iterations = args.keywords.get('iterations') ?? args.positional[pbkdf2.position];
-          const count = iterations ? constantInteger(model, iterations) : null;
+          const count = iterations ? model.constantInteger(iterations) : null;
           if (count === null || count >= MINIMUM_ITERATIONS) return;
           context.report({
             at: call,

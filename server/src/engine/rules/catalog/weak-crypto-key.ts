@@ -1,5 +1,4 @@
 import { defineRule } from '../rule';
-import type { SemanticModel } from '../../semantic/model';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
 import { callArguments } from '../../syntax/python';
 import { codeSnippet } from '../support/snippets';
@@ -36,13 +35,6 @@ function code(node: SyntaxNode): string {
   return codeSnippet(node, 40);
 }
 
-/** The integer a constant expression stands for: `1024`, `1_024`, `KEY_BITS` bound once to `512`. */
-function constantInteger(model: SemanticModel, node: SyntaxNode): number | null {
-  const text = model.constantText(node);
-  if (text === null || !/^\s*[0-9][0-9_]*\s*$/.test(text)) return null;
-  const value = Number(text.replace(/_/g, ''));
-  return Number.isSafeInteger(value) ? value : null;
-}
 
 export default defineRule({
   meta: {
@@ -106,7 +98,7 @@ export default defineRule({
           generator.keywords.map((keyword) => args.keywords.get(keyword)).find((node) => node !== undefined) ??
           args.positional[generator.position];
         if (!size) return;
-        const bits = constantInteger(model, size);
+        const bits = model.constantInteger(size);
         if (bits === null || bits >= MINIMUM_BITS) return;
         const broken = bits < BROKEN_BITS;
         context.report({
