@@ -232,7 +232,7 @@ describe('incremental analysis', () => {
     );
   });
 
-  test('the semantic model of an edited tree (reusing unchanged definitions\' scopes) resolves every name as a fresh one does', async () => {
+  test('the semantic model of an edited tree resolves every name as a fresh one does', async () => {
     const parser = await loadParser();
     const seed = seedText();
     const resolution = (root: SyntaxNode): string[] => {

@@ -87,9 +87,7 @@ export class SemanticModel {
 
   /** The innermost scope whose code contains `node` (memoised: rules ask about the same nodes again and again). */
   scopeOf(node: SyntaxNode): Scope {
-    let scope = this.scopeCache.get(node);
-    if (!scope) this.scopeCache.set(node, (scope = scopeOf(this.scopes, node)));
-    return scope;
+    return this.scopeCache.get(node) ?? scopeOf(this.scopes, node, this.scopeCache);
   }
 
   /** The scope a definition (function, class, lambda, comprehension) opens, if `node` is one. */
@@ -260,9 +258,22 @@ export class SemanticModel {
             return !!inner && this.isConstant(inner);
           });
       case 'binary_operator':
-      case 'boolean_operator':
-        // `a + b + c …` parses left-deep: walk the chain in a loop, so its length does not grow the stack.
-        return operatorChain(expr).every((operand) => this.isConstant(operand));
+      case 'boolean_operator': {
+        // `a + b + c …` parses left-deep: the levels are answered bottom-up in a loop, each memoised, so a chain's
+        // length grows neither the stack nor (when every level is asked about) the work beyond linear.
+        const levels: SyntaxNode[] = [expr];
+        for (let left = expr.child('left'); left && (left.type === 'binary_operator' || left.type === 'boolean_operator') && !this.constants.has(left); left = left.child('left')) {
+          levels.push(left);
+        }
+        const bottom = levels[levels.length - 1]!.child('left');
+        let constant = !!bottom && this.isConstant(bottom);
+        for (let i = levels.length - 1; i >= 0; i--) {
+          const right = levels[i]!.child('right');
+          constant = constant && !!right && this.isConstant(right);
+          if (i > 0) this.constants.set(levels[i]!, constant);
+        }
+        return constant;
+      }
       case 'concatenated_string':
       case 'tuple':
       case 'list':
@@ -453,22 +464,22 @@ export class SemanticModel {
         const right = expr.child('right');
         if (!left || !right) return null;
         if (expr.hasToken('+')) {
-          // A left-deep chain `a + b + c …` is read bottom-up in a loop, each level as `(a + b) + c` reads and
-          // memoised as it would be, so a 10,000-term concatenation does not grow the stack.
+          // A left-deep chain `a + b + c …` is read bottom-up in a loop, each level as `(a + b) + c` reads, into one
+          // list of parts: a 10,000-term concatenation grows neither the stack nor the work beyond linear.
           const levels = plusLevels(expr);
           let below: SyntaxNode = levels[0]!.child('left')!;
-          let shape = this.stringShape(below);
+          const first = this.stringShape(below);
+          let parts: StringPart[] | null = first ? [...first.parts] : null;
           for (const level of levels) {
             const right = level.child('right')!;
             const rightShape = this.stringShape(right);
-            shape =
-              !shape && !rightShape
-                ? null
-                : made([...(shape?.parts ?? [this.part(below)]), ...(rightShape?.parts ?? [this.part(right)])], 'concatenation', level);
-            if (level !== expr) this.shapes.set(level, shape);
+            if (parts || rightShape) {
+              parts ??= [this.part(below)];
+              for (const piece of rightShape?.parts ?? [this.part(right)]) parts.push(piece);
+            }
             below = level;
           }
-          return shape;
+          return parts ? made(parts, 'concatenation', expr) : null;
         }
         if (expr.hasToken('%')) {
           const template = this.stringShape(left);
@@ -717,17 +728,6 @@ function capText(text: string): string {
   return text.length <= MAX_TEXT ? text : text.slice(0, MAX_TEXT / 2) + text.slice(text.length - MAX_TEXT / 2);
 }
 
-/** The operands of a left-deep chain of binary or boolean operators (`a + b * c - d` → `a`, `b * c`, `d`). */
-function operatorChain(expr: SyntaxNode): SyntaxNode[] {
-  const rights: SyntaxNode[] = [];
-  let cursor: SyntaxNode | null = expr;
-  while (cursor && (cursor.type === 'binary_operator' || cursor.type === 'boolean_operator')) {
-    const right = cursor.child('right');
-    if (right) rights.push(right);
-    cursor = cursor.child('left');
-  }
-  return cursor ? [cursor, ...rights.reverse()] : rights.reverse();
-}
 
 /**
  * The `+` nodes of a left-deep chain, innermost first (`a + b + c` → `a + b`, then the whole): each has a left and a

@@ -48,22 +48,9 @@ export class Scope {
   constructor(
     readonly kind: ScopeKind,
     readonly node: SyntaxNode,
-    parent: Scope | null,
+    readonly parent: Scope | null,
   ) {
-    this.parentScope = parent;
     parent?.children.push(this);
-  }
-
-  private parentScope: Scope | null;
-
-  get parent(): Scope | null {
-    return this.parentScope;
-  }
-
-  /** Hangs a scope reused from an earlier build (see `buildScopes`) under the enclosing scope of this build. */
-  adoptInto(parent: Scope): void {
-    this.parentScope = parent;
-    parent.children.push(this);
   }
 
   get module(): Scope {
@@ -117,18 +104,6 @@ export interface ScopeTree {
   readonly byNode: Map<SyntaxNode, Scope>;
 }
 
-/**
- * The scope a definition opened in an earlier build, with every scope inside it. A definition node the tree copy
- * reused (`copyTree`) stands for the same text, so its scopes are the same: they are hung under the new enclosing
- * scope instead of being built again on every keystroke. Only self-contained ones are kept: no `global` or
- * `nonlocal` inside (those bind names in scopes outside the definition).
- */
-interface DefinitionScopes {
-  readonly scope: Scope;
-  readonly inside: readonly Scope[];
-}
-const definitionScopes = new WeakMap<SyntaxNode, DefinitionScopes>();
-
 /** Builds the scope tree of a module. Iterative, so deeply nested (or garbage) input cannot overflow the stack. */
 export function buildScopes(root: SyntaxNode): ScopeTree {
   const module = new Scope('module', root, null);
@@ -155,30 +130,12 @@ export function buildScopes(root: SyntaxNode): ScopeTree {
     return scope;
   };
 
-  /** A definition's scopes from an earlier build, adopted: true when there were some. */
-  const reuse = (node: SyntaxNode, scope: Scope): boolean => {
-    const earlier = definitionScopes.get(node);
-    if (!earlier) return false;
-    earlier.scope.adoptInto(scope);
-    byNode.set(node, earlier.scope);
-    for (const inner of earlier.inside) byNode.set(inner.node, inner);
-    reused.add(earlier.scope);
-    return true;
-  };
-  const reused = new Set<Scope>();
-
   while (work.length > 0) {
     const [node, scope] = work.pop()!;
     switch (node.type) {
       case 'function_definition': {
         const name = node.child('name');
         if (name) scope.add({ name: name.text, kind: 'function', node: name, value: node, qualifiedName: null });
-        if (reuse(node, scope)) {
-          // Defaults and annotations run in the enclosing scope: they are read again there.
-          for (const { defaultValue } of parameterEntries(node.child('parameters'))) push(defaultValue, scope);
-          push(node.child('return_type'), scope);
-          break;
-        }
         const inner = newScope('function', node, scope);
         bindParameters(node.child('parameters'), inner, scope, push);
         push(node.child('return_type'), scope);
@@ -189,10 +146,6 @@ export function buildScopes(root: SyntaxNode): ScopeTree {
       case 'class_definition': {
         const name = node.child('name');
         if (name) scope.add({ name: name.text, kind: 'class', node: name, value: node, qualifiedName: null });
-        if (reuse(node, scope)) {
-          push(node.child('superclasses'), scope);
-          break;
-        }
         const inner = newScope('class', node, scope);
         push(node.child('superclasses'), scope);
         push(node.child('body'), inner);
@@ -281,34 +234,11 @@ export function buildScopes(root: SyntaxNode): ScopeTree {
         }
     }
   }
-  // Source order, so "the bindings before a use" is a prefix found by binary search (reused scopes are sorted).
-  const insideReused = new Set<Scope>();
-  for (const scope of reused) collectInside(scope, insideReused);
+  // Source order, so "the bindings before a use" is a prefix found by binary search.
   for (const scope of byNode.values()) {
-    if (reused.has(scope) || insideReused.has(scope)) continue;
     for (const list of scope.bindings.values()) list.sort((a, b) => a.node.start - b.node.start);
   }
-  // Offer this build's self-contained definitions to the next one.
-  for (const scope of byNode.values()) {
-    if ((scope.kind !== 'function' && scope.kind !== 'class') || definitionScopes.has(scope.node)) continue;
-    const inside = new Set<Scope>();
-    collectInside(scope, inside);
-    if (scope.globals.size > 0 || scope.nonlocals.size > 0) continue;
-    if ([...inside].some((inner) => inner.globals.size > 0 || inner.nonlocals.size > 0)) continue;
-    definitionScopes.set(scope.node, { scope, inside: [...inside] });
-  }
   return { module, byNode };
-}
-
-/** Every scope below `scope` (not `scope` itself) that still hangs under it. */
-function collectInside(scope: Scope, into: Set<Scope>): void {
-  const stack = [...scope.children];
-  while (stack.length > 0) {
-    const inner = stack.pop()!;
-    if (inner.parent !== scope && !into.has(inner.parent!)) continue; // adopted elsewhere since
-    into.add(inner);
-    stack.push(...inner.children);
-  }
 }
 
 function bindParameters(
@@ -373,15 +303,51 @@ function bindCaptures(pattern: SyntaxNode, scope: Scope): void {
   }
 }
 
-/** The innermost scope whose code contains `node`, honouring where defaults, annotations and iterables run. */
-export function scopeOf(tree: ScopeTree, node: SyntaxNode): Scope {
+/**
+ * The innermost scope whose code contains `node`, honouring where defaults, annotations and iterables run.
+ *
+ * With `cache`, answers are kept for `node` and for the plain ancestors visited below the first scope-owning node
+ * (their answer is the same, see `isPlain`), and read back from them: a left-deep chain of 10,000 operators is then
+ * walked once, not once per operand.
+ */
+export function scopeOf(tree: ScopeTree, node: SyntaxNode, cache?: Map<SyntaxNode, Scope>): Scope {
   const path: SyntaxNode[] = [node];
+  /** Visited ancestors whose answer is the node's, until the first owner is met. */
+  const same: SyntaxNode[] = [];
+  let sharing = !!cache;
+  let result: Scope = tree.module;
   for (let ancestor = node.parent; ancestor; ancestor = ancestor.parent) {
     const scope = tree.byNode.get(ancestor);
-    if (scope && runsInside(ancestor, path)) return scope;
+    if (scope) sharing = false;
+    else if (sharing) {
+      const known = isPlain(ancestor, tree) ? cache!.get(ancestor) : undefined;
+      if (known) {
+        result = known;
+        break;
+      }
+      if (isPlain(ancestor, tree)) same.push(ancestor);
+    }
+    if (scope && runsInside(ancestor, path)) {
+      result = scope;
+      break;
+    }
     path.push(ancestor);
   }
-  return tree.module;
+  if (cache) {
+    cache.set(node, result);
+    for (const ancestor of same) cache.set(ancestor, result);
+  }
+  return result;
+}
+
+/**
+ * A node whose scope is the scope of every node below it, up to the first scope-owning ancestor: not a parameter
+ * list or parameter (defaults run outside the function), and not a direct child of an owner (a comprehension's first
+ * iterable runs outside it).
+ */
+function isPlain(node: SyntaxNode, tree: ScopeTree): boolean {
+  if (node.type === 'parameters' || node.type === 'lambda_parameters' || node.type.endsWith('parameter')) return false;
+  return !node.parent || !tree.byNode.has(node.parent);
 }
 
 /** Whether the code at the end of `path` (innermost first, ending just below `owner`) runs in owner's scope. */

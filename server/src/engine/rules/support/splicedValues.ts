@@ -160,7 +160,7 @@ export class SplicedValues {
    */
   private isAllowListed(identifier: SyntaxNode): boolean {
     const name = identifier.text;
-    for (let node = identifier.parent; node && node !== this.unit.node; node = node.parent) {
+    for (let node = this.gateAbove(identifier); node && node !== this.unit.node; node = this.gateAbove(node)) {
       if (node.type === 'if_statement' || node.type === 'elif_clause') {
         const consequence = node.child('consequence');
         if (consequence?.contains(identifier) && this.isMembershipTest(node.child('condition'), name, 'in')) return true;
@@ -177,6 +177,34 @@ export class SplicedValues {
       if (!this.isMembershipTest(guard.child('condition'), name, 'not in')) return false;
       return !bindings.some((binding) => binding.node.start > guard.start && binding.node.start < identifier.start);
     });
+  }
+
+  /** Nearest ancestor of each node that is an `if`, `elif`, definition, lambda or the unit's root (see `gateAbove`). */
+  private readonly gates = new Map<SyntaxNode, SyntaxNode | null>();
+
+  /**
+   * The nearest ancestor of `node` that `isAllowListed` looks at, with every node walked through remembered: values
+   * spliced deep in a 10,000-term expression are answered in amortised constant time, not by a walk each.
+   */
+  private gateAbove(node: SyntaxNode): SyntaxNode | null {
+    const walked: SyntaxNode[] = [];
+    let answer: SyntaxNode | null = null;
+    for (let current = node.parent; current; current = current.parent) {
+      if (current === this.unit.node || GATES.has(current.type)) {
+        answer = current;
+        break;
+      }
+      // `current` is no gate: the gate above it is the gate above `node`.
+      const known = this.gates.get(current);
+      if (known !== undefined) {
+        answer = known;
+        break;
+      }
+      walked.push(current);
+    }
+    this.gates.set(node, answer);
+    for (const current of walked) this.gates.set(current, answer);
+    return answer;
   }
 
   /** The unit's `if x not in …: raise/return/continue/break` statements, by the name they test (found once). */
@@ -497,3 +525,5 @@ export function listCode(nodes: readonly SyntaxNode[]): string {
   if (names.length <= 3) return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
   return `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
 }
+
+const GATES = new Set(['if_statement', 'elif_clause', 'function_definition', 'class_definition', 'lambda']);
