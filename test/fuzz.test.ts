@@ -56,7 +56,6 @@ describe('fuzzing the engine', () => {
  * `todo` with the reason, until they are fixed.
  */
 const KNOWN: Record<string, string> = {
-  'nested-defs-5000.recipe.json': 'BUG: 5,000 nested defs exhaust the heap (memory grows far faster than the text)',
   'divergence-cgitb-rename.edits.json': 'tree-sitter\'s incremental recovery from these syntax errors differs from a fresh parse (VG602 missing); the language server re-parses such a document afresh once the user pauses (test/lspResponsive.test.ts), the engine\'s SourceFile alone does not',
   'divergence-selectors-docstring.edits.json': 'tree-sitter\'s incremental recovery from these syntax errors differs from a fresh parse (an extra VG103); the language server re-parses such a document afresh once the user pauses (test/lspResponsive.test.ts), the engine\'s SourceFile alone does not',
 };

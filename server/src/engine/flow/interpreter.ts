@@ -993,15 +993,17 @@ function methodName(call: SyntaxNode): string | null {
 
 /** `x`, `self.x`, `a.b.c`: a name or an access path the interpreter tracks; null for anything else. */
 export function accessKey(node: SyntaxNode): string | null {
-  const expr = unparenthesize(node);
-  if (expr.type === 'identifier') return expr.text;
-  if (expr.type === 'attribute') {
+  // Paths of at most three parts; read in a loop, so a 100,000-long `a.b.b…` chain costs three steps.
+  const attributes: string[] = [];
+  let expr = unparenthesize(node);
+  while (expr.type === 'attribute') {
     const object = expr.child('object');
     const attribute = expr.child('attribute');
-    const head = object ? accessKey(object) : null;
-    return head && attribute && head.split('.').length < 3 ? `${head}.${attribute.text}` : null;
+    if (!object || !attribute || attributes.length === 2) return null;
+    attributes.push(attribute.text);
+    expr = unparenthesize(object);
   }
-  return null;
+  return expr.type === 'identifier' ? [expr.text, ...attributes.reverse()].join('.') : null;
 }
 
 /** The argument expressions a row's specs name in this call (`receiver` = the object of a method call). */
