@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, describe, test } from 'node:test';
 import { BaselineMatcher, formatBaseline, readBaseline, type BaselineEntry } from '../server/src/host/baseline';
-import { vigil, write } from './support/git';
+import { found, vigil, write } from './support/git';
 
 const APP = [
   'import subprocess',
@@ -24,19 +24,6 @@ const APP = [
 ].join('\n');
 
 const SECRET = 'API_PASSWORD = "hunter2-very-secret-value"\n';
-
-/** `path:line ID` of each text output line. */
-function found(stdout: string): string[] {
-  return stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const match = /^(.*?):(\d+):\d+: (VG\d+)/.exec(line);
-      assert.ok(match, `unexpected output line: ${line}`);
-      return `${match[1]}:${match[2]} ${match[3]}`;
-    })
-    .sort();
-}
 
 describe('baselines', () => {
   let dir: string;

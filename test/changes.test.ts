@@ -23,7 +23,7 @@ import {
 import { undoHunks } from '../server/src/host/changes';
 import { changedLinesBetween, parsePatch, unquoteGitPath } from '../server/src/host/git';
 import { loadParser } from './support/engine';
-import { GIT_ENV, git, vigil, write } from './support/git';
+import { GIT_ENV, found, git, vigil, write } from './support/git';
 
 const APP_BASE = [
   'import subprocess',
@@ -137,19 +137,6 @@ function fixtureRepository(): string {
     'scratch.py': 'import os\n\nos.system("ls " + input())\n',
   });
   return dir;
-}
-
-/** `path:line ID` of each text output line. */
-function found(stdout: string): string[] {
-  return stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const match = /^(.*?):(\d+):\d+: (VG\d+)/.exec(line);
-      assert.ok(match, `unexpected output line: ${line}`);
-      return `${match[1]}:${match[2]} ${match[3]}`;
-    })
-    .sort();
 }
 
 describe('changes: which findings touch a change', () => {

@@ -10,32 +10,7 @@ import { HOVER_LIMITS, hoverFor } from '../server/src/lsp/hover';
 import { toDiagnostic } from '../server/src/lsp/diagnostics';
 import { DEFAULT_SETTINGS } from '../server/src/protocol';
 import { loadParser } from './support/engine';
-
-interface Token {
-  type: string;
-  content: string;
-  attrs: [string, string][] | null;
-  children: Token[] | null;
-}
-interface MarkdownIt {
-  parse(source: string, env: object): Token[];
-  render(source: string): string;
-}
-
-function previewMarkdown(): MarkdownIt | null {
-  try {
-    const MarkdownItClass = require('markdown-it') as new (options: object) => MarkdownIt;
-    return new MarkdownItClass({ html: true, linkify: true, breaks: false, typographer: false });
-  } catch {
-    return null;
-  }
-}
-const markdownIt = previewMarkdown();
-const NO_MARKDOWN_IT = markdownIt === null && 'markdown-it is not installed';
-
-function allTokens(tokens: readonly Token[]): Token[] {
-  return tokens.flatMap((token) => [token, ...allTokens(token.children ?? [])]);
-}
+import { allTokens, markdownIt, NO_MARKDOWN_IT, type Token } from './support/markdown';
 
 const DOCS = 'file:///ext/docs/rules/';
 const ESC = '\u001b';

@@ -19,35 +19,7 @@ import {
 import { formatText, TEXT_MESSAGE_CHARS } from '../server/src/engine/report/formats';
 import { renderReview, REVIEW_LIMITS, type ReviewInput } from '../server/src/engine/report/review';
 import { loadParser } from './support/engine';
-
-interface Token {
-  type: string;
-  tag: string;
-  content: string;
-  info: string;
-  attrs: [string, string][] | null;
-  children: Token[] | null;
-}
-interface MarkdownIt {
-  parse(source: string, env: object): Token[];
-  render(source: string): string;
-}
-
-/** markdown-it as VS Code's Markdown preview configures it, or null when it is not installed. */
-function previewMarkdown(): MarkdownIt | null {
-  try {
-    const MarkdownItClass = require('markdown-it') as new (options: object) => MarkdownIt;
-    return new MarkdownItClass({ html: true, linkify: true, breaks: false, typographer: false });
-  } catch {
-    return null;
-  }
-}
-const markdownIt = previewMarkdown();
-const NO_MARKDOWN_IT = markdownIt === null && 'markdown-it is not installed';
-
-function allTokens(tokens: readonly Token[]): Token[] {
-  return tokens.flatMap((token) => [token, ...allTokens(token.children ?? [])]);
-}
+import { allTokens, markdownIt, NO_MARKDOWN_IT } from './support/markdown';
 
 /** The rendered HTML without the contents of code spans and code blocks: what the preview shows as live markup. */
 function outsideCode(html: string): string {

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -29,4 +30,17 @@ const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 export function vigil(args: string[], cwd: string, input?: string): { code: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: GIT_ENV, ...(input !== undefined ? { input } : {}) });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `path:line ID` of each line of the CLI's text output, sorted. */
+export function found(stdout: string): string[] {
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const match = /^(.*?):(\d+):\d+: (VG\d+)/.exec(line);
+      assert.ok(match, `unexpected output line: ${line}`);
+      return `${match[1]}:${match[2]} ${match[3]}`;
+    })
+    .sort();
 }

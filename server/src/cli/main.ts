@@ -223,10 +223,8 @@ async function analyseFiles(paths: string[], options: CheckOptions, compare: boo
     return config;
   };
   const change = options.diff === undefined ? undefined : await changeFor(options.diff, paths);
-  // This thread's parser, loaded when first needed (a run on all cores may not need it).
-  let loading: ReturnType<typeof loadPythonParser> | undefined;
-  const parser = (): ReturnType<typeof loadPythonParser> => (loading ??= loadPythonParser());
-  const mainParser = await parser();
+  // This thread's parser: for a handful of files, and for the base texts a comparison analyses.
+  const mainParser = await loadPythonParser();
   const analyse = (text: string, file: string): ReturnType<typeof analyzeText> => {
     const config = configFor(file);
     // The project's own sources, sinks and sanitizers (`extend-*`), with Vigil's models.
@@ -290,7 +288,7 @@ async function analyseFiles(paths: string[], options: CheckOptions, compare: boo
       ...(config?.knowledge ? { project: { key: config.path, model: config.knowledge } } : {}),
       keys: compare,
     };
-    const outcome = pool ? pool.analyse(job) : parser().then((loaded) => runJob(loaded, job, models));
+    const outcome = pool ? pool.analyse(job) : Promise.resolve().then(() => runJob(mainParser, job, models));
     // Reported in order below; a rejection must not go unhandled meanwhile.
     outcome.catch(() => {});
     return { shown, file, read, changed, outcome } as const;

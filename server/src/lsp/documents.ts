@@ -1,4 +1,4 @@
-import type { Range as LspRange, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import type { Diagnostic, Range as LspRange, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { ACTIVE_RULES, Analyzer, DEFAULT_BUDGET, DEFAULT_KNOWLEDGE, SourceFile, type AnalysisBudget, type Finding, type Knowledge, type PythonParser } from '../engine';
 
 /** The last analysis of a document: which text (revision) and client version it describes, and what it found. */
@@ -27,9 +27,9 @@ export class OpenDocument {
   latest: DocumentAnalysis | undefined;
   /** The revision whose diagnostics were published last: the same revision is not published twice. */
   publishedRevision = -1;
-  /** The client version and the diagnostics (as JSON) published last. */
+  /** The client version and the diagnostics published last. */
   publishedVersion: number | undefined;
-  publishedDiagnostics: string | undefined;
+  publishedDiagnostics: readonly Diagnostic[] | undefined;
   /** The analysis under way, if any, and the revision it analyses (a newer revision makes it stop). */
   running: { readonly revision: number; readonly promise: Promise<DocumentAnalysis | undefined> } | undefined;
   closed = false;

@@ -282,7 +282,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     if (!current.enable) {
       document.publishedRevision = revision;
       document.publishedVersion = version;
-      document.publishedDiagnostics = '[]';
+      document.publishedDiagnostics = [];
       void connection.sendDiagnostics({ uri: document.uri, version, diagnostics: [] });
       return;
     }
@@ -295,12 +295,14 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     document.publishedRevision = revision;
     const diagnostics = diagnosticsOf(shown, document.uri, version, current);
     if (analysis.partial.length > 0) diagnostics.unshift(partialDiagnostic(analysis.partial));
-    // A fresh re-parse (below) that changed nothing sends nothing again.
-    const published = JSON.stringify(diagnostics);
-    const unchanged = document.reparsedRevision === revision && document.publishedVersion === version && document.publishedDiagnostics === published;
+    // A fresh re-parse (below) that changed nothing sends nothing again (compared only then: not on every keystroke).
+    const unchanged =
+      document.reparsedRevision === revision &&
+      document.publishedVersion === version &&
+      JSON.stringify(document.publishedDiagnostics) === JSON.stringify(diagnostics);
     if (!unchanged) {
       document.publishedVersion = version;
-      document.publishedDiagnostics = published;
+      document.publishedDiagnostics = diagnostics;
       void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
     }
     // With syntax errors, tree-sitter's incremental recovery can differ from a fresh parse of the same text: once

@@ -330,7 +330,7 @@ export class Analyzer {
       for (const [rule, exit] of exits) call(rule, exit);
     } catch (error) {
       if (!(error instanceof BudgetSpent)) throw error;
-      clock.cut(lineIndex.positionAt(unit.node.start).line);
+      clock.skip(lineIndex.positionAt(unit.node.start).line);
       placement.cacheable = false;
     }
     // A rule stopped on this file is missing from every unit analysed after it: none of those results is whole.
@@ -507,16 +507,12 @@ class BudgetClock {
     return performance.now() - this.start > this.budget.fileMs;
   }
 
-  /** A unit (starting on 0-based `line`) not analysed at all. */
+  /** A unit (starting on 0-based `line`) not analysed, or cut short. */
   skip(line: number): void {
     this.skipped++;
     this.firstLeftOut = Math.min(this.firstLeftOut ?? line, line);
   }
 
-  /** A unit (starting on 0-based `line`) whose rules were stopped part-way. */
-  cut(line: number): void {
-    this.skip(line);
-  }
 
   anyRuleStopped(): boolean {
     return this.stopped.size > 0;

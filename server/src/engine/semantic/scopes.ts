@@ -319,13 +319,13 @@ export function scopeOf(tree: ScopeTree, node: SyntaxNode, cache?: Map<SyntaxNod
   for (let ancestor = node.parent; ancestor; ancestor = ancestor.parent) {
     const scope = tree.byNode.get(ancestor);
     if (scope) sharing = false;
-    else if (sharing) {
-      const known = isPlain(ancestor, tree) ? cache!.get(ancestor) : undefined;
+    else if (sharing && isPlain(ancestor, tree)) {
+      const known = cache!.get(ancestor);
       if (known) {
         result = known;
         break;
       }
-      if (isPlain(ancestor, tree)) same.push(ancestor);
+      same.push(ancestor);
     }
     if (scope && runsInside(ancestor, path)) {
       result = scope;
