@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFile
 import { join } from 'node:path';
 import { ACTIVE_RULES } from '../server/src/engine';
 import { ruleDocFileName, ruleDocMarkdown } from '../server/src/engine/report/docs';
-import { ruleTable } from '../server/src/engine/report/ruleTable';
+import { ruleTable, rulesByCategory, rulesByCwe } from '../server/src/engine/report/ruleTable';
 import { equivalentsMarkdown } from '../server/src/engine/rules/equivalents';
 
 export const ROOT = join(__dirname, '..');
@@ -16,10 +16,7 @@ const TABLE_END = '<!-- rules:end -->';
 export function expectedDocs(): Map<string, string> {
   const files = new Map<string, string>();
   for (const rule of ACTIVE_RULES) files.set(join(RULE_DOCS, ruleDocFileName(rule.meta)), ruleDocMarkdown(rule.meta));
-  files.set(
-    join(RULE_DOCS, 'README.md'),
-    `# Vigil rules\n\nGenerated from each rule's metadata by \`npm run docs\`; do not edit by hand.\n\n${ruleTable(ACTIVE_RULES, './')}\n`,
-  );
+  files.set(join(RULE_DOCS, 'README.md'), rulesIndex());
   files.set(join(ROOT, 'docs', 'bandit-ruff-equivalents.md'), equivalentsMarkdown(ACTIVE_RULES, 'rules/'));
   const readmePath = join(ROOT, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
@@ -31,6 +28,27 @@ export function expectedDocs(): Map<string, string> {
     readme.slice(0, start + TABLE_START.length) + '\n' + ruleTable(ACTIVE_RULES, 'docs/rules/') + '\n' + readme.slice(end),
   );
   return files;
+}
+
+/** docs/rules/README.md: every rule in a table, then by category and by CWE. */
+function rulesIndex(): string {
+  return [
+    '# Vigil rules',
+    '',
+    "Generated from each rule's metadata by `npm run docs`; do not edit by hand. Coming from Bandit or Ruff? See",
+    '[the migration guide](../migrating.md) and [every Bandit and Ruff code with its Vigil rule](../bandit-ruff-equivalents.md).',
+    '',
+    ruleTable(ACTIVE_RULES, './'),
+    '',
+    '## By category',
+    '',
+    rulesByCategory(ACTIVE_RULES, './'),
+    '',
+    '## By CWE',
+    '',
+    rulesByCwe(ACTIVE_RULES, './'),
+    '',
+  ].join('\n');
 }
 
 function main(): void {

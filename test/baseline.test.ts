@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, describe, test } from 'node:test';
 import { BaselineMatcher, formatBaseline, readBaseline, type BaselineEntry } from '../server/src/host/baseline';
+import { readConfig } from '../server/src/host/config';
 import { found, vigil, write } from './support/git';
 
 const APP = [
@@ -31,7 +32,13 @@ describe('baselines', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-baseline-'));
     all.push(dir);
-    write(dir, { 'src/app.py': APP, 'src/settings.py': SECRET, 'src/other.py': 'import pickle\n\n\ndef f(b):\n    return pickle.loads(b)\n' });
+    write(dir, {
+      'src/app.py': APP,
+      'src/settings.py': SECRET,
+      'src/other.py': 'import pickle\n\n\ndef f(b):\n    return pickle.loads(b)\n',
+      // The rules these tests count (others, such as the import rules, would change the counts, not the mechanics).
+      'vigil.toml': 'select = ["VG102", "VG103", "VG201", "VG202", "VG401"]\n',
+    });
   });
   after(() => {
     for (const path of all) rmSync(path, { recursive: true, force: true });
@@ -162,3 +169,47 @@ describe('baselines', () => {
     assert.equal(formatBaseline([]), '{\n  "format": "vigil-baseline",\n  "version": 1,\n  "findings": []\n}\n');
   });
 });
+
+describe('the baseline named in the project configuration', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vigil-baseline-config-'));
+    write(dir, { 'src/app.py': APP });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('`baseline` is a path relative to the configuration file; anything else is an error naming the key', () => {
+    write(dir, { 'pyproject.toml': '[tool.vigil]\nbaseline = "ci/vigil-baseline.json"\n', 'bad/vigil.toml': 'baseline = 3\n', 'empty/vigil.toml': 'baseline = ""\n' });
+    const config = readConfig(join(dir, 'pyproject.toml'))!;
+    assert.equal(config.baseline, join(dir, 'ci', 'vigil-baseline.json'));
+    assert.deepEqual(config.warnings, []);
+    const bad = readConfig(join(dir, 'bad', 'vigil.toml'))!;
+    assert.equal(bad.baseline, undefined);
+    assert.match(bad.errors.join('\n'), /`baseline` must be the path of a baseline file .*not an integer/);
+    assert.match(readConfig(join(dir, 'empty', 'vigil.toml'))!.errors.join('\n'), /`baseline` must be .*not an empty string/);
+  });
+
+  test('`vigil check` uses it when --baseline is not given; --baseline wins; a missing file is a usage error', () => {
+    assert.equal(vigil(['check', '--write-baseline', 'vigil-baseline.json', 'src'], dir).code, 0);
+    write(dir, { 'pyproject.toml': '[tool.vigil]\nbaseline = "vigil-baseline.json"\n' });
+    write(dir, { 'src/app.py': '\n\n' + APP + '\n\ndef again(cmd):\n    eval(cmd)\n' });
+    const checked = vigil(['check', 'src'], dir);
+    assert.equal(checked.code, 1, checked.stderr);
+    assert.deepEqual(found(checked.stdout), ['src/app.py:16 VG103'], 'only the finding the baseline does not hold');
+    assert.match(checked.stderr, /using the baseline vigil-baseline\.json \(from pyproject\.toml\)/);
+    assert.match(checked.stderr, /1 new finding in 1 file \(\d+ findings in the baseline, not shown\)\./);
+    // An explicit --baseline replaces it (here an empty one: every finding is new).
+    writeFileSync(join(dir, 'empty.json'), formatBaseline([]));
+    const explicit = found(vigil(['check', '--baseline', 'empty.json', 'src'], dir).stdout);
+    for (const expected of ['src/app.py:16 VG103', 'src/app.py:8 VG102', 'src/app.py:12 VG202']) assert.ok(explicit.includes(expected), `${expected} in ${explicit.join(', ')}`);
+    // Writing a baseline ignores the configured one (it records every finding).
+    const rewritten = vigil(['check', '--write-baseline', 'vigil-baseline.json', 'src'], dir);
+    assert.match(rewritten.stderr, /baseline written: \d+ findings/);
+    assert.doesNotMatch(rewritten.stderr, /using the baseline/);
+    unlinkSync(join(dir, 'vigil-baseline.json'));
+    const missing = vigil(['check', 'src'], dir);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /baseline .*vigil-baseline\.json/);
+  });
+});
+

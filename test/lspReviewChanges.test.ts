@@ -174,6 +174,56 @@ describe('Review Changes and showFindings in the language server', () => {
   });
 });
 
+describe('showFindings "changed" for renamed files and notebooks', () => {
+  let repo: string;
+  let client: TestClient;
+  const codes = (diagnostics: Array<{ code?: unknown; range: { start: { line: number } } }>): string[] =>
+    diagnostics.map((d) => `${String(d.code)}@${d.range.start.line + 1}`).sort();
+  const notebookJson = (cells: string[]): string =>
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { language_info: { name: 'python' } },
+      cells: cells.map((source) => ({ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source })),
+    });
+
+  before(async () => {
+    repo = repository({ 'old_name.py': BASE, 'analysis.ipynb': notebookJson(['import yaml\n', 'yaml.load(open("f"))\n']) });
+    // Renamed in git and edited: the base text is the old name's.
+    git(repo, 'mv', 'old_name.py', 'new_name.py');
+    write(repo, { 'new_name.py': CHANGED });
+    client = await TestClient.start({ workspaceFolders: [repo], settings: { showFindings: 'changed' } });
+  });
+  after(async () => {
+    await client.stop();
+    rmSync(repo, { recursive: true, force: true });
+  });
+
+  test('a file renamed with git mv and edited: only the lines the edit changed count', async () => {
+    const renamed = pathToFileURL(join(repo, 'new_name.py')).href;
+    await client.open(renamed, CHANGED);
+    assert.deepEqual(codes(await client.diagnosticsFor(renamed)), ['VG102@10'], 'the old finding, unchanged under the old name, is not shown');
+    await client.close(renamed);
+  });
+
+  test('a notebook compares its cells with the base version\'s cells', async () => {
+    const notebook = pathToFileURL(join(repo, 'analysis.ipynb')).href;
+    const cell = (n: number): string => `vscode-notebook-cell:${join(repo, 'analysis.ipynb')}#c${n}`;
+    await client.notify('notebookDocument/didOpen', {
+      notebookDocument: { uri: notebook, notebookType: 'jupyter-notebook', version: 1, cells: [1, 2, 3].map((n) => ({ kind: 2, document: cell(n) })) },
+      cellTextDocuments: [
+        { uri: cell(1), languageId: 'python', version: 1, text: 'import yaml\n' },
+        { uri: cell(2), languageId: 'python', version: 1, text: 'yaml.load(open("f"))\n' },
+        { uri: cell(3), languageId: 'python', version: 1, text: 'yaml.load(open("g"))\n' },
+      ],
+    });
+    // Only the third cell is new: its finding is shown, the second cell's (in the base) is not.
+    await client.diagnostics(cell(3), (params) => params.diagnostics.length === 1);
+    assert.deepEqual(codes((await client.diagnostics(cell(2))).diagnostics), []);
+    await client.notify('notebookDocument/didClose', { notebookDocument: { uri: notebook }, cellTextDocuments: [1, 2, 3].map((n) => ({ uri: cell(n) })) });
+  });
+});
+
 describe('settings of Review Changes and showFindings', () => {
   test('are normalised: well-formed values kept, others reported and defaulted', () => {
     assert.equal(normalizeSettings({}).showFindings, 'all');

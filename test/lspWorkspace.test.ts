@@ -38,6 +38,10 @@ describe('language server in a workspace', () => {
     writeFileSync(join(root, 'build', 'gen.py'), VULNERABLE);
     writeFileSync(join(root, '.gitignore'), 'build/\n');
     writeFileSync(join(root, 'vigil.toml'), 'exclude = ["vendored/"]\n\n[per-file-ignores]\n"**/tests/**" = ["VG202"]\n');
+    // A notebook: a magic, then the defect in its second code cell.
+    const cell = (source: string[]) => ({ cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source });
+    const notebook = { cells: [cell(['%matplotlib inline\n', 'import yaml\n']), cell(['yaml.load(open("a.yml"))\n'])], metadata: {}, nbformat: 4, nbformat_minor: 5 };
+    writeFileSync(join(root, 'pkg', 'explore.ipynb'), JSON.stringify(notebook));
     client = await TestClient.start({ workspaceFolders: [root] });
   });
   after(async () => {
@@ -63,9 +67,9 @@ describe('language server in a workspace', () => {
   test('Review Workspace publishes findings for files never opened, with progress', async () => {
     const result = await client.request<ReviewWorkspaceResult>(REVIEW_WORKSPACE_REQUEST, { workDoneToken: 'review-1' });
     assert.equal(result.cancelled, false);
-    assert.equal(result.files, 3, 'loader, clean and the test file; vendored/ is excluded and build/ ignored by git');
-    assert.equal(result.findings, 1);
-    assert.deepEqual(result.bySeverity, { high: 0, medium: 1, low: 0, info: 0 });
+    assert.equal(result.files, 4, 'loader, clean, the test file and the notebook; vendored/ is excluded and build/ ignored by git');
+    assert.equal(result.findings, 2, "loader.py's and the notebook's second cell's");
+    assert.deepEqual(result.bySeverity, { high: 0, medium: 2, low: 0, info: 0 });
     const diagnostics = await client.diagnostics(uri('pkg/loader.py'), (params) => params.diagnostics.length === 1);
     assert.equal(diagnostics.diagnostics[0]!.code, 'VG202');
     assert.ok(client.progress.some((item) => item.token === 'review-1'), 'progress was reported on the client token');

@@ -8,7 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { analyzeText } from '../server/src/engine';
-import { notebookToPython } from '../server/src/host/notebook';
+import { cellsToPython, notebookToPython } from '../server/src/host/notebook';
+import { NotebookView, singleEdit } from '../server/src/lsp/notebooks';
 import { loadParser } from './support/engine';
 import { git, vigil, write } from './support/git';
 
@@ -95,15 +96,17 @@ describe('notebooks on the command line', () => {
   test('text output says `cell N, line M`; folders are searched for notebooks (not checkpoints)', () => {
     const { code, stdout, stderr } = vigil(['check', 'nb'], dir);
     assert.equal(code, 1, stderr);
-    assert.equal(
-      stdout,
+    // Each line's place and rule (the messages are the rules' own, checked by their fixtures).
+    assert.deepEqual(
+      stdout.split('\n').map((line) => /^.*?: VG\d+ \[\w+\]/.exec(line)?.[0] ?? line),
       [
-        'nb/analysis.ipynb: cell 3, line 4, column 5: VG102 [medium] `subprocess.call()` runs `cmd` through a shell (`shell=True`); if any part of it comes from outside, it can inject commands (CWE-78)',
-        'nb/analysis.ipynb: cell 3, line 6, column 1: VG103 [high] `eval()` runs `input()`, which is not a constant: whoever controls it runs arbitrary code; use `ast.literal_eval` for literals, or parse the input yourself (CWE-95, CWE-94)',
-        'nb/analysis.ipynb: cell 5, line 2, column 1: VG202 [medium] `yaml.load()` without a safe `Loader` can construct arbitrary Python objects from the document (CWE-502, CWE-20)',
+        'nb/analysis.ipynb: cell 3, line 4, column 5: VG102 [medium]',
+        'nb/analysis.ipynb: cell 3, line 6, column 1: VG103 [high]',
+        'nb/analysis.ipynb: cell 5, line 2, column 1: VG202 [medium]',
         '',
-      ].join('\n'),
+      ],
     );
+    assert.match(stdout, /VG102 \[medium\] `subprocess\.call\(\)` runs `cmd` through a shell/);
     assert.match(stderr, /nb\/r\.ipynb: skipped: not a Python notebook \(language: r\)/);
     assert.doesNotMatch(stderr, /syntax error/);
   });
@@ -166,5 +169,64 @@ describe('notebooks on the command line', () => {
     } finally {
       rmSync(repo, { recursive: true, force: true });
     }
+  });
+});
+
+describe('notebooks in the editor: the joined text and its cells (lsp/notebooks.ts)', () => {
+  const cellsOf = (sources: string[]) => {
+    const python = cellsToPython(sources.map((source, index) => ({ cell: index + 1, source })));
+    const cells = sources.map((source, index) => ({ uri: `cell:${index + 1}`, number: index + 1, version: 7, lines: source.split('\n') }));
+    return new NotebookView('file:///nb.ipynb', python.text, python.lines, cells);
+  };
+
+  test('singleEdit is the span between the common prefix and suffix, never inside a surrogate pair', () => {
+    assert.deepEqual(singleEdit('abcdef', 'abXYef'), { start: 2, end: 4, text: 'XY' });
+    assert.deepEqual(singleEdit('abc', 'abc'), { start: 3, end: 3, text: '' });
+    assert.deepEqual(singleEdit('ab', 'aXb'), { start: 1, end: 1, text: 'X' });
+    // U+1F600 and U+1F601 share their high surrogate: the edit takes the whole pair.
+    const edit = singleEdit('x\u{1F600}y', 'x\u{1F601}y');
+    assert.deepEqual(edit, { start: 1, end: 3, text: '\u{1F601}' });
+    const before = 'x\u{1F600}y';
+    assert.equal(before.slice(0, edit.start) + edit.text + before.slice(edit.end), 'x\u{1F601}y');
+  });
+
+  test('ranges go to the cell of their start; one running into the next cell is cut at its cell\'s end', () => {
+    const view = cellsOf(['import os\nx = (', '1)\nos.system(x)']);
+    assert.deepEqual(view.toCell({ start: { line: 3, character: 0 }, end: { line: 3, character: 12 } }), {
+      uri: 'cell:2',
+      version: 7,
+      range: { start: { line: 1, character: 0 }, end: { line: 1, character: 12 } },
+    });
+    assert.deepEqual(view.toCell({ start: { line: 1, character: 4 }, end: { line: 2, character: 2 } })?.range, {
+      start: { line: 1, character: 4 },
+      end: { line: 1, character: 5 },
+    });
+    assert.deepEqual(view.fromCell('cell:2', { line: 1, character: 3 }), { line: 3, character: 3 });
+    assert.equal(view.fromCell('cell:9', { line: 0, character: 0 }), undefined);
+  });
+
+  test('a fix goes to its cell; one across cells or on a magic line is dropped', () => {
+    const view = cellsOf(['%time y = 1\nimport os', 'os.system(x)']);
+    const joined = view.text.split('\n');
+    const action = (range: { start: { line: number; character: number }; end: { line: number; character: number } }) => ({
+      title: 't',
+      edit: { documentChanges: [{ textDocument: { uri: 'file:///nb.ipynb', version: 3 }, edits: [{ range, newText: 'z' }] }] },
+    });
+    const mapped = view.actionsToCells(
+      [
+        action({ start: { line: 2, character: 0 }, end: { line: 2, character: 2 } }), // in cell 2
+        action({ start: { line: 1, character: 0 }, end: { line: 2, character: 2 } }), // across cells
+        action({ start: { line: 0, character: 0 }, end: { line: 0, character: 4 } }), // the magic, `pass` in the joined text
+        action({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }), // an insertion at a line start
+      ],
+      (line) => joined[line] ?? '',
+    );
+    assert.deepEqual(
+      mapped.map((item) => JSON.stringify(item.edit?.documentChanges)),
+      [
+        JSON.stringify([{ textDocument: { uri: 'cell:2', version: 7 }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 2 } }, newText: 'z' }] }]),
+        JSON.stringify([{ textDocument: { uri: 'cell:1', version: 7 }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'z' }] }]),
+      ],
+    );
   });
 });

@@ -58,6 +58,21 @@ describe('rule fixtures', () => {
           } else {
             problems.push(`line ${line.line + 1}: expected ${expected.join(', ')}, found ${found.length}: ${text}`);
           }
+          continue;
+        }
+        // `[high, path]`: some finding of that rule on the line has that severity and a path from a source.
+        for (const expectation of line.expectations) {
+          if (!expectation.severity && !expectation.path) continue;
+          const matches = (byLine.get(line.line) ?? []).filter(
+            (finding) =>
+              finding.ruleId === expectation.id &&
+              (!expectation.severity || finding.severity === expectation.severity) &&
+              (!expectation.path || finding.flow.length >= 2),
+          );
+          if (matches.length === 0) {
+            const seen = (byLine.get(line.line) ?? []).map((finding) => `${finding.ruleId} ${finding.severity}, ${finding.flow.length} flow steps`);
+            problems.push(`line ${line.line + 1}: expected ${expectation.id} [${[expectation.severity, expectation.path ? 'path' : ''].filter(Boolean).join(', ')}], found ${seen.join('; ')}`);
+          }
         }
       }
       assert.deepEqual(problems, []);

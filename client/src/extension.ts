@@ -33,6 +33,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: [
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
+      // Python cells of Jupyter notebooks: synced through LSP notebook sync (the server's notebookDocumentSync),
+      // named here so that hovers and quick fixes are asked for them too.
+      { notebook: 'jupyter-notebook', language: 'python' },
     ],
     outputChannelName: 'Vigil',
     // Hovers quote the user's code: render them as plain Markdown, never trusted with command links or raw HTML

@@ -265,6 +265,37 @@ export class Workbench {
     });
   }
 
+  /**
+   * The squiggles of each code cell of the active notebook editor, cells in their visual order: for each cell, its
+   * squiggles with their kind and the 1-based line of the cell they sit on (by geometry: the rendered line whose box
+   * holds the squiggle's vertical middle; cells show no line numbers by default).
+   */
+  async notebookCellSquiggles() {
+    return this.page
+      // The notebook editor lives in an overlay laid over the editor group, not inside it.
+      .locator('.notebookOverlay:visible')
+      .first()
+      .evaluate((notebook) => {
+        const cells = [...notebook.querySelectorAll('.monaco-list-row.code-cell-row')]
+          .map((row) => ({ row, top: row.getBoundingClientRect().top }))
+          .sort((a, b) => a.top - b.top);
+        return cells.map(({ row }) => {
+          const editor = row.querySelector('.monaco-editor');
+          if (!editor) return [];
+          const lines = [...editor.querySelectorAll('.view-lines .view-line')]
+            .map((line) => line.getBoundingClientRect())
+            .sort((a, b) => a.top - b.top);
+          return [...editor.querySelectorAll('.view-overlays [class*="squiggly-"]')].map((element) => {
+            const rect = element.getBoundingClientRect();
+            const middle = rect.top + rect.height / 2;
+            const index = lines.findIndex((line) => line.top <= middle && middle < line.bottom);
+            const kind = [...element.classList].find((name) => name.startsWith('squiggly-')).slice('squiggly-'.length);
+            return { kind, line: index + 1, x: rect.left + rect.width / 2, y: middle };
+          });
+        });
+      });
+  }
+
   async squiggleOn(line) {
     return (await this.squiggles()).find((squiggle) => squiggle.line === line);
   }

@@ -8,16 +8,18 @@ import {
   SEVERITIES,
   analyzeText,
   knowledgeWith,
-  isSelected,
   ruleById,
+  selectFinding,
+  unusedSuppressionMessage,
   type Confidence,
   type Finding,
   type LibraryModel,
   type RuleSelection,
   type Severity,
+  type UnusedSuppression,
 } from '../engine';
 import { renderChangeReview, type ChangedFileReview } from '../engine/report/changeReview';
-import { escapeControlChars } from '../engine/report/escape';
+import { escapeControlChars, plainLine } from '../engine/report/escape';
 import {
   formatJson,
   formatSarif,
@@ -28,11 +30,12 @@ import {
   type FileProblem,
   type FixedEntry,
   type ReportNotice,
+  TEXT_MESSAGE_CHARS,
 } from '../engine/report/formats';
 import { renderReview } from '../engine/report/review';
 import { BaselineError, BaselineMatcher, baselineEntry, fingerprint, readBaseline, writeBaseline } from '../host/baseline';
 import { absolutePath, changeSetFromGit, changeSetFromPatch, classifyChangedFiles, isReviewable, isUnder, type ChangeSet } from '../host/changes';
-import { ConfigResolver, isKnownRuleCode, unknownRuleCodeMessage, type ProjectConfig } from '../host/config';
+import { ConfigResolver, isKnownRuleCode, isTestFile, unknownRuleCodeMessage, type ProjectConfig } from '../host/config';
 import {
   displayPath,
   findPythonFiles,
@@ -90,19 +93,30 @@ interface CheckOptions {
   baseline?: string;
   /** Record every finding in this baseline file. */
   writeBaseline?: string;
+  /** Ignore `# nosec` and `# noqa` comments (Bandit's `--ignore-nosec`); `# vigil: ignore` still applies. */
+  ignoreNosec?: boolean;
+  /** Report suppression comments that suppress nothing (as Ruff's RUF100), and exit 1 when there are any. */
+  reportUnusedSuppressions?: boolean;
 }
 
-/** The selection for one file: the command line wins over the project configuration; ignores add up. */
+/**
+ * The selection for one file: the command line wins over the project configuration; ignores add up; the project's
+ * severities and `test-paths` apply (without a configuration, the default test paths relative to the current folder).
+ */
 function selectionFor(file: string, config: ProjectConfig | undefined, options: CheckOptions): RuleSelection {
   const select = options.select ?? config?.select;
   const ignore = [...(config?.ignore ?? []), ...(config?.ignoredFor(file) ?? []), ...(options.ignore ?? [])];
   const minSeverity = options.minSeverity ?? config?.minSeverity;
   const minConfidence = options.minConfidence ?? config?.minConfidence;
+  const severity = config?.severity && Object.keys(config.severity).length > 0 ? config.severity : undefined;
   return {
     ...(select ? { select } : {}),
     ...(ignore.length > 0 ? { ignore } : {}),
     ...(minSeverity ? { minSeverity } : {}),
     ...(minConfidence ? { minConfidence } : {}),
+    ...(severity ? { severity } : {}),
+    ...(isTestFile(resolve(file), config, process.cwd()) ? { testFile: true } : {}),
+    ...(options.ignoreNosec ? { ignoreNosec: true } : {}),
   };
 }
 
@@ -134,6 +148,8 @@ interface AnalysedFile {
   /** As a path (absolute for the files of a change). */
   readonly file: string;
   readonly findings: readonly Finding[];
+  /** Suppression comments that hid nothing. */
+  readonly unusedSuppressions: readonly UnusedSuppression[];
   /** `findingKey` of each finding, when the run compares with a base. */
   readonly keys?: readonly string[];
   /** For a notebook: the cell and line of each line of its analysed text. */
@@ -335,6 +351,7 @@ async function analyseFiles(paths: string[], options: CheckOptions, compare: boo
         shown,
         file,
         findings: result.findings,
+        unusedSuppressions: result.unusedSuppressions,
         ...(result.keys ? { keys: result.keys } : {}),
         ...(cellOf ? { cellOf } : {}),
         text: read.text,
@@ -385,7 +402,7 @@ async function compare(run: Run, paths: readonly string[], options: CheckOptions
     const entries = matcher.fixed(analysed, (file) => isUnder(file, scope), (file, entry) => {
       const rule = ruleById(entry.ruleId)!;
       const probe = { ruleId: rule.meta.id, ruleName: rule.meta.name, bandit: rule.meta.bandit, ruff: rule.meta.ruff, severity: entry.severity, confidence: entry.confidence };
-      return isSelected(probe as Finding, selectionFor(file, run.configFor(file), options));
+      return selectFinding(probe as Finding, selectionFor(file, run.configFor(file), options), rule.meta) !== null;
     });
     fixed = entries.map((entry) => ({
       path: displayPath(resolve(matcher.dir, ...entry.path.split('/'))),
@@ -399,6 +416,21 @@ async function compare(run: Run, paths: readonly string[], options: CheckOptions
     unchanged: run.files.map((file, i) => file.findings.filter((_, j) => !isNew[i]![j])),
     fixed,
   };
+}
+
+/**
+ * The `baseline` of the project configuration that applies to the folder Vigil runs in (the project root, in CI),
+ * with the configuration file's path; undefined when it names none.
+ */
+function configuredBaseline(): { readonly baseline: string; readonly config: string } | undefined {
+  let config: ProjectConfig | undefined;
+  try {
+    config = new ConfigResolver().configFor(resolve('.vigil-configuration-probe'));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (config?.errors.length) throw new UsageError(config.errors.join('\n'));
+  return config?.baseline ? { baseline: config.baseline, config: config.path } : undefined;
 }
 
 function writeBaselineFile(run: Run, path: string): number {
@@ -422,6 +454,14 @@ async function check(paths: string[], options: CheckOptions): Promise<number> {
   if (options.diff !== undefined && options.writeBaseline !== undefined) {
     throw new UsageError('--write-baseline records every finding of the files named; it cannot be combined with --diff');
   }
+  // Without --baseline (and when not writing one), the baseline the project configuration names, as in the editor.
+  if (options.baseline === undefined && options.writeBaseline === undefined) {
+    const configured = configuredBaseline();
+    if (configured) {
+      say(`using the baseline ${displayPath(configured.baseline)} (from ${displayPath(configured.config)})`);
+      options = { ...options, baseline: configured.baseline };
+    }
+  }
   const comparing = options.diff !== undefined || options.baseline !== undefined;
   const run = await analyseFiles(paths, options, comparing || options.writeBaseline !== undefined);
   const compared = comparing ? await compare(run, paths, options) : undefined;
@@ -436,12 +476,16 @@ async function check(paths: string[], options: CheckOptions): Promise<number> {
   }));
   const unchanged = compared ? compared.unchanged.reduce((sum, list) => sum + list.length, 0) : 0;
   const comparison: Comparison | undefined = compared ? { unchanged, fixed: compared.fixed } : undefined;
+  const unused = options.reportUnusedSuppressions ? unusedSuppressionReports(run.files) : run.files.map(() => []);
+  const unusedCount = unused.reduce((sum, list) => sum + list.length, 0);
+  run.notices.push(...unused.flat().map((entry) => entry.notice));
   const output =
     options.format === 'json'
       ? formatJson(results, run.problems, version, run.notices, comparison)
       : options.format === 'sarif'
         ? formatSarif(results, run.problems, version, run.notices, comparison)
-        : formatText(results); // escapes control characters in paths and messages itself
+        : // formatText escapes control characters in paths and messages itself; each file's unused suppressions follow its findings.
+          results.map((file, i) => formatText([file]) + unused[i]!.map((entry) => `${entry.text}\n`).join('')).join('');
   process.stdout.write(output);
   const count = results.reduce((sum, file) => sum + file.findings.length, 0);
   if (options.format === 'text') {
@@ -458,7 +502,8 @@ async function check(paths: string[], options: CheckOptions): Promise<number> {
         (unchanged > 0 ? ` (${plural(unchanged, 'finding')} ${notNew}, not shown).` : '.') +
         (fixedCount > 0 ? ` ${fixedCount === 1 ? '1 baseline entry' : `${fixedCount} baseline entries`} fixed.` : '');
     const none = run.change ? `No changed Python files (compared with ${run.change.label}).` : 'No files analysed.';
-    process.stderr.write(results.length === 0 ? `${none}\n` : `${found}${skipped}\n`);
+    const unusedNote = unusedCount > 0 ? ` ${plural(unusedCount, 'unused suppression')}.` : '';
+    process.stderr.write(results.length === 0 ? `${none}\n` : `${found}${unusedNote}${skipped}\n`);
   }
   if (options.writeBaseline !== undefined) {
     const written = writeBaselineFile(run, options.writeBaseline);
@@ -466,7 +511,28 @@ async function check(paths: string[], options: CheckOptions): Promise<number> {
     return run.ioError ? EXIT_ERROR : EXIT_CLEAN;
   }
   if (run.ioError) return EXIT_ERROR;
-  return count > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+  // Asked for, an unused suppression fails the run as Ruff's RUF100 does.
+  return count + unusedCount > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+/**
+ * Each file's unused suppressions (`--report-unused-suppressions`) as a text line, in the form of a finding's
+ * (`path:line:col: unused-suppression [low] message`), and as a notice for JSON (`notices`) and SARIF (a `note`).
+ */
+function unusedSuppressionReports(files: readonly AnalysedFile[]): Array<Array<{ text: string; notice: ReportNotice }>> {
+  return files.map((file) => {
+    const path = escapeControlChars(file.shown, { newlines: true });
+    return file.unusedSuppressions.map((entry) => {
+      const { line, character } = entry.range.start;
+      const cell = file.cellOf ? file.cellOf(line) : undefined;
+      const where = cell ? `${path}: cell ${cell.cell}, line ${cell.line + 1}, column ${character + 1}:` : `${path}:${line + 1}:${character + 1}:`;
+      const message = unusedSuppressionMessage(entry);
+      return {
+        text: `${where} unused-suppression [low] ${plainLine(message, TEXT_MESSAGE_CHARS)}`,
+        notice: { path: file.shown, kind: 'unused-suppression', message, line: (cell ? cell.line : line) + 1, ...(cell ? { cell: cell.cell } : {}) },
+      };
+    });
+  });
 }
 
 /** `vigil review --diff BASE [PATH...]`: the Markdown review of a change. */
@@ -530,8 +596,11 @@ function listRules(): number {
   for (const { meta } of ACTIVE_RULES) {
     const equivalents = [...meta.bandit, ...meta.ruff].join(' ');
     process.stdout.write(
-      `${meta.id}  ${meta.name.padEnd(28)} ${meta.severity.padEnd(7)} CWE-${meta.cwe.join(',CWE-').padEnd(10)} ${equivalents}\n`,
+      `${meta.id}  ${meta.name.padEnd(28)} ${meta.severity.padEnd(7)} ${(meta.optIn ? 'opt-in' : '').padEnd(6)} CWE-${meta.cwe.join(',CWE-').padEnd(10)} ${equivalents}\n`,
     );
+  }
+  if (ACTIVE_RULES.some((rule) => rule.meta.optIn)) {
+    process.stdout.write('\nopt-in: off unless `select` names the rule (its ID, a prefix such as VG6, its name, one of its codes, or ALL)\n');
   }
   return EXIT_CLEAN;
 }
@@ -558,6 +627,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--diff [base]', 'only findings a change introduces: the working tree against BASE (default: the merge base with the upstream branch, else HEAD), or a patch on standard input with `--diff -`')
     .option('--baseline <file>', 'only findings not in this baseline file; entries no longer found are reported as fixed')
     .option('--write-baseline <file>', 'record every finding in this baseline file (and exit 0)')
+    .option('--ignore-nosec', 'ignore `# nosec` and `# noqa` comments (as Bandit\'s --ignore-nosec); `# vigil: ignore` still applies')
+    .option('--report-unused-suppressions', 'report suppression comments that suppress nothing (like Ruff\'s RUF100), and exit 1 when there are any')
     .action(async (paths: string[], options: CheckOptions) => {
       exitCode = await check(paths, options);
     });

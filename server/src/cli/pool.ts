@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { analyzeText, findingKeys, knowledgeWith, type Finding, type LibraryModel, type RuleError, type RuleSelection } from '../engine';
+import { analyzeText, findingKeys, knowledgeWith, type Finding, type LibraryModel, type RuleError, type RuleSelection, type UnusedSuppression } from '../engine';
 import { loadPythonParser } from '../host/grammar';
 
 /**
@@ -26,6 +26,8 @@ export interface AnalysisOutcome {
   readonly hasSyntaxErrors: boolean;
   readonly firstSyntaxError: number | null;
   readonly partial: readonly string[];
+  /** Suppression comments that hid nothing (`--report-unused-suppressions`). */
+  readonly unusedSuppressions: readonly UnusedSuppression[];
   readonly keys?: string[];
 }
 
@@ -47,6 +49,7 @@ export function runJob(parser: Awaited<ReturnType<typeof loadPythonParser>>, job
     hasSyntaxErrors: result.hasSyntaxErrors,
     firstSyntaxError: result.firstSyntaxError,
     partial: result.partial,
+    unusedSuppressions: result.unusedSuppressions,
     ...(job.keys ? { keys: findingKeys(result.findings, result.syntax, result.lineIndex) } : {}),
   };
 }

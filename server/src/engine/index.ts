@@ -12,7 +12,7 @@ import type { SyntaxTree } from './syntax/syntaxNode';
 
 export * from './findings';
 export { Analyzer, DEFAULT_BUDGET, type AnalysisBudget, type AnalysisResult, type AnalysisInput, type RuleError } from './analysis/analyzer';
-export { isSelected, ruleMatchesCode, type RuleSelection } from './analysis/selection';
+export { isSelected, ruleMatchesCode, ruleSetting, selectFinding, type RuleSelection } from './analysis/selection';
 export { findingKey, findingKeys } from './analysis/baseline';
 export {
   ChangedLines,
@@ -25,7 +25,13 @@ export {
   type KeyedFinding,
   type LineSpan,
 } from './analysis/changes';
-export { parseSuppressions, suppressionLine } from './analysis/suppressions';
+export {
+  parseSuppressions,
+  suppressionLine,
+  unusedSuppressionMessage,
+  type SuppressionDialect,
+  type UnusedSuppression,
+} from './analysis/suppressions';
 export { DEFAULT_KNOWLEDGE, Knowledge } from './flow/knowledge';
 export type { LibraryModel } from './flow/concepts';
 export { PROJECT_KNOWLEDGE_KEYS, knowledgeWith, projectModel } from './flow/projectModel';

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import {
@@ -25,6 +25,7 @@ import { describeError, readRegularFile } from './files';
  *   ignore = ["VG602"]
  *   exclude = ["migrations/", "**\/vendored/**"]
  *   min-confidence = "medium"
+ *   baseline = "vigil-baseline.json"
  *   [tool.vigil.per-file-ignores]
  *   "**\/tests/**" = ["VG401"]
  */
@@ -35,10 +36,19 @@ export interface ProjectConfig {
   readonly ignore?: string[];
   readonly minSeverity?: Severity;
   readonly minConfidence?: Confidence;
+  /**
+   * The baseline file (`baseline`, relative to the configuration file's folder), as an absolute path: findings it
+   * holds are hidden in the editor, and `vigil check` uses it when `--baseline` is not given.
+   */
+  readonly baseline?: string;
   /** Whether a file (absolute path) is excluded. */
   isExcluded(file: string): boolean;
   /** Rule codes ignored for this file by `per-file-ignores`. */
   ignoredFor(file: string): string[];
+  /** Severity per rule (`[tool.vigil.severity]`, rule code → level), as `RuleSelection.severity` takes it. */
+  readonly severity?: Readonly<Record<string, Severity>>;
+  /** Whether a file (absolute path) is a test file by `test-paths` (`DEFAULT_TEST_PATHS` when the key is absent). */
+  isTestFile(file: string): boolean;
   /** Problems found while reading it (unknown keys, wrong types, unknown rule codes); the rest still applies. */
   readonly warnings: readonly string[];
   /**
@@ -55,6 +65,9 @@ export interface ProjectConfig {
 
 const CONFIG_FILES = ['vigil.toml', '.vigil.toml', 'pyproject.toml'];
 const KNOWN_KEYS = new Set(['select', 'ignore', 'exclude', 'per-file-ignores', 'min-severity', 'min-confidence', ...PROJECT_KNOWLEDGE_KEYS]);
+KNOWN_KEYS.add('baseline');
+KNOWN_KEYS.add('test-paths');
+KNOWN_KEYS.add('severity');
 
 /** A configuration file that cannot be used: `path` names it, `line` and `column` (1-based) say where TOML broke. */
 export class ConfigError extends Error {
@@ -223,12 +236,15 @@ export function readConfig(path: string): ProjectConfig | null {
   const ignoreCodes = list('ignore', true);
   const minSeverity = level('min-severity', SEVERITIES);
   const minConfidence = level('min-confidence', CONFIDENCES);
+  const baseline = baselinePath(values.baseline, root, (message) => error(`${path}: ${section}${message}`));
   return {
     path,
     ...(select ? { select } : {}),
     ...(ignoreCodes ? { ignore: ignoreCodes } : {}),
     ...(minSeverity ? { minSeverity } : {}),
     ...(minConfidence ? { minConfidence } : {}),
+    ...(baseline ? { baseline } : {}),
+    ...testsAndSeverity(values, relativeTo, (key) => list(key, false), (message) => error(`${path}: ${section}${message}`)),
     ...(project.model ? { knowledge: project.model } : {}),
     isExcluded: (file) => {
       const rel = relativeTo(file);
@@ -241,6 +257,66 @@ export function readConfig(path: string): ProjectConfig | null {
     warnings,
     errors,
   };
+}
+
+/** The `baseline` key: a non-empty path, relative to the configuration's folder `root`; absolute when returned. */
+function baselinePath(value: unknown, root: string, error: (message: string) => void): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '' || value.includes('\0')) {
+    const got = typeof value !== 'string' ? typeName(value) : value.trim() === '' ? 'an empty string' : 'a string with a NUL character';
+    error(`\`baseline\` must be the path of a baseline file (written by \`vigil check --write-baseline FILE\`), not ${got}`);
+    return undefined;
+  }
+  return resolve(root, value);
+}
+
+/**
+ * Where the tests are when `test-paths` is absent (`.gitignore` patterns): `tests/` and `test/` folders, pytest's
+ * file names and `conftest.py`. In a test file, rules whose findings are fine in tests (`RuleMeta.inTests`) say
+ * nothing or only a note.
+ */
+export const DEFAULT_TEST_PATHS: readonly string[] = ['tests/', 'test/', 'test_*.py', '*_test.py', 'conftest.py'];
+
+/**
+ * Whether `file` (absolute) is a test file: by its configuration's `test-paths`; without a configuration file, by
+ * `DEFAULT_TEST_PATHS` relative to `root` (the folder the CLI runs in, the editor's workspace folder) when the file
+ * is inside it, else by its file name only (a folder named `tests` somewhere above the project must not count).
+ */
+export function isTestFile(file: string, config: ProjectConfig | undefined, root?: string): boolean {
+  if (config) return config.isTestFile(file);
+  const rel = root === undefined ? '' : relative(root, file);
+  if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) return DEFAULT_TESTS.ignores(rel.split(sep).join('/'));
+  return DEFAULT_TESTS.ignores(basename(file));
+}
+
+const DEFAULT_TESTS = ignore().add([...DEFAULT_TEST_PATHS]);
+
+/** `test-paths` and `[tool.vigil.severity]`, read apart from the other keys. */
+function testsAndSeverity(
+  values: Record<string, unknown>,
+  relativeTo: (file: string) => string | undefined,
+  list: (key: string) => string[] | undefined,
+  error: (message: string) => void,
+): Pick<ProjectConfig, 'severity' | 'isTestFile'> {
+  const tests = ignore().add([...(list('test-paths') ?? DEFAULT_TEST_PATHS)]);
+  const isTestFile = (file: string): boolean => {
+    const rel = relativeTo(file);
+    return rel !== undefined && tests.ignores(rel);
+  };
+  const table = values.severity;
+  if (table === undefined) return { isTestFile };
+  if (!table || typeof table !== 'object' || Array.isArray(table) || table instanceof Date) {
+    error(`\`severity\` must be a table of rule code = level ("info", "low", "medium", "high"), not ${typeName(table)}`);
+    return { isTestFile };
+  }
+  const severity: Record<string, Severity> = {};
+  for (const [code, level] of Object.entries(table as Record<string, unknown>)) {
+    if (!isKnownRuleCode(code)) error(unknownRuleCodeMessage('`severity`', code));
+    else if (typeof level !== 'string' || !(SEVERITIES as readonly string[]).includes(level)) {
+      error(`\`severity.${code}\` must be one of ${SEVERITIES.map((item) => `"${item}"`).join(', ')}, not ${typeof level === 'string' ? `"${level}"` : typeName(level)}`);
+    } else severity[code] = level as Severity;
+  }
+  return { severity, isTestFile };
 }
 
 /** `a string`, `a list`, `a table`… for messages about TOML values. */

@@ -19,8 +19,8 @@ import {
   type ChangedFileAnalysis,
 } from '../host/changes';
 import { decodePythonSource, displayPath, readPythonSource } from '../host/files';
-import { baseContent, changedLinesBetween, defaultBase, GitError, repositoryRoot, resolveBase, type ChangedFile, type GitBase } from '../host/git';
-import { isNotebookPath, readSource, type CellLine } from '../host/notebook';
+import { baseContent, changedFiles, changedLinesBetween, defaultBase, GitError, repositoryRoot, resolveBase, type ChangedFile, type GitBase } from '../host/git';
+import { isNotebookPath, notebookToPython, readSource, type CellLine } from '../host/notebook';
 import type { ReviewChangesParams, ReviewChangesResult, VigilSettings } from '../protocol';
 import type { OpenDocument } from './documents';
 import type { FilePolicy } from './settings';
@@ -267,8 +267,20 @@ export class ChangeReviews {
       try {
         const root = await repositoryRoot(dirname(path));
         const base: GitBase = setting === '' ? await defaultBase(root) : await resolveBase(root, setting);
-        const bytes = await baseContent(root, base, relative(root, path).split(sep).join('/'));
+        const rel = relative(root, path).split(sep).join('/');
+        let bytes = await baseContent(root, base, rel);
+        if (bytes === null) {
+          // A file renamed since the base (`git mv`, then edited): its base text is under its old name, as git's
+          // rename detection pairs them (the Review Changes report does the same through `changedFiles`).
+          const renamed = (await changedFiles(root, base)).find((file) => file.path === rel && file.status === 'renamed');
+          if (renamed?.oldPath) bytes = await baseContent(root, base, renamed.oldPath);
+        }
         if (bytes === null) return { text: null };
+        // An open notebook's text is its cells' joined Python: compared with the base version's, joined alike.
+        if (isNotebookPath(path)) {
+          const python = notebookToPython(bytes.toString('utf8'));
+          return 'error' in python ? { error: `the base version of ${path} cannot be read: ${python.error}` } : { text: python.text };
+        }
         const decoded = decodePythonSource(bytes);
         return 'text' in decoded ? { text: decoded.text } : { error: `the base version of ${path} cannot be read: ${decoded.error}` };
       } catch (error) {

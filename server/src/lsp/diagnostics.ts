@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import type { Finding, Severity } from '../engine';
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
+import { ruleSetting, unusedSuppressionMessage, type Finding, type Severity, type UnusedSuppression } from '../engine';
 import { ruleDocFileName } from '../engine/report/docs';
 import { escapeControlChars, oneLine } from '../engine/report/escape';
 import { ruleById } from '../engine';
@@ -23,8 +23,12 @@ const LSP_SEVERITY: Record<DiagnosticLevel, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
+/**
+ * The editor level of a finding: `vigil.severity` by rule (the same lookup as the project's `severity` table:
+ * `ruleSetting`), else by the finding's severity level (`"medium": "information"`), else the default.
+ */
 export function diagnosticLevel(finding: Finding, settings: VigilSettings): DiagnosticLevel {
-  return settings.severity[finding.ruleId] ?? settings.severity[finding.severity.toUpperCase()] ?? DEFAULT_LEVEL[finding.severity];
+  return ruleSetting(settings.severity, finding) ?? settings.severity[finding.severity.toUpperCase()] ?? DEFAULT_LEVEL[finding.severity];
 }
 
 /** Where rule pages live: the client may say (initializationOptions.docsBaseUri), else docs/ beside dist/. */
@@ -114,4 +118,21 @@ export function configDiagnostic(path: string, message: string, severity: 'error
     source: 'vigil',
     message: diagnosticMessage(message.startsWith(path) ? message.slice(path.length).replace(/^(?::\d+:\d+)?: /, '') : message),
   };
+}
+
+/**
+ * Unused suppression comments as faded hints (`Unnecessary`), as editors show unused code. Only Vigil's own
+ * comments and `# nosec`: a `# noqa` is Ruff's, whose own RUF100 says in the editor whether Ruff needs it.
+ */
+export function unusedSuppressionDiagnostics(unused: readonly UnusedSuppression[]): Diagnostic[] {
+  return unused
+    .filter((entry) => entry.dialect === 'vigil' || entry.dialect === 'vigil-file' || entry.dialect === 'nosec')
+    .map((entry) => ({
+      range: entry.range,
+      severity: DiagnosticSeverity.Hint,
+      tags: [DiagnosticTag.Unnecessary],
+      code: 'unused-suppression',
+      source: 'vigil',
+      message: diagnosticMessage(unusedSuppressionMessage(entry)),
+    }));
 }

@@ -1,5 +1,5 @@
 import type { Diagnostic, Range as LspRange, TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { ACTIVE_RULES, Analyzer, DEFAULT_BUDGET, DEFAULT_KNOWLEDGE, SourceFile, type AnalysisBudget, type Finding, type Knowledge, type PythonParser } from '../engine';
+import { ACTIVE_RULES, Analyzer, DEFAULT_BUDGET, DEFAULT_KNOWLEDGE, SourceFile, type AnalysisBudget, type Finding, type Knowledge, type PythonParser, type UnusedSuppression } from '../engine';
 
 /** The last analysis of a document: which text (revision) and client version it describes, and what it found. */
 export interface DocumentAnalysis {
@@ -9,6 +9,8 @@ export interface DocumentAnalysis {
   readonly hasSyntaxErrors: boolean;
   /** Why the findings may be incomplete (`AnalysisResult.partial`); empty when the whole file was analysed. */
   readonly partial: readonly string[];
+  /** Suppression comments that hide nothing (`AnalysisResult.unusedSuppressions`), shown as faded hints. */
+  readonly unusedSuppressions?: readonly UnusedSuppression[];
 }
 
 /**

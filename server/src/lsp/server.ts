@@ -1,4 +1,4 @@
-import { dirname, relative, sep } from 'node:path';
+import { basename, dirname, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
@@ -11,6 +11,7 @@ import {
   type Connection,
   type Diagnostic,
   type InitializeResult,
+  type Position,
   type WorkDoneProgressReporter,
 } from 'vscode-languageserver';
 import {
@@ -22,6 +23,7 @@ import {
   type LineIndex,
   type PythonParser,
   type RuleError,
+  type SyntaxTree,
 } from '../engine';
 import { formatSarif } from '../engine/report/formats';
 import { renderReview, reviewVerdict } from '../engine/report/review';
@@ -47,9 +49,11 @@ import {
 import { version } from '../version';
 import { ChangeReviews } from './changeReview';
 import { codeActionsFor, FIX_ALL_KIND } from './codeActions';
-import { configDiagnostic, defaultDocsBase, partialDiagnostic, ruleDocsUri, toDiagnostic } from './diagnostics';
+import { configDiagnostic, defaultDocsBase, partialDiagnostic, ruleDocsUri, toDiagnostic, unusedSuppressionDiagnostics } from './diagnostics';
 import { DocumentStore, type DocumentAnalysis, type OpenDocument } from './documents';
+import { EditorBaselines } from './baselines';
 import { hoverFor } from './hover';
+import { OpenNotebooks, singleEdit, type NotebookView } from './notebooks';
 import { filePolicy, SettingsStore, type FilePolicy } from './settings';
 import { reviewWorkspace } from './workspaceReview';
 
@@ -132,6 +136,8 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        // Jupyter notebooks: their Python cells, analysed together as one module (lsp/notebooks.ts).
+        notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }], save: true },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       },
@@ -233,7 +239,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
         if (step.done) {
           const result = step.value;
           reportRuleErrors(document.uri, result.ruleErrors);
-          document.latest = { revision, version, findings: result.findings, hasSyntaxErrors: result.hasSyntaxErrors, partial: result.partial };
+          document.latest = { revision, version, findings: result.findings, hasSyntaxErrors: result.hasSyntaxErrors, partial: result.partial, unusedSuppressions: result.unusedSuppressions };
           return document.latest;
         }
         await new Promise((resolve) => setImmediate(resolve));
@@ -272,6 +278,45 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     findings.map((finding) => toDiagnostic(finding, uri, version, current, docsBase));
 
   /**
+   * The baseline named in the project configuration (`baseline`) hides the findings it holds: from the Problems
+   * panel, as from `vigil check`. `text` is the syntax and line index the findings were found in.
+   */
+  const baselines = new EditorBaselines((message) => connection.console.warn(message));
+  const watchedBaselines = new Set<string>();
+  const hideBaselined = (
+    uri: string,
+    findings: readonly Finding[],
+    current: VigilSettings,
+    text: { readonly syntax: SyntaxTree; readonly lineIndex: LineIndex },
+  ): readonly Finding[] => {
+    const path = uriToPath(uri);
+    const baseline = path ? policyFor(uri, current).config?.baseline : undefined;
+    if (!path || !baseline) return findings;
+    if (!watchedBaselines.has(baseline)) {
+      // Rewritten (`vigil check --write-baseline`): every document is analysed again with it.
+      watchedBaselines.add(baseline);
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: { baseUri: pathToFileURL(dirname(baseline)).href, pattern: basename(baseline) } }],
+        })
+        .catch(() => {});
+    }
+    const view = notebooks.view(uri);
+    return baselines.filter(findings, path, baseline, text, view ? (line) => view.lines.locate(line).line : undefined);
+  };
+
+  /**
+   * Publishes a document's diagnostics: on its URI, or for a notebook's joined text on the cells they lie in.
+   */
+  const publish = (document: OpenDocument, version: number | undefined, diagnostics: Diagnostic[]): void => {
+    if (notebooks.view(document.uri)) {
+      for (const publication of notebooks.publications(document.uri, diagnostics)) void connection.sendDiagnostics(publication);
+      return;
+    }
+    void connection.sendDiagnostics({ uri: document.uri, ...(version !== undefined ? { version } : {}), diagnostics });
+  };
+
+  /**
    * Parses, analyses and publishes one document's current text; stops without publishing when the text changes
    * meanwhile (the change schedules its own run).
    */
@@ -283,7 +328,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
       document.publishedRevision = revision;
       document.publishedVersion = version;
       document.publishedDiagnostics = [];
-      void connection.sendDiagnostics({ uri: document.uri, version, diagnostics: [] });
+      publish(document, version, []);
       return;
     }
     const analysis = await analysisOf(document, current);
@@ -293,8 +338,9 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     if (document.closed || document.revision !== revision || document.publishedRevision === revision) return;
     // End of issue 9's hook.
     document.publishedRevision = revision;
-    const diagnostics = diagnosticsOf(shown, document.uri, version, current);
+    const diagnostics = diagnosticsOf(hideBaselined(document.uri, shown, current, document.source), document.uri, version, current);
     if (analysis.partial.length > 0) diagnostics.unshift(partialDiagnostic(analysis.partial));
+    diagnostics.push(...unusedSuppressionDiagnostics(analysis.unusedSuppressions ?? []));
     // A fresh re-parse (below) that changed nothing sends nothing again (compared only then: not on every keystroke).
     const unchanged =
       document.reparsedRevision === revision &&
@@ -303,7 +349,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     if (!unchanged) {
       document.publishedVersion = version;
       document.publishedDiagnostics = diagnostics;
-      void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
+      publish(document, version, diagnostics);
     }
     // With syntax errors, tree-sitter's incremental recovery can differ from a fresh parse of the same text: once
     // the user pauses, parse it afresh, so what stays on screen is what a fresh analysis gives.
@@ -333,7 +379,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
           status({ state: 'error', message: 'Analysis failed; see the output channel.' });
           // Stale squiggles are worse than none: clear them.
           document.publishedDiagnostics = undefined;
-          void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+          publish(document, undefined, []);
         });
       }, delay),
     );
@@ -349,7 +395,8 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
       return;
     }
     const policy = policyFor(uri, current);
-    const findings = policy.excluded ? [] : analyzeText(parser(), read.text, policy.selection, { knowledge: policy.knowledge }).findings;
+    const analysis = policy.excluded ? undefined : analyzeText(parser(), read.text, policy.selection, { knowledge: policy.knowledge });
+    const findings = analysis ? hideBaselined(uri, analysis.findings, current, analysis) : [];
     workspacePublished.add(uri);
     void connection.sendDiagnostics({ uri, diagnostics: diagnosticsOf(findings, uri, undefined, current) });
   };
@@ -412,6 +459,60 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     }, 'notification'),
   );
 
+  // Jupyter notebooks (LSP 3.17 notebook sync): the Python cells' joined text is an open document under the
+  // notebook's URI, edited with one minimal edit per change so that tree-sitter reparses only what changed.
+  const notebooks = new OpenNotebooks({
+    guard: (name, handler) => guard(name, undefined, handler as (...args: unknown[]) => undefined, 'notification'),
+    error: logError,
+    opened: (view, version) => {
+      workspacePublished.delete(view.notebookUri);
+      schedule(store().open(view.notebookUri, version, view.text), 0);
+    },
+    changed: async (view, version) => {
+      const document = store().get(view.notebookUri);
+      if (!document) return;
+      const { text } = document.source;
+      if (text === view.text) {
+        // Same text, other cells (cells merged or split, a Markdown cell added): the same findings, published anew.
+        document.version = version;
+        document.invalidate();
+      } else {
+        const edit = singleEdit(text, view.text);
+        const { lineIndex } = document.source;
+        document.applyChanges([{ range: { start: lineIndex.positionAt(edit.start), end: lineIndex.positionAt(edit.end) }, text: edit.text }], version);
+      }
+      if ((await settings.get(document.uri)).run === 'onType') schedule(document, 0);
+    },
+    saved: (uri) => {
+      const document = store().get(uri);
+      if (!document) return;
+      changeReviews.forget(uri);
+      schedule(document, 0);
+    },
+    closed: (uri, cellUris) => {
+      clearTimeout(timers.get(uri));
+      timers.delete(uri);
+      store().close(uri);
+      changeReviews.forget(uri);
+      settings.forget(uri);
+      for (const cell of cellUris) void connection.sendDiagnostics({ uri: cell, diagnostics: [] });
+    },
+  });
+  notebooks.listen(connection);
+
+  /**
+   * The open document a request names, and the position in its text: a Python document as it is, a notebook cell
+   * as its notebook's joined text (with the view that maps the answer back to the cell).
+   */
+  const documentAt = (uri: string, position: Position): { document: OpenDocument; position: Position | undefined; view?: NotebookView } | undefined => {
+    const document = store().get(uri);
+    if (document) return { document, position };
+    const view = notebooks.viewOfCell(uri);
+    const notebook = view ? store().get(view.notebookUri) : undefined;
+    // A position past the cell's analysed lines (its last, empty line) has no place in the joined text.
+    return view && notebook ? { document: notebook, position: view.fromCell(uri, position), view } : undefined;
+  };
+
   const reanalyzeEverything = (): void => {
     for (const document of documents?.all() ?? []) {
       document.invalidate();
@@ -431,7 +532,12 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
 
   connection.onDidChangeWatchedFiles(
     guard('didChangeWatchedFiles', undefined, async (params) => {
-      if (params.changes.some((change) => CONFIG_FILE.test(change.uri))) {
+      const baselineChanged = params.changes.some((change) => {
+        const path = uriToPath(change.uri);
+        return path !== undefined && watchedBaselines.has(path);
+      });
+      if (baselineChanged || params.changes.some((change) => CONFIG_FILE.test(change.uri))) {
+        baselines.clear();
         configs.clear();
         reportedConfigProblems.clear();
         clearConfigDiagnostics();
@@ -448,23 +554,45 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
 
   connection.onHover(
     guard('hover', null, async (params) => {
-      const document = store().get(params.textDocument.uri);
-      if (!document) return null;
+      const target = documentAt(params.textDocument.uri, params.position);
+      const position = target?.position;
+      if (!target || !position) return null;
+      const { document } = target;
       const current = await settings.get(document.uri);
       if (!current.enable) return null;
       const analysis = await currentAnalysis(document, current);
-      return analysis ? hoverFor(analysis.findings, params.position, docsBase) : null;
+      const hover = analysis ? hoverFor(analysis.findings, position, docsBase) : null;
+      if (!hover || !target.view || !hover.range) return hover;
+      // In a notebook cell: the range in the cell (the view of the text just analysed).
+      const placed = (notebooks.view(document.uri) ?? target.view).toCell(hover.range);
+      return placed?.uri === params.textDocument.uri ? { ...hover, range: placed.range } : { contents: hover.contents };
     }),
   );
 
   connection.onCodeAction(
     guard('codeAction', [], async (params) => {
-      const document = store().get(params.textDocument.uri);
-      if (!document) return [];
+      const target = documentAt(params.textDocument.uri, params.range.start);
+      if (!target) return [];
+      const { document } = target;
       const current = await settings.get(document.uri);
       if (!current.enable) return [];
       const analysis = await currentAnalysis(document, current);
-      return analysis ? codeActionsFor(document, analysis.findings, params.context, docsBase) : [];
+      if (!analysis) return [];
+      if (!target.view) return codeActionsFor(document, analysis.findings, params.context, docsBase);
+      // In a notebook cell: the cell's diagnostics in the joined text, the actions' edits back in the cells.
+      const view = notebooks.view(document.uri) ?? target.view;
+      const originals = new Map<Diagnostic, Diagnostic>();
+      const diagnostics = params.context.diagnostics.flatMap((diagnostic) => {
+        const range = view.rangeFromCell(params.textDocument.uri, diagnostic.range);
+        if (!range) return [];
+        const joined = { ...diagnostic, range };
+        originals.set(joined, diagnostic);
+        return [joined];
+      });
+      const actions = codeActionsFor(document, analysis.findings, { ...params.context, diagnostics }, docsBase).map((action) =>
+        action.diagnostics ? { ...action, diagnostics: action.diagnostics.map((diagnostic) => originals.get(diagnostic) ?? diagnostic) } : action,
+      );
+      return view.actionsToCells(actions, (line) => document.source.lineIndex.lineText(line));
     }),
   );
 
@@ -580,6 +708,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
             return document ? (await currentAnalysis(document, await settings.get(uri)))?.findings : undefined;
           },
           toDiagnostics: (findings, uri, current) => diagnosticsOf(findings, uri, undefined, current),
+          shown: (uri, findings, current, analysis) => hideBaselined(uri, findings, current, analysis),
           published: workspacePublished,
         },
         cancellation,

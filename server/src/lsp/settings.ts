@@ -2,7 +2,7 @@ import { relative, sep } from 'node:path';
 import ignore from 'ignore';
 import type { Connection } from 'vscode-languageserver';
 import { DEFAULT_KNOWLEDGE, knowledgeWith, type Knowledge, type RuleSelection } from '../engine';
-import type { ConfigResolver, ProjectConfig } from '../host/config';
+import { isTestFile, type ConfigResolver, type ProjectConfig } from '../host/config';
 import {
   DEFAULT_SETTINGS,
   type ConfigurationPreference,
@@ -188,6 +188,9 @@ export function filePolicy(
       ...(ignoreCodes.length > 0 ? { ignore: ignoreCodes } : {}),
       ...(minConfidence ? { minConfidence } : {}),
       ...(config?.minSeverity ? { minSeverity: config.minSeverity } : {}),
+      // The project's `severity` and `test-paths` (the editor's `vigil.severity` maps levels to squiggles after).
+      ...(config?.severity && Object.keys(config.severity).length > 0 ? { severity: config.severity } : {}),
+      ...(path && isTestFile(path, config, workspaceFolder) ? { testFile: true } : {}),
     },
   };
 }

@@ -1,8 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import type { Connection, Diagnostic } from 'vscode-languageserver';
-import { analyzeText, type Finding, type PythonParser } from '../engine';
+import { analyzeText, type Finding, type LineIndex, type PythonParser, type SyntaxTree } from '../engine';
 import type { ConfigResolver } from '../host/config';
-import { findPythonFiles, readPythonSource, visiblePath } from '../host/files';
+import { findPythonFiles, visiblePath } from '../host/files';
+import { isNotebookPath, readSource } from '../host/notebook';
 import type { ReviewWorkspaceResult, SkippedFile, VigilSettings } from '../protocol';
 import { filePolicy } from './settings';
 
@@ -16,6 +17,8 @@ export interface WorkspaceReviewContext {
   /** An open document's current findings (it keeps its live diagnostics; the review only counts them). */
   openFindings(uri: string): Promise<readonly Finding[] | undefined>;
   toDiagnostics(findings: readonly Finding[], uri: string, settings: VigilSettings): Diagnostic[];
+  /** The findings of a file analysed from disk that are shown: those the configuration's baseline does not hold. */
+  shown(uri: string, findings: readonly Finding[], settings: VigilSettings, analysis: { readonly syntax: SyntaxTree; readonly lineIndex: LineIndex }): readonly Finding[];
   /** Files whose diagnostics the review published (to clear or refresh them later). */
   readonly published: Set<string>;
 }
@@ -46,6 +49,7 @@ export async function reviewWorkspace(
     const folderSettings = await context.settingsFor(pathToFileURL(folder).href);
     const found = findPythonFiles([folder], {
       isExcluded: (path) => filePolicy(folderSettings, path, folder, context.configs).excluded,
+      notebooks: true,
     });
     files.push(...found.files);
     for (const path of found.rawFiles) skip(visiblePath(path), NON_UTF8_NAME);
@@ -74,7 +78,8 @@ export async function reviewWorkspace(
     }
     const settings = await context.settingsFor(uri);
     if (!settings.enable) continue;
-    const read = readPythonSource(path);
+    // A notebook's Python cells are read as one module, as the CLI reads them.
+    const read = readSource(path);
     if ('error' in read) {
       skip(path, read.error);
       continue;
@@ -82,10 +87,13 @@ export async function reviewWorkspace(
     const folder = context.folders.find((candidate) => path.startsWith(candidate));
     const policy = filePolicy(settings, path, folder, context.configs);
     const analysis = analyzeText(context.parser, read.text, policy.selection, { knowledge: policy.knowledge });
-    count(analysis.findings);
-    if (analysis.findings.length > 0 || context.published.has(uri)) {
+    const shown = context.shown(uri, analysis.findings, settings, analysis);
+    count(shown);
+    // A closed notebook's findings are counted; squiggles need its cells' URIs, which only an open notebook has.
+    if (isNotebookPath(path)) continue;
+    if (shown.length > 0 || context.published.has(uri)) {
       context.published.add(uri);
-      void context.connection.sendDiagnostics({ uri, diagnostics: context.toDiagnostics(analysis.findings, uri, settings) });
+      void context.connection.sendDiagnostics({ uri, diagnostics: context.toDiagnostics(shown, uri, settings) });
     }
   }
   report(files.length, files.length);

@@ -7,8 +7,9 @@ import { FlowEngine, type UnitFlow } from '../flow/engine';
 import { DEFAULT_KNOWLEDGE, type Knowledge } from '../flow/knowledge';
 import { summaryFingerprint, type FunctionSummary } from '../flow/summary';
 import { FlowDependencies } from './flowDependencies';
-import { isSelected, type RuleSelection } from './selection';
-import { isSuppressed, parseSuppressions, suppressionLine } from './suppressions';
+import { selectFinding, type RuleSelection } from './selection';
+import { SuppressionUsage, knowRules, parseSuppressions, type UnusedSuppression } from './suppressions';
+import { ACTIVE_RULES } from '../rules/registry';
 import { firstSyntaxErrorLine } from './syntaxErrors';
 import { collectUnits, forEachNodeInUnit, fromOwnOffset, toOwnOffset, type AnalysisUnit } from './units';
 
@@ -48,6 +49,9 @@ const SLOW_FILE_MS = 100;
 /** How many nodes a traversal visits between two looks at the clock. */
 const CLOCK_STRIDE = 256;
 
+/** Every rule that exists (removed ones excluded), for reading and judging suppression codes. */
+const KNOWN_RULES = ACTIVE_RULES.map((rule) => rule.meta);
+
 /** Thrown inside a unit's traversal when the file's budget is spent; caught by the analyzer. */
 class BudgetSpent extends Error {}
 
@@ -56,6 +60,11 @@ export interface AnalysisResult {
   readonly findings: Finding[];
   /** How many findings suppression comments hid. */
   readonly suppressedCount: number;
+  /**
+   * Suppression directives that hid no finding of any rule that ran (selected or not); empty when the analysis
+   * was partial or a rule failed, since a finding it missed might be what a comment suppresses.
+   */
+  readonly unusedSuppressions: readonly UnusedSuppression[];
   readonly ruleErrors: RuleError[];
   /** The file has syntax errors; analysis went around them. */
   readonly hasSyntaxErrors: boolean;
@@ -227,24 +236,31 @@ export class Analyzer {
     }
     this.cache = nextCache;
 
-    const suppressions = parseSuppressions(syntax, lineIndex);
+    // Suppressions and the selection. A comment is "used" by any finding it covers, selected or not.
+    knowRules(KNOWN_RULES);
+    const usage = new SuppressionUsage(parseSuppressions(syntax, lineIndex, selection), text, syntax, lineIndex);
+    const metas = new Map(this.rules.map((rule) => [rule.meta.id, rule.meta]));
     const findings: Finding[] = [];
     let suppressedCount = 0;
     for (const finding of all) {
-      if (!isSelected(finding, selection)) continue;
-      const anchor = suppressionLine(lineIndex.offsetAt(finding.range.start), syntax, lineIndex);
-      if (isSuppressed(finding, suppressions, anchor)) suppressedCount++;
-      else findings.push(finding);
+      const suppressed = usage.suppresses(finding);
+      const shown = selectFinding(finding, selection, metas.get(finding.ruleId));
+      if (!shown) continue;
+      if (suppressed) suppressedCount++;
+      else findings.push(shown);
     }
     findings.sort(compareFindings);
+    const partial = [...clock.reasons(units.length), ...(model?.limitsReached ?? [])];
+    const unusedSuppressions = partial.length > 0 || ruleErrors.length > 0 ? [] : usage.unused(this.rules.map((rule) => rule.meta));
     return {
       findings,
       suppressedCount,
+      unusedSuppressions,
       ruleErrors,
       hasSyntaxErrors: syntax.hasErrors,
       firstSyntaxError: firstSyntaxErrorLine(syntax, lineIndex),
       stats: { unitsAnalyzed, unitsReused },
-      partial: [...clock.reasons(units.length), ...(model?.limitsReached ?? [])],
+      partial,
     };
   }
 

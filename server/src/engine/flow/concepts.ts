@@ -83,10 +83,25 @@ export interface SinkRow {
   readonly method?: string;
   readonly concept: Concept;
   readonly args: readonly ArgumentSpec[];
-  /** Only a sink when this keyword is present with a value whose text matches (`content_type="text/html"`). */
-  readonly when?: { readonly keyword: string; readonly matches: RegExp };
+  /**
+   * Only a sink when this argument is present with a value whose source text matches: a keyword
+   * (`Loader=yaml.UnsafeLoader`), or a position (`send_header("Location", …)`), or either (`[0, 'name']`).
+   */
+  readonly when?: ArgumentCondition;
+  /** Not a sink when this argument's text matches (`HttpResponse(data, content_type="text/plain")` is no HTML). */
+  readonly unless?: ArgumentCondition;
   /** How messages name the operation: "`send_file()` reads the file". */
   readonly label?: string;
+}
+
+/**
+ * A condition on one argument of a call, by keyword (or any of several keywords), position, or both: its source text
+ * matches `matches`.
+ */
+export interface ArgumentCondition {
+  readonly keyword?: string | readonly string[];
+  readonly position?: number;
+  readonly matches: RegExp;
 }
 
 /**
@@ -139,8 +154,11 @@ export interface HandlerRow {
   readonly classSuffix?: string;
   /** Only in modules that import a module starting with one of these (`django`). */
   readonly imports?: readonly string[];
-  /** What the handler's return value becomes: a Flask view's returned string is the HTML response body. */
-  readonly returns?: { readonly concept: Concept; readonly label: string };
+  /**
+   * What the handler's return value becomes: a Flask view's returned string is the HTML response body. `when`: only
+   * when the decorator call's argument says so (FastAPI's `response_class=HTMLResponse`).
+   */
+  readonly returns?: { readonly concept: Concept; readonly label: string; readonly when?: ArgumentCondition };
   readonly signature?: readonly string[];
   readonly params?: readonly string[];
   /** Leading parameters that are not data (`self`, `request`). */

@@ -1,8 +1,8 @@
 import type { SemanticModel } from '../semantic/model';
 import type { SyntaxNode } from '../syntax/syntaxNode';
 import { enclosingClass, parameterEntries, unparenthesize } from '../syntax/python';
-import { kindBit, type HandlerRow } from './concepts';
-import { UnitInterpreter, type FlowHit } from './interpreter';
+import { ALL_CONCEPTS, kindBit, type HandlerRow } from './concepts';
+import { UnitInterpreter, argumentMatches as conditionHolds, type FlowHit } from './interpreter';
 import type { Knowledge } from './knowledge';
 import type { FlowContext, FunctionSummary, LocalCallee, SummaryStep } from './summary';
 import { pathSteps, sourceStepMessage, step, type Taint } from './taint';
@@ -39,6 +39,11 @@ interface ParameterList {
 }
 
 const NO_HANDLER: HandlerInfo = { sources: new Map(), returns: null };
+/** Annotations whose values a framework has converted from text (FastAPI, Django Ninja, Flask converters via typing). */
+const SCALAR_TYPES: ReadonlySet<string> = new Set([
+  'int', 'float', 'bool', 'decimal.Decimal', 'uuid.UUID', 'datetime.date', 'datetime.datetime', 'datetime.time',
+  'pydantic.PositiveInt', 'pydantic.NonNegativeInt', 'pydantic.conint',
+]);
 const UNIT_TYPES = new Set(['module', 'function_definition', 'class_definition']);
 
 /**
@@ -120,14 +125,16 @@ export class FlowEngine {
     const handler = isFunction ? this.handlerInfo(unitNode) : NO_HANDLER;
     const initial = new Map<string, Taint | null>();
     if (isFunction) {
-      const { names } = this.parameterList(unitNode);
+      const { names, all } = this.parameterList(unitNode);
       names.forEach((name, index) => {
         const label = handler.sources.get(index);
         if (label) {
           initial.set(name.text, {
             kinds: kindBit('remote'),
             params: 0,
-            clean: 0,
+            // `item_id: int` in a FastAPI route: the framework converts it, so it cannot carry syntax; it is still
+            // request data (an ID a client chose, for the ownership rules).
+            clean: this.scalarAnnotated(all[index]) ? ALL_CONCEPTS : 0,
             confidence: 2,
             path: step(null, name, sourceStepMessage(label, name.text)),
           });
@@ -142,6 +149,14 @@ export class FlowEngine {
     interpreter.run();
     memo.set(unitNode, interpreter);
     return interpreter;
+  }
+
+  /** Whether a parameter is annotated with a type frameworks convert request data to: a number, a bool, a UUID, a date. */
+  private scalarAnnotated(parameter: SyntaxNode | undefined): boolean {
+    const annotation = parameter?.child('type');
+    if (!annotation) return false;
+    const name = this.model.qualifiedName(unparenthesize(annotation.firstNamedChild() ?? annotation)) ?? annotation.text;
+    return SCALAR_TYPES.has(name);
   }
 
   /** The value `name` has at the end of the nearest enclosing function or module that binds it. */
@@ -228,7 +243,11 @@ export class FlowEngine {
       const target = unparenthesize(expr);
       const name = target.type === 'call' ? this.types.calleeName(target) : this.types.typeOf(target);
       const row = name ? knowledge.decoratorHandlers.get(name) : undefined;
-      if (row) rows.push(row);
+      if (!row) continue;
+      // `returns.when` is a condition on the decorator's own arguments: without them it does not hold.
+      const when = row.returns?.when;
+      const holds = !when || (target.type === 'call' && conditionHolds(target, when));
+      rows.push(holds ? row : { ...row, returns: undefined });
     }
     // Methods of handler classes.
     const owner = enclosingClass(definition);

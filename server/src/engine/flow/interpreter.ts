@@ -1,7 +1,7 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
 import { callArguments, unparenthesize } from '../syntax/python';
 import { codeSnippet } from '../syntax/snippets';
-import { ALL_CONCEPTS, conceptBit, kindBit, type ArgumentSpec, type Concept, type SinkRow, type TaintKind } from './concepts';
+import { ALL_CONCEPTS, conceptBit, kindBit, type ArgumentCondition, type ArgumentSpec, type Concept, type TaintKind } from './concepts';
 import {
   cleaned,
   join,
@@ -58,6 +58,7 @@ const VALIDATOR_NAME = /^_*(validate|verify|sanitize|sanitise|escape|is_valid|is
 /** Predicates named like an allow-list check (`is_allowed_host(h)`, `safe_path(p)`): clean on the branch where true. */
 const ALLOW_CHECK_NAME = /^_*(is_)?(allowed|permitted|whitelisted|safe)_/i;
 const NUMERIC_ONLY_OPERATORS = ['-', '/', '//', '**', '<<', '>>'];
+const MARKUP_TYPES: ReadonlySet<string> = new Set(['markupsafe.Markup', 'flask.Markup', 'jinja2.Markup']);
 /** Sinks whose result is an HTTP response: what goes into it was judged at the call. */
 const RESPONSE_CONCEPTS: ReadonlySet<Concept> = new Set(['html', 'redirect', 'path', 'template', 'header']);
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
@@ -312,6 +313,12 @@ export class UnitInterpreter {
     if (!taint || !value) return;
     const expr = unparenthesize(container);
     const isHeaders = expr.type === 'attribute' && expr.child('attribute')?.text === 'headers';
+    // `response["Location"] = next_url` (Django), `resp.headers["Location"] = …`: a redirect (CWE-601).
+    const key = subscript.child('subscript');
+    const isResponse = isHeaders || /(^|_)(resp|response)$/i.test(expr.type === 'identifier' ? expr.text : expr.child('attribute')?.text ?? '');
+    if (key && isResponse && /^[rbuRBU]?['"]location['"]$/i.test(key.text)) {
+      this.sinkReached({ concept: 'redirect', label: 'the `Location` header sends the browser there' }, subscript, value, taint);
+    }
     if (!isHeaders) return;
     this.sinkReached({ concept: 'header', label: 'the response header is set from it' }, subscript, value, taint);
   }
@@ -600,11 +607,16 @@ export class UnitInterpreter {
           const left = level.child('left');
           const right = level.child('right');
           const b = right ? this.expression(right, env) : null;
-          if (NUMERIC_ONLY_OPERATORS.some((op) => level.hasToken(op))) value = null;
+          // `Path(base) / name` joins paths; other numeric operators make numbers.
+          const pathJoin = level.hasToken('/') && !!left && this.context.types.typeOf(left) === 'pathlib.Path';
+          if (pathJoin) value = join(value, b);
+          else if (NUMERIC_ONLY_OPERATORS.some((op) => level.hasToken(op))) value = null;
           else if (level.hasToken('%') && left && this.formatsOnlyNumbers(left)) value = null;
           else {
             const combined = join(value, b);
             value = left && (level.hasToken('+') || level.hasToken('%')) ? this.fixedPrefix(left, combined) : combined;
+            // `Markup("<b>%s</b>") % name` escapes what it inserts (https://markupsafe.palletsprojects.com/).
+            if (left && level.hasToken('%') && this.isMarkup(left)) value = cleaned(value, conceptBit('html'));
           }
           if (i > 0) this.values.set(level, value);
         }
@@ -808,7 +820,8 @@ export class UnitInterpreter {
     let response = false;
     let sinkCall = false;
     for (const row of knowledge.sinks(callee, method)) {
-      if (row.when && !whenHolds(node, row.when)) continue;
+      if (row.when && !argumentMatches(node, row.when)) continue;
+      if (row.unless && argumentMatches(node, row.unless)) continue;
       if (row.callee) sinkCall = true;
       if (RESPONSE_CONCEPTS.has(row.concept) && row.callee) response = true;
       for (const argument of argumentsFor(node, row.args)) {
@@ -861,6 +874,12 @@ export class UnitInterpreter {
     if (VALIDATOR_NAME.test(this.functionName(node))) return null;
     // A call Vigil knows nothing about: what goes in may come out, less surely (Pysa's "obscure" calls).
     return throughUnknownCall(withStep(all, node, `through \`${codeSnippet(fnExpr, 30)}()\``));
+  }
+
+  /** Whether an expression is a `Markup` object made in place: its `%` and `.format` escape their arguments. */
+  private isMarkup(node: SyntaxNode): boolean {
+    const expr = unparenthesize(node);
+    return expr.type === 'call' && MARKUP_TYPES.has(this.context.types.calleeName(expr) ?? '');
   }
 
   /** The last part of what a call calls (`validate_name` for `forms.validate_name(x)`), for checks known by name. */
@@ -1034,9 +1053,13 @@ export function argumentsFor(call: SyntaxNode, specs: readonly ArgumentSpec[]): 
   return [...new Set(result)];
 }
 
-function whenHolds(call: SyntaxNode, when: NonNullable<SinkRow['when']>): boolean {
-  const value = callArguments(call).keywords.get(when.keyword);
-  return !!value && when.matches.test(value.text);
+/** Whether a call's argument named by `condition` (a keyword or a position) is present and its text matches. */
+export function argumentMatches(call: SyntaxNode, condition: ArgumentCondition): boolean {
+  const args = callArguments(call);
+  const keywords = condition.keyword === undefined ? [] : typeof condition.keyword === 'string' ? [condition.keyword] : condition.keyword;
+  const value = keywords.map((keyword) => args.keywords.get(keyword)).find((found) => !!found) ??
+    (condition.position !== undefined ? args.positional[condition.position] : undefined);
+  return !!value && condition.matches.test(value.text);
 }
 
 /** The literal text a string or concatenation starts with, up to its first interpolation. */

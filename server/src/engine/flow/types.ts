@@ -93,6 +93,16 @@ export class TypeResolver {
         const inner = expr.firstNamedChild();
         return inner ? this.typeOf(inner) : null;
       }
+      case 'parenthesized_expression': {
+        const inner = expr.firstNamedChild();
+        return inner ? this.typeOf(inner) : null;
+      }
+      case 'binary_operator': {
+        // `Path(base) / name` is a path: `/` of a `pathlib` path keeps its type.
+        const left = expr.child('left');
+        const type = left && expr.hasToken('/') ? this.typeOf(left) : null;
+        return type === 'pathlib.Path' ? type : null;
+      }
       case 'call': {
         const callee = this.calleeName(expr);
         if (!callee) return null;

@@ -28,6 +28,12 @@ export const DOC_HEADINGS = [
   'Fix safety',
 ] as const;
 
+/** What a rule's `inTests` means, on its page (test files are the project's `test-paths`). */
+const IN_TESTS: Record<NonNullable<RuleMeta['inTests']>, string> = {
+  skip: 'not reported (`test-paths` in the project configuration)',
+  note: 'reported as an `info` note (`test-paths` in the project configuration)',
+};
+
 function codeBlock(code: string): string {
   return '```python\n' + code.trimEnd() + '\n```';
 }
@@ -53,6 +59,8 @@ export function ruleDocMarkdown(meta: RuleMeta): string {
     `| Equivalents | ${equivalents(meta)} |`,
     `| Status | ${meta.status}, since ${meta.since} |`,
     `| Fix | ${meta.fixable ? 'available (see Fix safety)' : 'none: the fix needs a decision only a person can make'} |`,
+    ...(meta.inTests ? [`| In test files | ${IN_TESTS[meta.inTests]} |`] : []),
+    ...(meta.optIn ? [`| Enabled | off by default (opt-in): reported only when \`select\` names it — its ID, a prefix such as \`${meta.id.slice(0, 3)}\`, its name, one of its codes, or \`ALL\` |`] : []),
     '',
     `## What it does`,
     '',

@@ -58,11 +58,11 @@ export interface FileProblem {
 
 /**
  * Something the user should know about a result that is still valid (a file with syntax errors, a partial analysis,
- * a folder without Python files). JSON carries them as `notices`, SARIF as tool execution notifications (`note`).
+ * a folder without Python files, a suppression comment that suppresses nothing with `--report-unused-suppressions`). JSON carries them as `notices`, SARIF as tool execution notifications (`note`).
  */
 export interface ReportNotice {
   readonly path: string;
-  readonly kind: 'syntax-errors' | 'partial' | 'no-python-files';
+  readonly kind: 'syntax-errors' | 'partial' | 'no-python-files' | 'unused-suppression';
   readonly message: string;
   /** 1-based: the first line with a syntax error (in a notebook, in the cell `cell`). */
   readonly line?: number;
@@ -196,7 +196,8 @@ function sarifRule(rule: Rule): Sarif.ReportingDescriptor {
     fullDescription: { text: meta.docs.whatItDoes },
     help: { text: `${meta.docs.whatItDoes}\n\n${meta.docs.whyIsThisBad}`, markdown: ruleDocMarkdown(meta) },
     helpUri: cweUrl(meta.cwe[0]!),
-    defaultConfiguration: { level: SARIF_LEVEL[meta.severity] },
+    // An opt-in rule reports only when `select` names it: off in the default configuration.
+    defaultConfiguration: { level: SARIF_LEVEL[meta.severity], ...(meta.optIn ? { enabled: false } : {}) },
     properties: {
       tags: ['security', ...meta.cwe.map((cwe) => `external/cwe/cwe-${cwe}`)],
       precision: meta.confidence === 'high' ? 'high' : meta.confidence === 'medium' ? 'medium' : 'low',

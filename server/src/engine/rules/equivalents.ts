@@ -83,7 +83,19 @@ export const RUFF_CODES: readonly ForeignCode[] = [
   ['S704', 'unsafe-markup-use'],
 ].map(([code, name]) => ({ code: code!, name: name! }));
 
-const IMPORT_CHECK = 'not covered yet: an import is not a defect; the import checks are planned as off-by-default notes (issue 6), and the calls that matter are judged by the rules that cover them';
+/**
+ * Bandit's process checks that report a call for what it is, not for what reaches it. Vigil's VG102 reports the same
+ * calls when it sees the command run through a shell, or untrusted data (request data, program input) reach the
+ * program or its arguments; a call that is neither is the program doing its job.
+ */
+const SUBPROCESS_WITHOUT_SHELL =
+  'Bandit reports every `subprocess` call without a shell (a low-severity reminder to check the input). A call with an argument list and no shell cannot be injected with shell syntax; Vigil reports it only when untrusted data reaches the program or its arguments (VG102, command or argument injection, with the path the data took)';
+const OTHER_FUNCTION_WITH_SHELL =
+  'Bandit reports `shell=True` passed to any function, whatever the function is. Vigil reads `shell=` where it knows a shell starts (`subprocess`, VG102); a wrapper of your own that passes `shell=True`, or its own `shell` parameter, to `subprocess` is reported inside the wrapper, where the shell starts (VG102); a library function with a `shell=` parameter is not judged';
+const PROCESS_WITHOUT_SHELL =
+  'Bandit reports every `os.exec*`, `os.spawn*` and `os.startfile` call (no shell involved). Vigil reports `os.exec*` and `os.spawn*` only when untrusted data reaches the program or its arguments, or when they start a shell with a command built from data (VG102); `os.startfile` (Windows: open a file with the program registered for its type) is not reported';
+const PARTIAL_EXECUTABLE_PATH =
+  'Bandit reports programs named without a full path (`["git", "status"]`), because a changed `PATH` could run another program. Whoever can change the process\'s `PATH` can already run code as it, and most programs are meant to be found on `PATH`: Vigil does not report it; pin a full path where the environment is not trusted (setuid helpers, cron jobs with a user\'s environment)';
 
 /**
  * Codes no rule lists. A `not-covered` entry is only a default: when a rule starts listing the code, the table shows
@@ -94,28 +106,16 @@ export const UNMAPPED: Readonly<Record<string, Unmapped>> = {
   B111: { status: 'retired', reason: 'removed from Bandit: an OpenStack rootwrap check' },
   B309: { status: 'retired', reason: 'removed from Bandit: `http.client.HTTPSConnection` verifies certificates since Python 3.4.3 (PEP 476); an unverified `context=` is VG302' },
   B322: { status: 'retired', reason: 'removed from Bandit: Python 2\'s `input()` evaluated its input; Python 3\'s does not' },
-  B325: { status: 'retired', reason: '`os.tempnam` and `os.tmpnam` exist only in Python 2' },
   B414: { status: 'retired', reason: 'removed from Bandit: PyCryptodome is the maintained successor of PyCrypto; its weak primitives are VG304, VG306 and VG307' },
+  B603: { status: 'retired', reason: SUBPROCESS_WITHOUT_SHELL },
+  S603: { status: 'retired', reason: SUBPROCESS_WITHOUT_SHELL },
+  B604: { status: 'retired', reason: OTHER_FUNCTION_WITH_SHELL },
+  S604: { status: 'retired', reason: OTHER_FUNCTION_WITH_SHELL },
+  B606: { status: 'retired', reason: PROCESS_WITHOUT_SHELL },
+  S606: { status: 'retired', reason: PROCESS_WITHOUT_SHELL },
+  B607: { status: 'retired', reason: PARTIAL_EXECUTABLE_PATH },
+  S607: { status: 'retired', reason: PARTIAL_EXECUTABLE_PATH },
   S410: { status: 'retired', reason: 'removed from Ruff: lxml no longer has the unsafe defaults it was flagged for; VG203 judges lxml parsers by their options' },
-  B401: { status: 'not-covered', reason: IMPORT_CHECK },
-  B402: { status: 'not-covered', reason: IMPORT_CHECK },
-  B403: { status: 'not-covered', reason: IMPORT_CHECK },
-  B404: { status: 'not-covered', reason: IMPORT_CHECK },
-  B405: { status: 'not-covered', reason: IMPORT_CHECK },
-  B406: { status: 'not-covered', reason: IMPORT_CHECK },
-  B407: { status: 'not-covered', reason: IMPORT_CHECK },
-  B408: { status: 'not-covered', reason: IMPORT_CHECK },
-  B409: { status: 'not-covered', reason: IMPORT_CHECK },
-  B410: { status: 'not-covered', reason: IMPORT_CHECK },
-  S401: { status: 'not-covered', reason: IMPORT_CHECK },
-  S402: { status: 'not-covered', reason: IMPORT_CHECK },
-  S403: { status: 'not-covered', reason: IMPORT_CHECK },
-  S404: { status: 'not-covered', reason: IMPORT_CHECK },
-  S405: { status: 'not-covered', reason: IMPORT_CHECK },
-  S406: { status: 'not-covered', reason: IMPORT_CHECK },
-  S407: { status: 'not-covered', reason: IMPORT_CHECK },
-  S408: { status: 'not-covered', reason: IMPORT_CHECK },
-  S409: { status: 'not-covered', reason: IMPORT_CHECK },
 };
 
 /** What Vigil does about one foreign code. */

@@ -8,6 +8,7 @@ import unverifiedSslContext from './catalog/unverified-ssl-context';
 import hardcodedSecret from './catalog/hardcoded-secret';
 import secretInLog from './catalog/secret-in-log';
 import elevatedContextLookup from './catalog/elevated-context-lookup';
+import missingOwnershipCheck from './catalog/missing-ownership-check';
 import uncheckedSplitIndex from './catalog/unchecked-split-index';
 import swallowedException from './catalog/swallowed-exception';
 import yamlUnsafeLoad from './catalog/yaml-unsafe-load';
@@ -31,6 +32,8 @@ import bindAllInterfaces from './catalog/bind-all-interfaces';
 import loggingConfigListen from './catalog/logging-config-listen';
 import assertSecurityCheck from './catalog/assert-security-check';
 import paramikoCommandInjection from './catalog/paramiko-command-injection';
+import insecureModuleImport from './catalog/insecure-module-import';
+import xmlrpcDottedNames from './catalog/xmlrpc-dotted-names';
 import flaskDebugMode from './catalog/flask-debug-mode';
 import jinja2AutoescapeDisabled from './catalog/jinja2-autoescape-disabled';
 import djangoCsrfExempt from './catalog/django-csrf-exempt';
@@ -38,6 +41,7 @@ import djangoInsecureSettings from './catalog/django-insecure-settings';
 import makoAutoescapeDisabled from './catalog/mako-autoescape-disabled';
 import insecureCookie from './catalog/insecure-cookie';
 import htmlMarkedSafe from './catalog/html-marked-safe';
+import exceptionDetailsInResponse from './catalog/exception-details-in-response';
 import pathTraversal from './catalog/path-traversal';
 import serverSideRequestForgery from './catalog/server-side-request-forgery';
 import openRedirect from './catalog/open-redirect';
@@ -49,6 +53,10 @@ import regexInjection from './catalog/regex-injection';
 import ldapInjection from './catalog/ldap-injection';
 import xpathInjection from './catalog/xpath-injection';
 import nosqlInjection from './catalog/nosql-injection';
+import urlSchemeNotChecked from './catalog/url-scheme-not-checked';
+import cleartextProtocol from './catalog/cleartext-protocol';
+import snmpWeakSecurity from './catalog/snmp-weak-security';
+import bidiControlCharacter from './catalog/bidi-control-character';
 
 /**
  * Every rule Vigil has ever had, in ID order. IDs are never reused: a retired rule stays here with status
@@ -69,6 +77,7 @@ export const ALL_RULES: readonly Rule[] = [
   ldapInjection,
   xpathInjection,
   nosqlInjection,
+  urlSchemeNotChecked,
   unsafeDeserialization,
   yamlUnsafeLoad,
   xmlUnsafeParser,
@@ -85,11 +94,14 @@ export const ALL_RULES: readonly Rule[] = [
   insecureTlsVersion,
   fastPasswordHash,
   jwtSignatureNotVerified,
+  cleartextProtocol,
+  snmpWeakSecurity,
   hardcodedSecret,
   secretInLog,
   insecureRandomSecret,
   timingUnsafeComparison,
   elevatedContextLookup,
+  missingOwnershipCheck,
   uncheckedSplitIndex,
   swallowedException,
   insecureTempFile,
@@ -98,6 +110,9 @@ export const ALL_RULES: readonly Rule[] = [
   loggingConfigListen,
   assertSecurityCheck,
   paramikoCommandInjection,
+  insecureModuleImport,
+  xmlrpcDottedNames,
+  bidiControlCharacter,
   flaskDebugMode,
   jinja2AutoescapeDisabled,
   djangoCsrfExempt,
@@ -105,6 +120,7 @@ export const ALL_RULES: readonly Rule[] = [
   makoAutoescapeDisabled,
   insecureCookie,
   htmlMarkedSafe,
+  exceptionDetailsInResponse,
 ];
 
 /** The rules that run: everything not removed. */

@@ -46,6 +46,16 @@ export interface RuleMeta {
   readonly ruff: readonly string[];
   /** Whether the rule can offer fixes. A rule that reports a fix without declaring it is refused. */
   readonly fixable: boolean;
+  /**
+   * What the rule's findings mean in a test file (a project's `test-paths`): `skip` — nothing (an `assert`, a
+   * fixture's password), `note` — an `info` hardening note. Absent: reported as anywhere else.
+   */
+  readonly inTests?: 'skip' | 'note';
+  /**
+   * Off unless a `select` entry matches it (its ID, a prefix such as `VG6`, its name, one of its codes, or `ALL`):
+   * for rules whose findings are hints most projects do not want (the import checks, Ruff's preview-only `S4xx`).
+   */
+  readonly optIn?: boolean;
   readonly docs: RuleDocs;
 }
 

@@ -181,7 +181,8 @@ export class SemanticModel {
 
   /**
    * The expression a name was last given, when it was given exactly one way (one plain assignment or
-   * walrus): `q` in `q = f"..."; run(q)` → the f-string. Null for parameters, loops, several assignments.
+   * walrus): `q` in `q = f"..."; run(q)` → the f-string. Null for parameters, loops, several assignments, and a list
+   * or set literal changed in place afterwards.
    */
   singleValue(identifier: SyntaxNode): SyntaxNode | null {
     const expr = unparenthesize(identifier);
@@ -189,7 +190,14 @@ export class SemanticModel {
     const bindings = this.bindingsOf(expr);
     if (bindings.length !== 1) return null;
     const binding = bindings[0]!;
-    return binding.kind === 'assignment' || binding.kind === 'walrus' ? binding.value : null;
+    if ((binding.kind !== 'assignment' && binding.kind !== 'walrus') || !binding.value) return null;
+    return this.changedInPlace(binding) ? null : binding.value;
+  }
+
+  /** Whether a name bound to a list or set literal is changed in place later (`parts.append(x)`): no longer that literal. */
+  private changedInPlace(binding: Binding): boolean {
+    const value = binding.value && unparenthesize(binding.value);
+    return !!value && (value.type === 'list' || value.type === 'set') && this.mutatedBelow(binding.scope).has(binding.name);
   }
 
   /** Whether the expression always has the same value: literals, arithmetic and string building of constants,
@@ -312,9 +320,27 @@ export class SemanticModel {
       return false;
     }
     this.constantBindings.set(binding, PENDING);
-    const result = this.isConstant(binding.value);
+    // A list or set literal stays that constant only while nothing changes it in place (`parts.append(x)`).
+    const result = !this.changedInPlace(binding) && this.isConstant(binding.value);
     this.constantBindings.set(binding, result);
     return result;
+  }
+
+  private readonly mutatedNames = new Map<Scope, ReadonlySet<string>>();
+
+  /** The names changed in place in a scope or any scope nested in it (once per scope). */
+  private mutatedBelow(scope: Scope): ReadonlySet<string> {
+    const known = this.mutatedNames.get(scope);
+    if (known) return known;
+    const names = new Set<string>();
+    const work: Scope[] = [scope];
+    while (work.length > 0) {
+      const next = work.pop()!;
+      for (const name of next.mutated) names.add(name);
+      work.push(...next.children);
+    }
+    this.mutatedNames.set(scope, names);
+    return names;
   }
 
   private readonly moduleFacts = new Map<object, unknown>();
@@ -687,6 +713,12 @@ export class SemanticModel {
       return callee === 'int' || callee === 'float' || callee === 'len' || callee === 'round' || callee === 'abs';
     }
     if (expr.type === 'identifier') {
+      const bindings = this.bindingsOf(expr);
+      // `def item(item_id: int)`: a parameter annotated as a number (FastAPI and typed code convert or check it).
+      if (bindings.length === 1 && bindings[0]!.kind === 'parameter') {
+        const annotation = bindings[0]!.node.parent?.child('type');
+        return !!annotation && /^(int|float|bool)$/.test(annotation.text.trim());
+      }
       const value = this.singleValue(expr);
       return !!value && value !== expr && this.isNumeric(value);
     }

@@ -43,6 +43,11 @@ export class Scope {
   readonly nonlocals = new Set<string>();
   /** Modules imported with `from M import *` in this scope. */
   readonly wildcardImports: string[] = [];
+  /**
+   * Names whose value this scope changes in place (`xs.append(v)`, `d[k] = v`, `s.update(t)`): a list bound once
+   * to a constant literal is no longer that constant. By name, not resolved: a shadowing local counts too.
+   */
+  readonly mutated = new Set<string>();
   readonly children: Scope[] = [];
 
   constructor(
@@ -132,6 +137,7 @@ export function buildScopes(root: SyntaxNode): ScopeTree {
 
   while (work.length > 0) {
     const [node, scope] = work.pop()!;
+    noteMutation(node, scope);
     switch (node.type) {
       case 'function_definition': {
         const name = node.child('name');
@@ -239,6 +245,25 @@ export function buildScopes(root: SyntaxNode): ScopeTree {
     for (const list of scope.bindings.values()) list.sort((a, b) => a.node.start - b.node.start);
   }
   return { module, byNode };
+}
+
+/** Methods of `list`, `dict`, `set` and `bytearray` that change the container they are called on. */
+const MUTATING_METHODS = new Set([
+  'append', 'extend', 'insert', 'remove', 'pop', 'clear', 'reverse', 'sort', 'update', 'add', 'discard',
+  'setdefault', 'popitem', 'difference_update', 'intersection_update', 'symmetric_difference_update', '__setitem__',
+]);
+
+/** Records `name.append(…)`-style calls and `name[k] = v` / `name[k] += v` in `scope.mutated`. */
+function noteMutation(node: SyntaxNode, scope: Scope): void {
+  let target: SyntaxNode | null = null;
+  if (node.type === 'call') {
+    const fn = node.child('function');
+    if (fn?.type === 'attribute' && MUTATING_METHODS.has(fn.child('attribute')?.text ?? '')) target = fn.child('object');
+  } else if (node.type === 'assignment' || node.type === 'augmented_assignment') {
+    const left = node.child('left');
+    if (left?.type === 'subscript') target = left.child('value');
+  }
+  if (target?.type === 'identifier') scope.mutated.add(target.text);
 }
 
 function bindParameters(

@@ -15,6 +15,10 @@ export const databases: LibraryModel = {
     methodSink('executemany', [0, 'sql', 'operation']),
     methodSink('executescript', [0, 'sql_script']),
     methodSink('exec_driver_sql', [0, 'statement']),
+    // asyncpg's own query methods, for a connection whose type is not visible (`async with pool.acquire() as conn`);
+    // not `fetch`, which many libraries share.
+    methodSink('fetchrow', [0, 'query']),
+    methodSink('fetchval', [0, 'query']),
     methodSink('raw', [0, 'raw_query']),
     { method: 'extra', concept: 'sql', args: ['where', 'select', 'tables', 'order_by'], label: '`.extra()` adds it to the SQL' },
     ...['fetch', 'fetchrow', 'fetchval', 'copy_from_query'].map((method) => ({
@@ -30,6 +34,10 @@ export const databases: LibraryModel = {
     { callee: 'pandas.read_sql_query', concept: 'sql', args: [0, 'sql'], label: '`read_sql_query()` runs it as SQL' },
   ],
   summaries: [
+    // What a query returns is the database's data, not the parameters that selected it (`execute(sql, (user_id,))`).
+    ...['execute', 'executemany', 'fetchone', 'fetchall', 'fetchmany', 'fetchrow', 'fetchval', 'scalar', 'scalars', 'scalar_one'].map(
+      (method) => ({ method, from: [] as const }),
+    ),
     { callee: 'asyncpg.connect', from: [], returns: 'asyncpg.Connection' },
     { callee: 'asyncpg.create_pool', from: [], returns: 'asyncpg.Pool' },
     { callee: 'asyncpg.Pool.acquire', from: [], returns: 'asyncpg.Connection' },

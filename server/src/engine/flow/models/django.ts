@@ -1,4 +1,5 @@
 import type { LibraryModel } from '../concepts';
+import { NOT_HTML } from './contentTypes';
 
 /**
  * Django and Django REST framework: https://docs.djangoproject.com/en/stable/ref/request-response/,
@@ -49,8 +50,9 @@ export const django: LibraryModel = {
     })),
   ],
   sinks: [
-    { callee: 'django.http.HttpResponse', concept: 'html', args: [0, 'content'], label: '`HttpResponse()` sends it as the response body' },
-    { callee: 'django.http.response.HttpResponse', concept: 'html', args: [0, 'content'], label: '`HttpResponse()` sends it as the response body' },
+    // Not HTML when the code says so (`content_type="text/plain"`): a browser shows such a body as text.
+    { callee: 'django.http.HttpResponse', concept: 'html', args: [0, 'content'], unless: { keyword: 'content_type', matches: NOT_HTML }, label: '`HttpResponse()` sends it as the response body' },
+    { callee: 'django.http.response.HttpResponse', concept: 'html', args: [0, 'content'], unless: { keyword: 'content_type', matches: NOT_HTML }, label: '`HttpResponse()` sends it as the response body' },
     { callee: 'django.utils.safestring.mark_safe', concept: 'html', args: [0], label: '`mark_safe()` marks it as safe HTML' },
     { callee: 'django.utils.safestring.SafeString', concept: 'html', args: [0], label: '`SafeString()` marks it as safe HTML' },
     { callee: 'django.utils.html.format_html', concept: 'html', args: [0, 'format_string'], label: '`format_html()` uses it as the HTML template' },
@@ -73,6 +75,9 @@ export const django: LibraryModel = {
     { callee: 'django.utils.text.get_valid_filename', concepts: ['path', 'command'] },
     { callee: 'django.shortcuts.render', concepts: ['html'] },
     { callee: 'django.template.loader.render_to_string', concepts: ['html'] },
+    // Django templates escape what they insert (https://docs.djangoproject.com/en/stable/ref/templates/language/#automatic-html-escaping).
+    { callee: 'django.template.Template.render', concepts: ['html'] },
+    { callee: 'django.template.base.Template.render', concepts: ['html'] },
     { callee: 'django.http.JsonResponse', concepts: ['html'] },
     { callee: 'django.http.response.JsonResponse', concepts: ['html'] },
     { callee: 'django.urls.reverse', concepts: ['redirect', 'url', 'html'] },

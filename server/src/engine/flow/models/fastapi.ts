@@ -21,6 +21,8 @@ export const fastapi: LibraryModel = {
       decorator: `${type}.${method}`,
       // `db: Session = Depends(get_db)` is injected by the framework, not sent by the client.
       injectedDefaults: ['fastapi.Depends', 'fastapi.Security', 'fastapi.params.Depends'],
+      // `@app.get("/", response_class=HTMLResponse)`: the returned string is sent as HTML (JSON otherwise).
+      returns: { concept: 'html' as const, label: 'the route returns it as the HTML response', when: { keyword: 'response_class', matches: /HTMLResponse$/ } },
       label: 'FastAPI request parameter',
     })),
   ),

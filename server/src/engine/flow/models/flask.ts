@@ -1,4 +1,5 @@
 import type { LibraryModel } from '../concepts';
+import { NOT_HTML } from './contentTypes';
 
 /** Flask and Werkzeug: https://flask.palletsprojects.com/en/stable/api/ and https://werkzeug.palletsprojects.com/ */
 
@@ -43,8 +44,9 @@ export const flask: LibraryModel = {
     { callee: 'flask.redirect', concept: 'redirect', args: [0, 'location'], label: '`redirect()` sends the browser there' },
     { callee: 'werkzeug.utils.redirect', concept: 'redirect', args: [0, 'location'], label: '`redirect()` sends the browser there' },
     { callee: 'flask.make_response', concept: 'html', args: [0], label: '`make_response()` sends it as the response body' },
-    { callee: 'flask.Response', concept: 'html', args: [0, 'response'], label: '`Response()` sends it as the response body' },
-    { callee: 'werkzeug.wrappers.Response', concept: 'html', args: [0, 'response'], label: '`Response()` sends it as the response body' },
+    // Not HTML when the code says so (`mimetype="text/plain"`, `content_type="application/json"`).
+    { callee: 'flask.Response', concept: 'html', args: [0, 'response'], unless: { keyword: ['mimetype', 'content_type'], matches: NOT_HTML }, label: '`Response()` sends it as the response body' },
+    { callee: 'werkzeug.wrappers.Response', concept: 'html', args: [0, 'response'], unless: { keyword: ['mimetype', 'content_type'], matches: NOT_HTML }, label: '`Response()` sends it as the response body' },
     { callee: 'flask.render_template_string', concept: 'template', args: [0, 'source'], label: '`render_template_string()` compiles it as a template' },
     { callee: 'flask.Markup', concept: 'html', args: [0], label: '`Markup()` marks it as safe HTML' },
   ],

@@ -6,25 +6,37 @@ import type { LibraryModel, SinkRow, SummaryRow } from '../concepts';
  * a value sent as a query parameter (`params=`) or in the body cannot change where the request goes.
  */
 
-const VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
+/** The request methods of the module functions and of the client objects of requests and httpx. */
+export const HTTP_VERBS: readonly string[] = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
+
+export type HttpLibrary = 'requests' | 'httpx' | 'aiohttp' | 'urllib3';
+
+/**
+ * Calls that create a client object whose methods send requests, by qualified name: its library, the name messages
+ * use, and the type the flow layer gives the result (whose methods are the sinks below). The one table of them: the
+ * network rules (VG301, VG303) read it through `rules/support/netHttpClients.ts`.
+ */
+export const HTTP_CLIENT_FACTORIES: ReadonlyMap<string, { readonly library: HttpLibrary; readonly label: string; readonly type: string }> = new Map([
+  ['requests.Session', { library: 'requests', label: 'requests.Session', type: 'requests.Session' }],
+  ['requests.session', { library: 'requests', label: 'requests.Session', type: 'requests.Session' }],
+  ['requests.sessions.Session', { library: 'requests', label: 'requests.Session', type: 'requests.Session' }],
+  ['requests.sessions.session', { library: 'requests', label: 'requests.Session', type: 'requests.Session' }],
+  ['httpx.Client', { library: 'httpx', label: 'httpx.Client', type: 'httpx.Client' }],
+  ['httpx.AsyncClient', { library: 'httpx', label: 'httpx.AsyncClient', type: 'httpx.Client' }],
+  ['aiohttp.ClientSession', { library: 'aiohttp', label: 'aiohttp.ClientSession', type: 'aiohttp.ClientSession' }],
+  ['aiohttp.client.ClientSession', { library: 'aiohttp', label: 'aiohttp.ClientSession', type: 'aiohttp.ClientSession' }],
+  ['urllib3.PoolManager', { library: 'urllib3', label: 'urllib3.PoolManager', type: 'urllib3.PoolManager' }],
+] as const);
+
 const requestSinks = (type: string, requestUrlIndex: number): SinkRow[] => [
-  ...VERBS.map((verb): SinkRow => ({ callee: `${type}.${verb}`, concept: 'url', args: [0, 'url'], label: `\`${verb}()\` sends a request to it` })),
+  ...HTTP_VERBS.map((verb): SinkRow => ({ callee: `${type}.${verb}`, concept: 'url', args: [0, 'url'], label: `\`${verb}()\` sends a request to it` })),
   { callee: `${type}.request`, concept: 'url', args: [requestUrlIndex, 'url'], label: '`request()` sends a request to it' },
   { callee: `${type}.stream`, concept: 'url', args: [1, 'url'], label: '`stream()` sends a request to it' },
-];
-const CLIENTS: Array<[string, string]> = [
-  ['requests.Session', 'requests.Session'],
-  ['requests.session', 'requests.Session'],
-  ['requests.sessions.Session', 'requests.Session'],
-  ['httpx.Client', 'httpx.Client'],
-  ['httpx.AsyncClient', 'httpx.Client'],
-  ['aiohttp.ClientSession', 'aiohttp.ClientSession'],
-  ['urllib3.PoolManager', 'urllib3.PoolManager'],
 ];
 
 export const httpClients: LibraryModel = {
   name: 'HTTP clients',
-  summaries: CLIENTS.map(([callee, returns]): SummaryRow => ({ callee, from: [], returns })),
+  summaries: [...HTTP_CLIENT_FACTORIES].map(([callee, client]): SummaryRow => ({ callee, from: [], returns: client.type })),
   sinks: [
     ...requestSinks('requests', 1),
     ...requestSinks('requests.Session', 1),

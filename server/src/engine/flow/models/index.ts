@@ -6,8 +6,10 @@ import { fastapi } from './fastapi';
 import { flask } from './flask';
 import { httpClients } from './httpClients';
 import { openstack } from './openstack';
+import { pillow } from './pillow';
 import { pyramid } from './pyramid';
 import { queries } from './queries';
+import { serialization } from './serialization';
 import { stdlib } from './stdlib';
 import { templates } from './templates';
 import { tornado } from './tornado';
@@ -16,5 +18,5 @@ import { generic } from './generic';
 
 /** Every framework and library Vigil knows, one file each. Add a model here to teach the flow layer a library. */
 export const LIBRARY_MODELS: readonly LibraryModel[] = [
-  stdlib, flask, django, fastapi, aiohttp, tornado, pyramid, wsgi, openstack, httpClients, databases, templates, queries, generic,
+  stdlib, flask, django, fastapi, aiohttp, tornado, pyramid, wsgi, openstack, httpClients, databases, templates, queries, serialization, pillow, generic,
 ];

@@ -1,4 +1,4 @@
-import type { LibraryModel } from '../concepts';
+import type { LibraryModel, SinkRow } from '../concepts';
 
 /**
  * OpenStack API controllers (Nova, Neutron, Cinder: `nova/api/openstack/wsgi.py` Controller, pecan
@@ -9,7 +9,8 @@ import type { LibraryModel } from '../concepts';
 const OPENSTACK = ['nova', 'neutron', 'cinder', 'glance', 'keystone', 'manila', 'octavia', 'ironic', 'heat', 'oslo_', 'webob', 'pecan'];
 /** The projects' own copies of `wsgi.py` (Nova's, forked into Cinder, Manila and others). */
 const WSGI_MODULES = ['nova', 'cinder', 'manila', 'masakari'].map((project) => `${project}.api.openstack.wsgi`);
-const ACTIONS = ['index', 'detail', 'show', 'create', 'update', 'delete', 'action', 'get_all', 'get_one', 'post', 'put', 'patch', 'get'];
+// `import_image`: Glance's image import (`POST /v2/images/{image_id}/import`, the web-download URI in the body).
+const ACTIONS = ['index', 'detail', 'show', 'create', 'update', 'delete', 'action', 'get_all', 'get_one', 'post', 'put', 'patch', 'get', 'import_image'];
 
 export const openstack: LibraryModel = {
   name: 'OpenStack API controllers',
@@ -35,5 +36,14 @@ export const openstack: LibraryModel = {
     { callee: 'oslo_utils.strutils.mask_dict_password', concepts: ['log'] },
   ],
   guards: [{ callee: 'oslo_utils.uuidutils.is_uuid_like', args: [0], concepts: 'all' }],
-  terminators: ['webob.exc.HTTPBadRequest', 'webob.exc.HTTPNotFound', 'webob.exc.HTTPForbidden'],
+  // Commands run for other daemons (iptables, dnsmasq, ip): oslo.concurrency's and the projects' own `execute`
+  // take the argument vector as separate arguments (`execute('ip', 'link', 'set', dev)`, `execute(*cmd)`); named
+  // here so that they are not mistaken for a DB-API cursor's `execute`.
+  sinks: [
+    ...['oslo_concurrency.processutils.execute', 'nova.utils.execute', 'cinder.utils.execute', 'manila.utils.execute'].map((callee): SinkRow => ({
+      callee, concept: 'command', args: ['*'], label: `\`${callee.split('.').slice(-2).join('.')}()\` runs it`,
+    })),
+    { callee: 'neutron.agent.linux.utils.execute', concept: 'command', args: [0, 'cmd'], label: '`utils.execute()` runs it' },
+  ],
+  terminators: ['webob.exc.HTTPBadRequest', 'webob.exc.HTTPNotFound', 'webob.exc.HTTPForbidden', 'pecan.abort'],
 };

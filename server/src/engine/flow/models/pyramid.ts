@@ -19,9 +19,15 @@ export const pyramid: LibraryModel = {
   ],
   handlers: [{ decorator: 'pyramid.view.view_config', label: 'Pyramid view' }],
   sinks: [
-    { callee: 'pyramid.httpexceptions.HTTPFound', concept: 'redirect', args: [0, 'location'], label: '`HTTPFound` sends the browser there' },
+    ...['HTTPFound', 'HTTPSeeOther', 'HTTPMovedPermanently', 'HTTPTemporaryRedirect', 'HTTPPermanentRedirect'].flatMap((name) => [
+      { callee: `pyramid.httpexceptions.${name}`, concept: 'redirect' as const, args: [0, 'location'], label: `\`${name}\` sends the browser there` },
+      { callee: `webob.exc.${name}`, concept: 'redirect' as const, args: [0, 'location'], label: `\`${name}\` sends the browser there` },
+    ]),
     { callee: 'pyramid.response.Response', concept: 'html', args: [0, 'body'], label: '`Response()` sends it as the response body' },
     { callee: 'webob.Response', concept: 'html', args: [0, 'body'], label: '`Response()` sends it as the response body' },
-    { callee: 'webob.exc.HTTPFound', concept: 'redirect', args: [0, 'location'], label: '`HTTPFound` sends the browser there' },
   ],
+  // URLs of this application's own routes (like Flask's `url_for`): data can fill a query string, not choose the host.
+  sanitizers: ['route_url', 'route_path', 'static_url', 'static_path'].map((method) => ({
+    callee: `pyramid.request.Request.${method}`, concepts: ['redirect' as const, 'url' as const, 'html' as const],
+  })),
 };

@@ -3,11 +3,11 @@ import type { LibraryModel } from '../concepts';
 /**
  * LDAP (python-ldap: https://www.python-ldap.org/en/latest/reference/ldap.html; ldap3), XPath (lxml:
  * https://lxml.de/xpathxslt.html), MongoDB (PyMongo: a `$where` clause runs JavaScript, and a dict taken whole from
- * a JSON body can carry query operators), XML parsing with lxml, and other deserializers (PyYAML, jsonpickle, dill).
+ * a JSON body can carry query operators) and XML parsing with lxml. Deserializers: `serialization.ts`.
  */
 
 export const queries: LibraryModel = {
-  name: 'LDAP, XPath, NoSQL, XML and deserializers',
+  name: 'LDAP, XPath, NoSQL and XML',
   summaries: [
     { callee: 'ldap.initialize', from: [], returns: 'ldap.LDAPObject' },
     { callee: 'ldap3.Connection', from: [], returns: 'ldap3.Connection' },
@@ -53,10 +53,6 @@ export const queries: LibraryModel = {
     ...['fromstring', 'XML', 'parse', 'iterparse', 'XMLParser'].map((fn) => ({
       callee: `lxml.etree.${fn}`, concept: 'xml' as const, args: [0], label: `lxml's \`${fn}()\` parses it as XML`,
     })),
-    ...['yaml.unsafe_load', 'yaml.full_load', 'jsonpickle.decode', 'dill.loads', 'dill.load', 'pandas.read_pickle', 'torch.load', 'joblib.load'].map((callee) => ({
-      callee, concept: 'deserialization' as const, args: [0], label: `\`${callee}()\` can run code while it decodes`,
-    })),
-    { callee: 'yaml.load', concept: 'deserialization', args: [0, 'stream'], when: { keyword: 'Loader', matches: /\b(Unsafe|Full)?Loader\b|UnsafeLoader|FullLoader/ }, label: '`yaml.load()` can build arbitrary objects' },
   ],
   sanitizers: [
     { callee: 'ldap.filter.escape_filter_chars', concepts: ['ldap'] },

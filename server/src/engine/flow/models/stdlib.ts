@@ -10,7 +10,7 @@ const LOG_METHODS = ['debug', 'info', 'warning', 'warn', 'error', 'exception', '
 const STRING_METHODS = [
   'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'title', 'capitalize', 'casefold', 'swapcase', 'format', 'format_map',
   'encode', 'decode', 'split', 'rsplit', 'splitlines', 'partition', 'rpartition', 'zfill', 'ljust', 'rjust', 'center',
-  'removeprefix', 'removesuffix', 'expandtabs', 'get', 'getlist', 'pop', 'popitem', 'setdefault', 'items', 'keys',
+  'removeprefix', 'removesuffix', 'expandtabs', 'getlist', 'popitem', 'items', 'keys',
   'values', 'copy', 'to_dict', 'dict', 'read', 'readline', 'readlines', 'getvalue', 'join', 'replace', 'translate',
   'group', 'groups', 'groupdict', 'json', 'text', 'post', 'body', 'iter_lines', 'iter_content', 'getone', 'getall',
 ];
@@ -51,6 +51,8 @@ export const stdlib: LibraryModel = {
     { callee: 'pathlib.Path.absolute', from: ['receiver'], returns: 'pathlib.Path' },
     ...STRING_METHODS.map((method) => ({ method, from: ['receiver' as const, '*' as const] })),
     { method: 'append', from: ['*'] },
+    // A lookup returns what the mapping holds, or the default: not the key (`TEMPLATES.get(name, DEFAULT)` is a constant).
+    ...['get', 'pop', 'setdefault'].map((method) => ({ method, from: ['receiver' as const, 1, 'default'] })),
   ],
   sinks: [
     // Files and directories.
@@ -86,11 +88,7 @@ export const stdlib: LibraryModel = {
     { callee: 'compile', concept: 'code', args: [0, 'source'], label: '`compile()` compiles it as Python' },
     { callee: '__import__', concept: 'code', args: [0, 'name'], label: '`__import__()` imports the module it names' },
     { callee: 'importlib.import_module', concept: 'code', args: [0, 'name'], label: '`import_module()` imports the module it names' },
-    // Deserialization.
-    ...['pickle.loads', 'pickle.load', 'cPickle.loads', 'cPickle.load', '_pickle.loads', 'marshal.loads', 'marshal.load', 'shelve.open'].map(
-      (callee): SinkRow => ({ callee, concept: 'deserialization', args: [0], label: `\`${callee}()\` can run code while it decodes` }),
-    ),
-    { callee: 'pickle.Unpickler', concept: 'deserialization', args: [0], label: '`pickle.Unpickler` can run code while it decodes' },
+    // Deserialization: models/serialization.ts.
     // XML with the standard library's parsers (entity expansion; https://docs.python.org/3/library/xml.html#xml-vulnerabilities).
     ...['xml.etree.ElementTree.fromstring', 'xml.etree.ElementTree.XML', 'xml.etree.ElementTree.parse', 'xml.etree.ElementTree.iterparse',
       'xml.etree.cElementTree.fromstring', 'xml.etree.cElementTree.parse', 'xml.dom.minidom.parseString', 'xml.dom.minidom.parse',
@@ -129,7 +127,8 @@ export const stdlib: LibraryModel = {
     { callee: 'shlex.quote', concepts: ['command'] },
     { callee: 'pipes.quote', concepts: ['command'] },
     { callee: 'shlex.join', concepts: ['command'] },
-    { callee: 'html.escape', concepts: ['html', 'header'] },
+    // `html.escape()` leaves CR and LF alone: no help in a header.
+    { callee: 'html.escape', concepts: ['html'] },
     { callee: 'cgi.escape', concepts: ['html'] },
     // `escape()` replaces &, < and >, not quotes: no help inside an XPath string literal.
     { callee: 'xml.sax.saxutils.escape', concepts: ['html'] },

@@ -35,5 +35,7 @@ export const templates: LibraryModel = {
     { callee: 'jinja2.escape', concepts: ['html'] },
     { callee: 'bleach.clean', concepts: ['html'] },
     { callee: 'bleach.linkify', concepts: ['html'] },
+    // `Markup("<b>{}</b>").format(x)` escapes what it fills in.
+    ...['markupsafe.Markup', 'jinja2.Markup', 'flask.Markup'].map((type) => ({ callee: `${type}.format`, concepts: ['html' as const] })),
   ],
 };

@@ -23,6 +23,7 @@ export const tornado: LibraryModel = {
     { callee: 'tornado.web.RequestHandler.finish', concept: 'html', args: [0, 'chunk'], label: '`self.finish()` sends it as the response body' },
     { callee: 'tornado.web.RequestHandler.redirect', concept: 'redirect', args: [0, 'url'], label: '`self.redirect()` sends the browser there' },
     { callee: 'tornado.web.RequestHandler.set_header', concept: 'header', args: [1, 'value'], label: '`self.set_header()` writes a response header' },
+    { callee: 'tornado.web.RequestHandler.add_header', concept: 'header', args: [1, 'value'], label: '`self.add_header()` writes a response header' },
     { callee: 'tornado.template.Template', concept: 'template', args: [0, 'template_string'], label: '`Template()` compiles it as a template' },
   ],
   sanitizers: [

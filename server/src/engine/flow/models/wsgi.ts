@@ -1,5 +1,8 @@
 import type { LibraryModel } from '../concepts';
 
+/** The source text of the `Location` header's name. */
+const LOCATION = /^[rbuRBU]?['"]location['"]$/i;
+
 /**
  * Plain WSGI (PEP 3333: https://peps.python.org/pep-3333/), the standard library's `http.server`
  * (https://docs.python.org/3/library/http.server.html) and AWS Lambda handlers
@@ -31,6 +34,7 @@ export const wsgi: LibraryModel = {
   sinks: [
     { callee: 'http.server.BaseHTTPRequestHandler.wfile.write', concept: 'html', args: [0], label: '`self.wfile.write()` sends it as the response body' },
     { callee: 'http.server.BaseHTTPRequestHandler.send_header', concept: 'header', args: [1], label: '`send_header()` writes a response header' },
+    { callee: 'http.server.BaseHTTPRequestHandler.send_header', concept: 'redirect', args: [1], when: { position: 0, matches: LOCATION }, label: '`send_header("Location", …)` sends the browser there' },
     { callee: 'http.server.BaseHTTPRequestHandler.send_response', concept: 'header', args: [1], label: '`send_response()` writes the status line' },
   ],
 };

@@ -56,6 +56,7 @@ export default defineRule({
     bandit: ['B101'],
     ruff: ['S101'],
     fixable: false,
+    inTests: 'skip',
     docs: {
       whatItDoes:
         'Flags `assert` statements outside tests whose condition reads as an authorization or validation check: it mentions a user, a permission, a role, an owner, a token, authentication, `allowed`, a signature and the like (`assert request.user.is_staff`, `assert doc.owner == user`, `assert has_permission(user, "delete")`).',

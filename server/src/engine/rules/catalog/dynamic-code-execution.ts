@@ -6,6 +6,8 @@ import { callArguments, calleeName, calleeReceiver, unparenthesize } from '../..
 import { referenceModuleAt } from '../support/imports';
 import type { AnalysisUnit } from '../../analysis/units';
 import { SplicedValues, codeText, listCode } from '../support/splicedValues';
+import { SinkHits, flowReport, sourceKind, sourceOf, withFlow } from '../flowRule';
+import { kindBit } from '../../flow/concepts';
 
 const EVAL = new Set(['eval', 'builtins.eval']);
 const EXEC = new Set(['exec', 'builtins.exec']);
@@ -30,7 +32,7 @@ export default defineRule({
     fixable: true,
     docs: {
       whatItDoes:
-        'Flags calls to the builtins `eval()` and `exec()` whose code is not a constant: a parameter, a value read at run time, or a string built from one.',
+        'Flags calls to the builtins `eval()` and `exec()` whose code is not a constant: a parameter, a value read at run time, or a string built from one. When the flow layer sees request data or program input reach the code (also through helpers), the finding names the source and carries the path; it also flags a module imported by a name that comes from a request (`importlib.import_module`, `__import__`).',
       whyIsThisBad:
         '`eval` and `exec` run their argument as Python with the full rights of your process. If any part of it comes from a request, a file, a message or a database row, whoever controls that text can run `__import__("os").system(...)`, read secrets or change data. Passing restricted `globals` (`{"__builtins__": {}}`) does not help: object attribute chains such as `().__class__.__mro__` reach the builtins again.',
       example: [
@@ -63,20 +65,38 @@ export default defineRule({
         'https://nedbatchelder.com/blog/201206/eval_really_is_dangerous.html',
       ],
       knownProblems:
-        '`exec(open("pkg/version.py").read())` and other code read from a file at a fixed path in the project is reported with low severity: it runs code you ship, but `importlib.metadata.version()` or `ast.literal_eval` are safer. A code string built only from constants and numbers (`eval("x%d" % i)`) is not flagged. A local function or method named `eval` (`df.eval`, `model.eval()`, `pandas.eval`) is not flagged, and neither are calls through an alias Vigil cannot resolve (`f = getattr(builtins, "eval")`).',
+        '`exec(open("pkg/version.py").read())` and other code read from a file at a fixed path in the project is reported with low severity: it runs code you ship, but `importlib.metadata.version()` or `ast.literal_eval` are safer. A code string built only from constants and numbers (`eval("1 + 2")`, `eval("x%d" % i)`) is only an `info` note (Bandit reports it; nothing from outside reaches it). A local function or method named `eval` (`df.eval`, `model.eval()`, `pandas.eval`) is not flagged, and neither are calls through an alias Vigil cannot resolve (`f = getattr(builtins, "eval")`).',
       fixSafety:
         'The fix replaces `eval` with `ast.literal_eval`, through the module\'s existing import of `ast` (or of `literal_eval`) or a new `import ast` added once after the module\'s imports. It is unsafe: `literal_eval` rejects names, calls and arithmetic other than on literals, so inputs that `eval` accepted, such as `"2 * 3"` or `"datetime.date(2024, 1, 1)"`, now raise `ValueError`.',
     },
   },
+  usesFlow: true,
   create(context) {
     const { model, unit } = context;
     const values = new SplicedValues(model, unit);
+    const meta = { severity: 'high', confidence: 'high' } as const;
+    /** Request data and program input reaching code sinks, by the flow layer (also through helpers). */
+    let sinkHits: SinkHits | undefined;
+    const codeHits = (): SinkHits => (sinkHits ??= new SinkHits(context.flow.hits, 'code'));
     return {
+      'unit:exit'() {
+        // Sinks this rule does not judge by shape: a module imported by a name from outside (`import_module`,
+        // `__import__`). `compile()` is left out: what runs the compiled code is reported where it runs. Only request data: a
+        // command-line tool importing the module its user names is what it is for.
+        for (const hit of codeHits().rest()) {
+          if (!(hit.taint.kinds & kindBit('remote')) || hit.label.startsWith('`compile()`')) continue;
+          const message = hit.label.includes('imports')
+            ? `${hit.label}, and the name comes from ${sourceKind(hit)} (${sourceOf(hit)}): whoever sends it chooses which code runs; map the value to a fixed set of modules`
+            : `${hit.label}, with ${sourceKind(hit)} (${sourceOf(hit)}) in it: whoever sends it runs code; never evaluate request data, parse it instead`;
+          context.report({ ...flowReport(hit, 'high', message), bandit: [], ruff: [] });
+        }
+      },
       call(call) {
         const callee = model.calleeQualifiedName(call);
         if (!callee) return;
         const isEval = EVAL.has(callee);
         if (!isEval && !EXEC.has(callee)) return;
+        const hit = codeHits().take(call);
         const label = isEval ? 'eval' : 'exec';
         const args = callArguments(call);
         const code = args.positional[0] ?? null;
@@ -84,30 +104,42 @@ export default defineRule({
         const codes = isEval ? { bandit: ['B307'], ruff: ['S307'] } : { bandit: ['B102'], ruff: ['S102'] };
 
         if (code) {
-          if (model.isConstant(code) || isCompiledConstant(model, code)) return;
+          // Code nobody outside can change (`eval("1 + 2")`, `"x%d" % i`): safe, and a note, as Bandit reports it.
           const shape = model.stringShape(code);
-          if (shape && shape.parts.some((part) => part.kind === 'value') && shape.parts.every((part) => part.kind === 'text' || values.isHarmless(part.node))) {
+          const fixed =
+            model.isConstant(code) ||
+            isCompiledConstant(model, code) ||
+            (!!shape && shape.parts.some((part) => part.kind === 'value') && shape.parts.every((part) => part.kind === 'text' || values.isHarmless(part.node)));
+          if (fixed) {
+            context.report({
+              at: call,
+              message: `\`${label}()\` runs code that is fixed in the program (\`${codeText(unparenthesize(code))}\`): nothing from outside reaches it, but ${label === 'eval' ? 'the expression is clearer written out, or read with `ast.literal_eval` when it is a literal' : 'the code is clearer called directly'}`,
+              severity: 'info',
+              confidence: 'high',
+              ...codes,
+            });
             return;
           }
           const file = projectFile(model, code);
           if (file) {
-            context.report({
+            context.report(withFlow({
               at: call,
               message: `\`${label}()\` runs the contents of ${file}; read the value you need without executing the file (\`ast.literal_eval\`, \`importlib.metadata\`)`,
               severity: 'low',
               ...codes,
-            });
+            }, hit, 'high', meta));
             return;
           }
         }
 
         const fix = isEval && code && args.positional.length === 1 && args.keywords.size === 0 && !args.hasUnpacking ? literalEvalFix(model, call, context.unit) : null;
-        context.report({
+        const report = {
           at: call,
           message: message(model, values, label, code, args.positional.length > 1 || args.keywords.has('globals')),
           ...codes,
           ...(fix ? { fix } : {}),
-        });
+        };
+        context.report(withFlow(report, hit, 'high', meta));
       },
     };
   },

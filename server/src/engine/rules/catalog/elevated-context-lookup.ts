@@ -5,39 +5,16 @@ import { callArguments, calleeName, stringLiteralValue, terminalName, unparenthe
 import { expressionKey } from '../support/expressionKeys';
 import { codeSnippet } from '../support/snippets';
 import { isInUnit } from '../support/units';
+import { evidenceAt, withFlow, type FlowEvidence } from '../flowRule';
+import { kindBit } from '../../flow/concepts';
+import { AUTHORIZATION_CALL, ID_NAME, OWNER_FIELD, TENANT_FILTER, elevation } from '../support/ownership';
 
 /** Callee names that read objects: `get_object`, `_get_router`, `obj_get_by_id`, `count`, `network_get`. */
 const LOOKUP = /^(_?get(_\w+)?|count|query|obj_get\w*|\w+_get)$/;
 /** Keywords that pass the request context. */
 const CONTEXT_KEYWORDS = ['context', 'ctx', 'ctxt'];
-/** An identifier that names an object ID: `id`, `port_id`, `router_ids`, `portId`, `instance_uuid`. */
-const ID_NAME = /^(id|ids|uuid|uuids)$|_(id|ids|uuid|uuids)$|[a-z0-9]Ids?$/;
 /** Query methods on `<ctx>.session.query(Model)` that select by ID. */
 const QUERY_SELECTORS = new Set(['filter_by', 'filter', 'get']);
-/** Calls that check authorization: `policy.enforce(...)`, `context.can(...)`, `self._check_router_owner(...)`. */
-const AUTHORIZATION_CALL = /^(can|enforce|authori[sz]e)$|owner|ownership|check_(access|permission|tenant|project)/i;
-/** A comparison of the fetched object's owner with the caller's. */
-const OWNER_FIELD = /\b(tenant_id|project_id|owner_id|owner|user_id)\b/;
-/** A lookup that filters by project itself (`project_id=context.project_id`) is tenant-scoped again. */
-const TENANT_FILTER = /\b(tenant_id|project_id)\b/;
-
-/**
- * `<x>.elevated()` or `get_admin_context()`: `neutron_lib.context`, `n_context`, nova's `context` alike, also
- * when imported under another name (`from neutron_lib.context import get_admin_context as admin_context`).
- */
-function elevation(expression: SyntaxNode, model: SemanticModel): SyntaxNode | null {
-  const expr = unparenthesize(expression);
-  if (expr.type !== 'call') return null;
-  const name = calleeName(expr);
-  if (name === 'elevated') {
-    const args = callArguments(expr);
-    const isMethod = expr.child('function')?.type === 'attribute';
-    return isMethod && args.positional.length === 0 && args.keywords.size === 0 ? expr : null;
-  }
-  if (name === 'get_admin_context') return expr;
-  const callee = model.calleeQualifiedName(expr);
-  return callee?.endsWith('.get_admin_context') ? expr : null;
-}
 
 /**
  * The elevation an expression's context comes from: inline (`get_object(context.elevated(), ...)`), or a name
@@ -245,7 +222,7 @@ export default defineRule({
       whatItDoes:
         'Flags lookups (`get_object`, `get_*`, `_get_*`, `count`, `session.query(...).filter_by(id=...)`) made with an admin context (`context.elevated()`, `get_admin_context()`) by an ID that comes from the caller: a parameter, a field of one, or a stored `self.<x>_id`, when the function neither checks the object\'s owner nor fetched the same ID with the caller\'s own context first.',
       whyIsThisBad:
-        'An elevated context drops the tenant filter that a normal request context adds to every query, so the lookup returns any project\'s object whose ID it is given. If the ID came from the API caller, a user who knows or guesses another tenant\'s UUID can read, attach to or act on that object (an insecure direct object reference). This is a hardening note, not a proven defect: the code is correct when ownership was checked elsewhere, which is why the finding is informational.',
+        'An elevated context drops the tenant filter that a normal request context adds to every query, so the lookup returns any project\'s object whose ID it is given. If the ID came from the API caller, a user who knows or guesses another tenant\'s UUID can read, attach to or act on that object (an insecure direct object reference). This is a hardening note, not a proven defect: the code is correct when ownership was checked elsewhere, which is why the finding is informational — unless the flow layer sees the ID come from an API request (a controller\'s `id`, a field of the request body): then any user can name another project\'s object, and the finding is a warning with the path the ID took.',
       example: [
         'from neutron.objects import router as l3_obj',
         '',
@@ -279,9 +256,18 @@ export default defineRule({
         'Ownership checks are recognised only inside the same function, and loosely: any comparison that mentions `tenant_id`/`project_id`/`owner`/`user_id`, an `if not context.is_admin: raise` or `assert context.is_admin`, a call such as `policy.enforce()`/`context.can()`/`_check_*_owner()`, an earlier lookup of the same ID with a non-elevated context, or a parameter holding the object itself next to its ID (`router` beside `router_id`: the caller already loaded it) counts, even when it checks something else. A lookup that filters by `project_id`/`tenant_id` itself is treated as scoped. IDs are recognised by name (`id`, `*_id`, `*_ids`, `*Id`, and Nova\'s `uuid`/`*_uuid`). Checks done by the caller (an API layer that already loaded the object) are invisible, so the finding can be redundant there; suppress it with `# vigil: ignore[VG501]`. Not flagged: elevated contexts kept on `self` or passed in by the caller, contexts chosen conditionally (`ctx = context.elevated() if x else context`), IDs inside `**filters` or built dictionaries other than a literal `filters={...}`, and lookups through helpers whose names do not look like lookups.',
     },
   },
+  usesFlow: true,
   create(context) {
     const { model, unit } = context;
     const fetches: ElevatedFetch[] = [];
+    /** The flow layer's evidence that an ID comes from an API request (a controller's `id`, a request body field). */
+    const requestEvidence = (fetch: ElevatedFetch, ids: readonly SyntaxNode[]): FlowEvidence | undefined => {
+      for (const id of ids) {
+        const taint = context.flow.taintOf(id);
+        if (taint && taint.kinds & kindBit('remote')) return evidenceAt(taint, fetch.call, id, `\`${fetch.label}\` fetches it with an elevated context`);
+      }
+      return undefined;
+    };
     /** `expressionKey(id)` → offsets where that ID was fetched with a non-elevated context. */
     const scopedLookups = new Map<string, number[]>();
     let ownershipChecked = false;
@@ -354,12 +340,16 @@ export default defineRule({
           );
           if (unchecked.length === 0) continue;
           reported.add(fetch.anchor);
-          const id = codeSnippet(unchecked[0]!, 40);
-          context.report({
+          // An ID from an API request is a warning (any user can name another project's object); an internal
+          // parameter stays a hint (ownership may be checked by the caller).
+          const evidence = requestEvidence(fetch, unchecked);
+          const id = codeSnippet(evidence?.argument ?? unchecked[0]!, 40);
+          const report = {
             at: fetch.call,
             message: `\`${fetch.label}\` fetches by caller-supplied \`${id}\` with an elevated context: tenant scoping is bypassed, so check that the caller owns the object`,
             related: [{ at: fetch.elevation, message: 'context elevated here' }],
-          });
+          };
+          context.report(withFlow(report, evidence, 'medium', { severity: 'info', confidence: 'medium' }));
         }
       },
     };

@@ -7,6 +7,7 @@ import {
   isTokenWord,
   judgeSecretLiteral,
   keyName,
+  looksLikeKeyMaterial,
   moduleTokenizes,
   secretName,
   secretReference,
@@ -51,6 +52,7 @@ export default defineRule({
     bandit: ['B105', 'B106', 'B107'],
     ruff: ['S105', 'S106', 'S107'],
     fixable: false,
+    inTests: 'skip',
     docs: {
       whatItDoes:
         'Flags a string literal bound to a name that holds a secret — assigned to `db_password`, `self.api_key` or `conf["password"]`, compared with `password`, passed as `password=`, used as a parameter default, a dict-literal value, the fallback of `os.getenv("DB_PASSWORD", ...)` or the default of a `--password` option — when the literal looks like a real credential rather than a placeholder, a field name or a message.',
@@ -132,6 +134,18 @@ export default defineRule({
       });
     };
 
+    /**
+     * `key = "3q2+7w…"`, `self.KEY = "9f86d081…"`: a bare `key` is a secret only when its literal looks like key
+     * material (`looksLikeKeyMaterial`); `key = "user_id"` is a dictionary key.
+     */
+    const checkBareKey = (target: SyntaxNode, value: SyntaxNode): void => {
+      const name = target.type === 'identifier' ? target.text : target.type === 'attribute' ? target.child('attribute')?.text : null;
+      if (!name || name.toLowerCase() !== 'key') return;
+      const literal = literalOf(value);
+      if (!literal || !looksLikeKeyMaterial(literal.value)) return;
+      check(literal, { name, word: 'key', plural: false }, (format) => `${what(format ?? 'key material')} assigned to \`${shown(target)}\``, B105);
+    };
+
     const through = (via: SyntaxNode | null): string => (via ? ` (through \`${via.text}\`)` : '');
     const B105 = { bandit: ['B105'], ruff: ['S105'] };
     const B106 = { bandit: ['B106'], ruff: ['S106'] };
@@ -156,7 +170,10 @@ export default defineRule({
         for (const [target, value] of pairs) {
           if (target.type !== 'identifier' && target.type !== 'attribute' && target.type !== 'subscript') continue;
           const reference = secretReference(target);
-          if (!reference) continue;
+          if (!reference) {
+            checkBareKey(target, value);
+            continue;
+          }
           checkBinding(
             value,
             (format, via) => `${what(format)} assigned to \`${shown(target)}\`${through(via)}`,

@@ -159,6 +159,7 @@ export default defineRule({
     bandit: ['B311'],
     ruff: ['S311'],
     fixable: true,
+    inTests: 'note',
     docs: {
       whatItDoes:
         'Flags a `random` module call (`random.choice`, `randint`, `randrange`, `getrandbits`, `random`, `uniform`, `randbytes`, `choices`, `sample`, `shuffle`) whose result becomes a secret: it is assigned to, returned as, stored under or passed as a password, token, key, session id, CSRF token, one-time password, PIN, reset or verification code, nonce or salt — directly, through `"".join(...)`, `str()`, an f-string, `%`, `+`, or a local variable.',
@@ -561,6 +562,8 @@ export default defineRule({
             // cache buster as a credential; a credential is made into text (hex(), str(), a format) first.
             const right = found.sink.at.type === 'assignment' ? found.sink.at.child('right') : null;
             if (kind === 'number' && found.via.length === 0 && right && unparenthesize(right) === call && /^_*token$/i.test(found.sink.secret.name)) continue;
+            // `key = random.choice(list(table))` picks a dictionary key; `key = random.getrandbits(128)` is key material.
+            if (found.sink.secret.material && !found.assembled && name !== 'getrandbits' && name !== 'randbytes') continue;
             if (kind === 'pick' && !found.assembled) {
               const args = callArguments(call);
               const population = args.positional[0] ?? args.keywords.get('population') ?? args.keywords.get('seq');

@@ -7,8 +7,14 @@ import { constantTextGuarded, isConstantGuarded } from '../support/fileHandlingV
 import { codeSnippet } from '../support/snippets';
 import { isInUnit } from '../support/units';
 
-/** `tempfile.mktemp` and its aliases: a name, not a file. */
-const MKTEMP = new Set(['tempfile.mktemp']);
+/** `tempfile.mktemp` and its cousins: a name, not a file (`os.tempnam`/`os.tmpnam` are Python 2's, Bandit B325). */
+const MKTEMP = new Set(['tempfile.mktemp', 'os.tempnam', 'os.tmpnam']);
+const PYTHON2_NAMES = new Set(['os.tempnam', 'os.tmpnam']);
+
+/** Calls that return the shared temporary directory: a constant name joined to it is as public as one in `/tmp`. */
+const TEMP_DIRECTORY_CALLS = new Set(['tempfile.gettempdir', 'tempfile.gettempdirb']);
+/** Stands for `tempfile.gettempdir()` while a joined path is built (an absolute path, so later parts join to it). */
+const GETTEMPDIR = '/\u0000gettempdir';
 
 /** Calls whose failure when the name already exists makes a `mktemp()` name harmless: they never reuse a file. */
 const EXCLUSIVE_CREATORS = new Set(['os.mkfifo', 'os.mkdir', 'os.mknod']);
@@ -42,6 +48,14 @@ const PATH_SINKS = new Map<string, PathSink>([
   ['shutil.chown', { positions: [0], keywords: ['path'] }],
   ['shutil.make_archive', { positions: [0], keywords: ['base_name', 'root_dir'] }],
   ['shutil.unpack_archive', { positions: [0, 1], keywords: ['filename', 'extract_dir'] }],
+  ['logging.FileHandler', { positions: [0], keywords: ['filename'] }],
+  ['logging.handlers.RotatingFileHandler', { positions: [0], keywords: ['filename'] }],
+  ['logging.handlers.TimedRotatingFileHandler', { positions: [0], keywords: ['filename'] }],
+  ['logging.handlers.WatchedFileHandler', { positions: [0], keywords: ['filename'] }],
+  ['logging.basicConfig', { positions: [], keywords: ['filename'] }],
+  ['sqlite3.connect', { positions: [0], keywords: ['database'] }],
+  ['tarfile.open', { positions: [0], keywords: ['name'] }],
+  ['zipfile.ZipFile', { positions: [0], keywords: ['file'] }],
 ]);
 
 /** A hard-coded temporary path found in an argument: the literal text and where it is written. */
@@ -66,9 +80,13 @@ function constantTempPath(model: SemanticModel, node: SyntaxNode, depth = 0): Te
   if (expr.type === 'call' && model.calleeQualifiedName(expr) === 'os.path.join') {
     const args = callArguments(expr);
     if (args.hasUnpacking || args.keywords.size > 0 || args.positional.length === 0) return null;
-    const parts = args.positional.map((part) => constantTextGuarded(model, part));
+    // `os.path.join(tempfile.gettempdir(), "app.lock")`: the shared directory, spelled by a call.
+    const gettempdir = args.positional.map((part) => isTempDirectoryCall(model, part));
+    const parts = args.positional.map((part, i) => (gettempdir[i] ? GETTEMPDIR : constantTextGuarded(model, part)));
     if (parts.some((part) => part === null)) return null;
     const joined = (parts as string[]).reduce((path, part) => (part.startsWith('/') ? part : path.endsWith('/') || path === '' ? path + part : `${path}/${part}`), '');
+    // The shared directory with no name of its own in it (`os.path.join(gettempdir(), "")`) is not a planted name.
+    if (joined.startsWith(GETTEMPDIR)) return joined.length > GETTEMPDIR.length + 1 ? { path: `tempfile.gettempdir()${joined.slice(GETTEMPDIR.length)}`, origin: expr } : null;
     return TEMP_DIRECTORY.test(joined) ? { path: joined, origin: expr } : null;
   }
   if (expr.type === 'identifier') {
@@ -78,6 +96,15 @@ function constantTempPath(model: SemanticModel, node: SyntaxNode, depth = 0): Te
     return constantTempPath(model, value, depth + 1);
   }
   return null;
+}
+
+/** `tempfile.gettempdir()`, directly or through a name bound to it once. */
+function isTempDirectoryCall(model: SemanticModel, node: SyntaxNode): boolean {
+  let expr = unparenthesize(node);
+  if (expr.type === 'identifier' && !model.isParameter(expr)) expr = unparenthesize(model.singleValue(expr) ?? expr);
+  if (expr.type !== 'call' || callArguments(expr).positional.length > 0) return false;
+  const callee = model.calleeQualifiedName(expr);
+  return !!callee && TEMP_DIRECTORY_CALLS.has(callee);
 }
 
 /** The literal text of a string expression or of its template (`"..." % x`, `"...".format(x)`). */
@@ -175,12 +202,12 @@ export default defineRule({
     confidence: 'high',
     status: 'stable',
     since: '0.1.0',
-    bandit: ['B306', 'B108'],
+    bandit: ['B306', 'B108', 'B325'],
     ruff: ['S306', 'S108'],
     fixable: true,
     docs: {
       whatItDoes:
-        'Flags `tempfile.mktemp()`, which returns a name without creating the file, and hard-coded paths in `/tmp`, `/var/tmp` or `/dev/shm` passed to `open()`, `os.open()`, `pathlib.Path()` or `shutil` file functions, directly or through a constant.',
+        'Flags `tempfile.mktemp()` (and Python 2\'s `os.tempnam()`/`os.tmpnam()`), which return a name without creating the file, and hard-coded paths in `/tmp`, `/var/tmp` or `/dev/shm`, or a constant name joined to `tempfile.gettempdir()`, passed to `open()`, `os.open()`, `pathlib.Path()`, `shutil` file functions, logging file handlers, `sqlite3.connect()`, `tarfile.open()` or `zipfile.ZipFile()`, directly or through a constant.',
       whyIsThisBad:
         'Temporary directories are shared by every user and process on the machine. Between `mktemp()` choosing a name and the code opening it, and at any time before a fixed name like `/tmp/report.csv` is used, another local user can create that file or a symlink with that name: the program then writes into a file the attacker can read, overwrites whatever the symlink points to with the program\'s privileges, or reads data the attacker planted. Fixed names also collide between two runs of the same program.',
       example:
@@ -195,7 +222,7 @@ export default defineRule({
         'https://owasp.org/www-community/vulnerabilities/Insecure_Temporary_File',
       ],
       knownProblems:
-        'Hard-coded paths are reported with low severity and medium confidence: on a single-user machine or in a container nobody else can plant the file, and Linux\'s `fs.protected_symlinks`/`protected_regular` settings block the classic symlink attack in sticky directories. They are only reported where they are used as a path (`open`, `os.open`, `pathlib.Path`, `shutil` copy/move/remove/archive functions), not in log messages, comparisons or `tempfile.mkstemp(dir="/tmp")`; `os.makedirs`, `os.remove`, `subprocess` arguments and other uses are not checked. Paths with a variable part (`f"/tmp/{job_id}.log"`, `os.path.join("/tmp", name)`) are not reported, because the variable part may be random; a parameter default (`def f(path="/tmp/x")`) is not followed. `open(..., "x")` and `os.open(..., O_EXCL)` fail instead of reusing a planted file and are not reported. `mktemp()` passed straight to `os.mkfifo`, `os.mkdir`, `os.mknod` or a socket\'s `bind()` is not reported (they fail if the name exists), nor is `mktemp()` building a Windows named-pipe name (`prefix=r"\\\\.\\pipe\\..."`); a name from `mktemp()` used that way later is still reported.',
+        'Hard-coded paths are reported with low severity and medium confidence: on a single-user machine or in a container nobody else can plant the file, and Linux\'s `fs.protected_symlinks`/`protected_regular` settings block the classic symlink attack in sticky directories. They are only reported where they are used as a path (`open`, `os.open`, `pathlib.Path`, `shutil` copy/move/remove/archive functions, logging file handlers, `sqlite3.connect`, `tarfile.open`, `zipfile.ZipFile`), not in log messages, comparisons or `tempfile.mkstemp(dir="/tmp")`; `os.makedirs`, `os.remove`, `subprocess` arguments and other uses are not checked. Paths with a variable part (`f"/tmp/{job_id}.log"`, `os.path.join("/tmp", name)`) are not reported, because the variable part may be random; a parameter default (`def f(path="/tmp/x")`) is not followed. `open(..., "x")` and `os.open(..., O_EXCL)` fail instead of reusing a planted file and are not reported. `mktemp()` passed straight to `os.mkfifo`, `os.mkdir`, `os.mknod` or a socket\'s `bind()` is not reported (they fail if the name exists), nor is `mktemp()` building a Windows named-pipe name (`prefix=r"\\\\.\\pipe\\..."`); a name from `mktemp()` used that way later is still reported.',
       fixSafety:
         'The fix rewrites `name = tempfile.mktemp(...)` as `fd, name = tempfile.mkstemp(...)` followed by `os.close(fd)`; other uses of `mktemp()` get no fix. It is marked unsafe because the file now exists when the next line runs (empty, created with mode 0600 and owned by the current user): code that checks that the name does not exist, creates it with `os.mkfifo`/`os.mkdir`, or passes it to a tool that refuses to overwrite a file must be adapted. Reopening the name later is fine, but keeping the descriptor (`os.fdopen(fd, "w")`) instead of closing it is better still.',
     },
@@ -217,13 +244,15 @@ export default defineRule({
       const args = callArguments(call);
       const prefixes = [args.positional[1], args.positional[2], args.keywords.get('prefix'), args.keywords.get('dir')];
       if (prefixes.some((node) => node && /^\\\\\.\\pipe\\/i.test(stringValue(node) ?? ''))) return;
-      const fix = mkstempFix(model, call);
+      const python2 = PYTHON2_NAMES.has(callee);
+      // `os.tempnam(dir, prefix)` takes other arguments than `mkstemp`: no fix.
+      const fix = python2 ? null : mkstempFix(model, call);
       const fn = call.child('function')!;
       context.report({
         at: call,
         message: `\`${codeSnippet(fn)}()\`${fn.text === callee ? '' : ` (\`${callee}\`)`} returns a name without creating the file: another process can create that file, or a symlink with that name, before this code opens it`,
-        bandit: ['B306'],
-        ruff: ['S306'],
+        bandit: [python2 ? 'B325' : 'B306'],
+        ruff: python2 ? [] : ['S306'],
         ...(fix ? { fix } : {}),
       });
     };

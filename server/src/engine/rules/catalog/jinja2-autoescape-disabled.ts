@@ -3,6 +3,8 @@ import type { SyntaxNode } from '../../syntax/syntaxNode';
 import { callArguments, calleeName, stringLiteralValue, unparenthesize } from '../../syntax/python';
 import { constantTruthiness } from '../support/call-arguments';
 import { referenceMember } from '../support/cryptoWebReferences';
+import { evidenceAt, withFlow, type FlowEvidence } from '../flowRule';
+import { kindBit } from '../../flow/concepts';
 
 /** Jinja2 constructors that take `autoescape`, with the position it has when passed positionally. */
 const CONSTRUCTORS: ReadonlyMap<string, { label: string; position: number; bandit: boolean; escapesByDefault?: boolean }> = new Map([
@@ -18,6 +20,8 @@ const CONSTRUCTORS: ReadonlyMap<string, { label: string; position: number; bandi
 /** Methods of an environment that name the templates it renders. */
 const TEMPLATE_LOOKUPS: ReadonlySet<string> = new Set(['get_template', 'select_template', 'get_or_select_template']);
 const LOADERS_WITH_NAMES: ReadonlySet<string> = new Set(['jinja2.DictLoader', 'jinja2.loaders.DictLoader']);
+/** Methods of a template that insert values into it (https://jinja.palletsprojects.com/en/stable/api/#jinja2.Template). */
+const RENDER_METHODS: ReadonlySet<string> = new Set(['render', 'render_async', 'stream', 'generate', 'generate_async']);
 
 /** Suffixes of template files that wrap another format: `page.html.j2` is HTML. */
 const TEMPLATE_SUFFIX = /\.(?:j2|jinja2?|tmpl|tpl|template)$/i;
@@ -69,7 +73,7 @@ export default defineRule({
     fixable: true,
     docs: {
       whatItDoes:
-        'Flags `jinja2.Environment(...)`, `jinja2.Template(...)` and the sandboxed environments created without `autoescape` or with `autoescape=False` (or a name that is always false), and `aiohttp_jinja2.setup(..., autoescape=False)` (which escapes by default), unless every template they are seen to render is plain text (`.txt`, `.sql`, `.yaml`, a source without markup).',
+        'Flags `jinja2.Environment(...)`, `jinja2.Template(...)` and the sandboxed environments created without `autoescape` or with `autoescape=False` (or a name that is always false), and `aiohttp_jinja2.setup(..., autoescape=False)` (which escapes by default), Severity follows what is known: request data rendered into a template of the environment (seen by the flow layer, with its path) or templates known to be HTML make it an error; templates of unknown kind with no request data seen, a warning; an environment whose every template is plain text (`.txt`, `.sql`, `.yaml`, a source without markup) only a note, since escaping would corrupt text.',
       whyIsThisBad:
         'Unlike Flask and Django, plain Jinja2 does not escape by default: `{{ comment }}` is inserted into the page as is. Any value that contains user input (a name, a comment, a query parameter) can then carry `<script>` or an `onerror=` attribute, which runs in the browser of everyone who views the page — cross-site scripting, with the victim\'s cookies and session.',
       example:
@@ -85,16 +89,52 @@ export default defineRule({
       ],
       knownProblems:
         'Not flagged: `autoescape=True`, `autoescape=select_autoescape(...)` and any other call, parameter or setting (a function deciding per template), `**options` that may carry it, and `NativeEnvironment` (renders Python values, not markup). ' +
-        'What the templates are is read from the `DictLoader` names, the `get_template()`/`select_template()` calls on the environment in the same function (or module) and, for `jinja2.Template(source)`, the source: HTML names (`.html`, `.htm`, `.xml`, `.svg`, also `page.html.j2`) or a source with tags give high confidence; when nothing is known (a `FileSystemLoader` directory, names from a variable) the finding has medium confidence, as the templates may be HTML. Decision: when every known template is text (`.txt`, `.md`, `.yaml`, `.json`, `.sh`, `.py`…, or a `Template()` source without any tag), nothing is flagged: HTML escaping would corrupt those outputs, and it would not protect SQL, shell or JSON templates either — building those from untrusted data is an injection problem of its own (VG101/VG102), not one `autoescape` solves. So a text-looking `Template("Hello {{ name }}")` whose output is later put into a page is missed. ' +
+        'What the templates are is read from the `DictLoader` names, the `get_template()`/`select_template()` calls on the environment in the same function (or module) and, for `jinja2.Template(source)`, the source: HTML names (`.html`, `.htm`, `.xml`, `.svg`, also `page.html.j2`) or a source with tags give high confidence; when nothing is known (a `FileSystemLoader` directory, names from a variable) the finding has medium confidence, as the templates may be HTML. Decision: when every known template is text (`.txt`, `.md`, `.yaml`, `.json`, `.sh`, `.py`…, or a `Template()` source without any tag), the finding is only a note: HTML escaping would corrupt those outputs, and it would not protect SQL, shell or JSON templates either — building those from untrusted data is an injection problem of its own (VG101/VG102), not one `autoescape` solves. So a text-looking `Template("Hello {{ name }}")` whose output is later put into a page is missed. ' +
         '`jinja2.Template(...)` and the sandboxed environments are not checked by Bandit B701/Ruff S701, so their findings have no Bandit/Ruff code for `# nosec`/`# noqa`. Also missed: environments whose `autoescape` is turned off later (`env.autoescape = False`), and `{% autoescape false %}` blocks or `|safe` filters inside templates.',
       fixSafety:
         'The fix adds `autoescape=jinja2.select_autoescape()` (or replaces `autoescape=False` with it), using an existing `select_autoescape` or `jinja2` import or adding `import jinja2`. `select_autoescape()` escapes templates named `.html`, `.htm` and `.xml` and templates made from strings, and leaves other names alone, so text templates keep their output. It is `safe` for HTML: only values that contained markup render differently (escaped), which is the point; markup that is meant to be inserted must be marked with `|safe` or `markupsafe.Markup`. When a known HTML template has a name `select_autoescape()` does not recognise (`page.html.j2`), the fix sets `autoescape=True` instead and is `unsafe`, because it also escapes any text templates of that environment.',
     },
   },
+  usesFlow: true,
   create(context) {
     const { model } = context;
     const constructors: Array<{ call: SyntaxNode; callee: string }> = [];
     const lookups: SyntaxNode[] = [];
+    const renders: SyntaxNode[] = [];
+
+    /** The call a value was made by: itself, or the call a name is bound to once (`t = env.get_template(...)`). */
+    const madeBy = (node: SyntaxNode): SyntaxNode | null => {
+      const expr = unparenthesize(node);
+      if (expr.type === 'call') return expr;
+      const value = expr.type === 'identifier' ? model.singleValue(expr) : null;
+      return value && unparenthesize(value).type === 'call' ? unparenthesize(value) : null;
+    };
+
+    /**
+     * Request data rendered into a template of this environment or template (`Template(src).render(name=…)`,
+     * `env.get_template("a.html").render(user=request.args["u"])`), by the flow layer: the first such value.
+     */
+    const requestDataRendered = (call: SyntaxNode): FlowEvidence | undefined => {
+      const bound = boundAs(call);
+      const ours = (made: SyntaxNode | null): boolean => {
+        if (!made) return false;
+        if (made === call) return true;
+        if (!lookups.includes(made)) return false;
+        const fn = made.child('function');
+        const receiver = fn?.type === 'attribute' ? unparenthesize(fn.child('object')!) : null;
+        return !!receiver && (madeBy(receiver) === call || (bound !== null && receiver.text.replace(/\s+/g, '') === bound));
+      };
+      for (const render of renders) {
+        const fn = render.child('function');
+        if (fn?.type !== 'attribute' || !ours(madeBy(fn.child('object')!))) continue;
+        const args = callArguments(render);
+        for (const value of [...args.positional, ...args.keywords.values()]) {
+          const taint = context.flow.taintOf(value);
+          if (taint && taint.kinds & kindBit('remote')) return evidenceAt(taint, render, value, '`render()` puts it into the page unescaped');
+        }
+      }
+      return undefined;
+    };
 
     /** Template names (`"a.html"`, `["a.html", "b.txt"]`) given as literals. */
     const namesIn = (node: SyntaxNode | undefined | null): string[] => {
@@ -215,6 +255,7 @@ export default defineRule({
         if (method && (TEMPLATE_LOOKUPS.has(method) || method === 'from_string') && call.child('function')?.type === 'attribute') {
           lookups.push(call);
         }
+        if (method && RENDER_METHODS.has(method) && call.child('function')?.type === 'attribute') renders.push(call);
       },
       'unit:exit'() {
         for (const { call, callee } of constructors) {
@@ -225,20 +266,36 @@ export default defineRule({
           if (!value && constructor.escapesByDefault) continue;
           if (value && constantTruthiness(model, value) !== false) continue;
           const templates = templatesOf(call, callee);
-          if (templates.kind === 'text') continue;
           const label = `${constructor.label}()`;
           const what = value
             ? `\`${label}\` with \`autoescape=${shown(value.text)}\``
             : `\`${label}\` without \`autoescape\``;
+          const codes = constructor.bandit ? {} : { bandit: [], ruff: [] };
+          if (templates.kind === 'text') {
+            // Right for text, which HTML escaping would corrupt: a note, as Bandit reports every such environment.
+            context.report({
+              at: call,
+              message: `${what} renders text templates: right for text, but its values go in as they are, so its output must never be served as HTML`,
+              severity: 'info',
+              confidence: 'medium',
+              ...codes,
+            });
+            continue;
+          }
+          // Severity follows what is known: request data rendered into it, or templates that are HTML, make it an
+          // error; templates of unknown kind with no request data seen, a warning.
+          const evidence = requestDataRendered(call);
           const rendering = templates.example ? ` (it renders ${templates.example})` : '';
           const fix = fixFor(call, value, templates);
-          context.report({
+          const report = {
             at: call,
             message: `${what} inserts \`{{ … }}\` values into HTML unescaped${rendering}: markup or \`<script>\` in the data runs in the browser (cross-site scripting)`,
-            confidence: templates.kind === 'html' ? 'high' : 'medium',
-            ...(constructor.bandit ? {} : { bandit: [], ruff: [] }),
+            severity: templates.kind === 'html' ? ('high' as const) : ('medium' as const),
+            confidence: templates.kind === 'html' ? ('high' as const) : ('medium' as const),
+            ...codes,
             ...(fix ? { fix } : {}),
-          });
+          };
+          context.report(withFlow(report, evidence, 'high', { severity: 'high', confidence: 'high' }));
         }
       },
     };

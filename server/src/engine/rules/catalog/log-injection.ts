@@ -1,7 +1,35 @@
 import { defineFlowRule, sourceKind } from '../flowRule';
+import type { RuleContext } from '../rule';
+import type { FlowHit } from '../../flow/interpreter';
+import type { SyntaxNode } from '../../syntax/syntaxNode';
+import { callArguments, unparenthesize } from '../../syntax/python';
+import { percentConversions } from '../support/formatStrings';
+
+/** Containers print their elements with `repr()`, which shows a line break as `\\n`: `LOG.info("%s", {"q": q})`. */
+const CONTAINERS = new Set(['dictionary', 'list', 'tuple', 'set', 'dictionary_comprehension', 'list_comprehension', 'set_comprehension']);
+
+/**
+ * Whether the logging call itself keeps the value on one line: it is formatted with `%r` by the call's constant
+ * template (`LOG.warning("from %r", referer)`), or it is a container, whose `str()` is its elements' `repr()`.
+ */
+function loggedOnOneLine(hit: FlowHit, context: RuleContext): boolean {
+  if (hit.sink.type !== 'call') return false;
+  const argument = unparenthesize(hit.argument);
+  const positional = callArguments(hit.sink).positional;
+  const index = positional.findIndex((node: SyntaxNode) => node === hit.argument || unparenthesize(node) === argument);
+  const template = positional[0] && index > 0 ? context.model.constantText(positional[0]) : null;
+  // `%(name)s` takes the values out of a mapping and formats each with `str()`: not this case.
+  const conversions = template === null ? null : percentConversions(template);
+  if (!conversions) return false;
+  const value = argument.type === 'identifier' ? context.model.singleValue(argument) : argument;
+  if (value && CONTAINERS.has(unparenthesize(value).type)) return true;
+  return conversions[index - 1] === 'r';
+}
 
 export default defineFlowRule({
   concept: 'log',
+  accept: (hit, context) => !loggedOnOneLine(hit, context),
+  onePerSink: true,
   message: (hit, source) =>
     `${hit.label} with ${sourceKind(hit)} (${source}) as it came in: a line break in it forges log entries; log it with \`%r\`/\`repr()\` or remove \`\\r\` and \`\\n\` first`,
   meta: {
@@ -51,7 +79,7 @@ export default defineFlowRule({
       ].join('\n'),
       references: ['https://cwe.mitre.org/data/definitions/117.html', 'https://owasp.org/www-community/attacks/Log_Injection'],
       knownProblems:
-        'A `%r` placeholder is not yet recognised as neutralising the argument it formats; `repr(value)` and `json.dumps(value)` are. A log handler or formatter that escapes line breaks is not seen.',
+        'Not flagged: a value formatted with `%r` by the call\'s constant template, `repr(value)` and `json.dumps(value)`, and a container (dict, list, tuple, set) logged with positional `%s`, whose `str()` shows its elements\' line breaks as `\\n`; a container whose values a `%(name)s` template takes out is still reported. One finding per logging call, for its first untrusted argument. A log handler or formatter that escapes line breaks is not seen, nor `!r` in f-strings and `.format()`.',
     },
   },
 });

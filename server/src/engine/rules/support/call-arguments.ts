@@ -35,6 +35,16 @@ export function constantTruthiness(model: SemanticModel, node: SyntaxNode, depth
       const operand = expr.child('argument') ?? expr.firstNamedChild();
       return operand ? constantTruthiness(model, operand, depth + 1) : null;
     }
+    case 'list':
+    case 'tuple':
+    case 'set':
+    case 'dictionary':
+      // A container is true when it has elements, whatever they are: `shell=[False]` runs a shell.
+      return expr.namedChildren.some((child) => child.type !== 'comment');
+    case 'float': {
+      const value = Number(expr.text.replace(/_/g, ''));
+      return Number.isNaN(value) ? null : value !== 0;
+    }
     case 'not_operator': {
       const operand = expr.child('argument') ?? expr.firstNamedChild();
       const inner = operand ? constantTruthiness(model, operand, depth + 1) : null;

@@ -117,6 +117,11 @@ export interface GeneratedSecret {
   readonly grade: GeneratedSecretGrade;
   /** The secret word is `token` (a lexeme in tokenizer code). */
   readonly tokenWord: boolean;
+  /**
+   * A secret only when the value is key material (random bits or bytes, or a string assembled from random
+   * characters): a bare `key` names a dictionary key as often as a cryptographic one.
+   */
+  readonly material?: boolean;
 }
 
 /**
@@ -158,6 +163,7 @@ export function generatedSecretName(name: string): GeneratedSecret | null {
       return previous === 'session' ? found('session id') : null;
     case 'key':
       if (previous && EXTRA_KEY_QUALIFIERS.has(previous)) return found(`${previous} key`);
+      if (!previous) return { ...found('key'), material: true };
       break;
     case 'verifier':
       return previous === 'code' || previous === 'pkce' ? found('PKCE code verifier') : null;

@@ -3,6 +3,7 @@ import type { Binding } from '../../semantic/scopes';
 import { unparenthesize } from '../../syntax/python';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
 import { parameterAnnotation } from './tls';
+import { HTTP_CLIENT_FACTORIES as ALL_CLIENT_FACTORIES, HTTP_VERBS, type HttpLibrary as ClientLibrary } from '../../flow/models/httpClients';
 
 /**
  * Which receivers are HTTP client objects (`requests.Session`, `httpx.Client`, `aiohttp.ClientSession`), for the
@@ -11,22 +12,16 @@ import { parameterAnnotation } from './tls';
  * (`session: requests.Session`); anything else (`self.session`, a factory function's result) is unknown.
  */
 
-export type HttpLibrary = 'requests' | 'httpx' | 'aiohttp';
+/** The libraries these rules know how clients are configured in. */
+export type HttpLibrary = Exclude<ClientLibrary, 'urllib3'>;
 
 /** The request methods shared by the module functions and the client objects of requests and httpx. */
-export const HTTP_METHODS: ReadonlySet<string> = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request']);
+export const HTTP_METHODS: ReadonlySet<string> = new Set([...HTTP_VERBS, 'request']);
 
-/** Calls that create a client object whose methods send requests, by qualified name. */
-export const HTTP_CLIENT_FACTORIES: ReadonlyMap<string, { readonly library: HttpLibrary; readonly label: string }> = new Map([
-  ['requests.Session', { library: 'requests', label: 'requests.Session' }],
-  ['requests.session', { library: 'requests', label: 'requests.Session' }],
-  ['requests.sessions.Session', { library: 'requests', label: 'requests.Session' }],
-  ['requests.sessions.session', { library: 'requests', label: 'requests.Session' }],
-  ['httpx.Client', { library: 'httpx', label: 'httpx.Client' }],
-  ['httpx.AsyncClient', { library: 'httpx', label: 'httpx.AsyncClient' }],
-  ['aiohttp.ClientSession', { library: 'aiohttp', label: 'aiohttp.ClientSession' }],
-  ['aiohttp.client.ClientSession', { library: 'aiohttp', label: 'aiohttp.ClientSession' }],
-] as const);
+/** The client factories of `HttpLibrary` (the flow layer's table, without urllib3's `PoolManager`). */
+const HTTP_CLIENT_FACTORIES: ReadonlyMap<string, { readonly library: HttpLibrary; readonly label: string }> = new Map(
+  [...ALL_CLIENT_FACTORIES].flatMap(([callee, { library, label }]) => (library === 'urllib3' ? [] : [[callee, { library, label }] as const])),
+);
 
 export interface HttpClient {
   readonly library: HttpLibrary;

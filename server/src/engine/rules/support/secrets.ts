@@ -22,7 +22,8 @@ import { nameWords, stringLiteralValue, unparenthesize } from '../../syntax/pyth
  * - `token` names a lexeme as often as a credential: `next_token`/`NextToken` (pagination), `sep_token`,
  *   `pad_token`, `eos_token` (tokenizers), `cancellation_token`, `max_tokens` are not secret-like.
  * - `pass` counts only after a word naming an account (`db_pass`, `smtp_pass`, `admin_pass`): `first_pass`,
- *   `render_pass` are not passwords. `key` counts only in the two-word forms; `pw`, `creds`, `auth` and
+ *   `render_pass` are not passwords. `key` counts only in the two-word forms or after a word such as `secret` earlier in the name
+ *   (`SECRET_COOKIE_KEY`; VG401 also judges a bare `key` by its value, see `looksLikeKeyMaterial`); `pw`, `creds`, `auth` and
  *   `authorization` are not secret words (too ambiguous).
  * - A few words after the secret word keep the meaning: `password_value`, `token_raw`, `secret_b64`.
  */
@@ -37,6 +38,19 @@ const SECRET_WORDS: ReadonlySet<string> = new Set([
 const KEY_QUALIFIERS: ReadonlySet<string> = new Set([
   'api', 'private', 'secret', 'access', 'auth', 'signing', 'sign', 'encryption', 'decryption', 'master', 'hmac',
   'account', 'shared', 'subscription', 'jwt', 'fernet', 'aes',
+]);
+
+/**
+ * `X_…_key` is a secret when an earlier word says so outright (`SECRET_COOKIE_KEY`, `signing_session_key`), unless
+ * the word just before `key` makes it a lookup key or a public one (`secret_cache_key`, `private_env_key`).
+ */
+const STRONG_KEY_QUALIFIERS: ReadonlySet<string> = new Set([
+  'secret', 'private', 'signing', 'encryption', 'decryption', 'hmac', 'master', 'fernet', 'jwt', 'aes',
+]);
+const LOOKUP_KEY_WORDS: ReadonlySet<string> = new Set([
+  'cache', 'lookup', 'id', 'sort', 'partition', 'primary', 'foreign', 'row', 'index', 'name', 'map', 'dict', 'public',
+  'storage', 'redis', 'db', 'table', 'field', 'column', 'path', 'file', 'env', 'setting', 'settings', 'config', 'label',
+  'attr', 'attribute', 'param', 'header', 'store', 'bucket', 'object', 'dynamo', 'kv', 'registry', 'ref', 'query',
 ]);
 
 /** `X_pass` is a password when X names an account or a service. */
@@ -94,6 +108,10 @@ export function secretName(name: string): SecretName | null {
     return { name, word: last, plural: last === 'credentials' || last === 'passwords' };
   }
   if (last === 'key' && previous && KEY_QUALIFIERS.has(previous)) return { name, word: `${previous}_key`, plural: false };
+  if (last === 'key' && previous && !LOOKUP_KEY_WORDS.has(previous)) {
+    const qualifier = words.slice(0, -2).find((word) => STRONG_KEY_QUALIFIERS.has(word));
+    if (qualifier) return { name, word: `${qualifier}_key`, plural: false };
+  }
   if (last === 'pass' && previous && PASS_QUALIFIERS.has(previous)) return { name, word: 'pass', plural: false };
   return null;
 }
@@ -227,7 +245,11 @@ export function judgeSecretLiteral(value: string, secret: SecretName | null): Li
   const trimmed = value.trim();
   if (trimmed === '') return { secret: false, reason: 'empty' };
   if (/EXAMPLE/.test(trimmed)) return { secret: false, reason: 'a documentation example (AWS style `...EXAMPLE`)' };
-  if (/^(.)\1*$/su.test(trimmed)) return { secret: false, reason: 'one repeated character (a mask)' };
+  // A mask repeats a symbol (`"****"`; `"xxxx"` below); a letter or digit repeated (`"aaaaaaa"`, `"0000"`) is a weak
+  // secret, still a secret.
+  if (/^(.)\1*$/su.test(trimmed) && (trimmed.length === 1 || !/[A-Za-z0-9]/.test(trimmed))) {
+    return { secret: false, reason: 'one repeated character (a mask)' };
+  }
   const alphanumeric = trimmed.replace(/[^A-Za-z0-9]/g, '');
   if ((alphanumeric === '' && /[*•#]/.test(trimmed)) || /^[xX]{3,}$/.test(alphanumeric)) return { secret: false, reason: 'a mask' };
   if (/^__\w+__$/.test(trimmed)) return { secret: false, reason: 'a dunder sentinel' };
@@ -297,4 +319,18 @@ function looksRandom(value: string): boolean {
   if (value.length < 20) return false;
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((pattern) => pattern.test(value)).length;
   return classes >= 3 || (/^[0-9a-f]+$/i.test(value) && value.length >= 32);
+}
+
+/**
+ * Whether a literal assigned to a bare `key` looks like key material rather than a dictionary key or a label: long
+ * hexadecimal (32 digits or more) or base64 text (24 characters or more, with letters and digits), or bytes written
+ * as escapes. `key = "user_id"`, `key = "name"` are not.
+ */
+export function looksLikeKeyMaterial(value: string): boolean {
+  const trimmed = value.trim();
+  if (/^[0-9a-fA-F]{32,}$/.test(trimmed)) return true;
+  if (/^[A-Za-z0-9+/_-]{24,}={0,2}$/.test(trimmed) && /[0-9]/.test(trimmed) && /[a-z]/.test(trimmed) && /[A-Z]/.test(trimmed)) return true;
+  // Bytes: 16 or more characters of which most are not printable ASCII (`b"\x8f\x1a..."`).
+  const unprintable = [...trimmed].filter((char) => char < ' ' || char > '~').length;
+  return trimmed.length >= 16 && unprintable * 2 >= trimmed.length;
 }

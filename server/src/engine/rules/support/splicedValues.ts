@@ -10,6 +10,9 @@ import { forEachNodeInUnit } from '../../analysis/units';
  * constant placeholder (`",".join("?" * len(ids))`), values formatted as numbers (`%d`, `{x:d}`), values passed
  * through a quoting function, and lists that only ever hold constant strings (`clauses.append("a = %s")`).
  */
+/** Statements that leave the block: after `if x not in ALLOWED: <one of these>`, `x` is in `ALLOWED`. */
+const EXITS: ReadonlySet<string> = new Set(['raise_statement', 'return_statement', 'continue_statement', 'break_statement']);
+
 export class SplicedValues {
   private readonly listCache = new Map<Binding, boolean>();
   private readonly harmless = new Map<SyntaxNode, boolean>();
@@ -214,7 +217,7 @@ export class SplicedValues {
     forEachNodeInUnit(this.unit.node, (node) => {
       if (node.type !== 'if_statement') return;
       const last = node.child('consequence')?.namedChildren.at(-1);
-      if (!last || !['raise_statement', 'return_statement', 'continue_statement', 'break_statement'].includes(last.type)) return;
+      if (!last || !(EXITS.has(last.type) || this.endsRequest(last))) return;
       const condition = node.child('condition');
       if (!condition) return;
       for (const comparison of [condition, ...condition.descendantsOfType('comparison_operator')]) {
@@ -228,6 +231,14 @@ export class SplicedValues {
     });
     this.guards = guards;
     return guards;
+  }
+
+  /** `abort(400)`, `flask.abort(404)`, `sys.exit(1)`: a call that never returns, as a statement. */
+  private endsRequest(statement: SyntaxNode): boolean {
+    const call = statement.type === 'expression_statement' ? statement.firstNamedChild() : null;
+    if (call?.type !== 'call') return false;
+    const name = this.model.calleeQualifiedName(call) ?? call.child('function')?.text ?? '';
+    return /(^|\.)(abort|exit|_exit)$/.test(name);
   }
 
   /** The values of a shape that could inject syntax. */
