@@ -315,7 +315,10 @@ export class SemanticModel {
   private bindingIsConstant(binding: Binding): boolean {
     const known = this.constantBindings.get(binding);
     if (known !== undefined) return known === true;
-    if ((binding.kind !== 'assignment' && binding.kind !== 'augmented' && binding.kind !== 'walrus') || !binding.value) {
+    const assigned = binding.kind === 'assignment' || binding.kind === 'augmented' || binding.kind === 'walrus';
+    // `for name in ("a", "b")`, `a, b = "x", "y"`: drawn from a constant collection, the name is a constant too.
+    const drawn = (binding.kind === 'loop' || binding.kind === 'unpack') && !!binding.value;
+    if (!(assigned || drawn) || !binding.value) {
       this.constantBindings.set(binding, false);
       return false;
     }

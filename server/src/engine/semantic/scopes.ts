@@ -30,7 +30,10 @@ export interface Binding {
   readonly kind: BindingKind;
   /** The identifier that is bound. */
   readonly node: SyntaxNode;
-  /** The expression assigned (assignment, augmented, walrus, with, parameter default). */
+  /**
+   * The expression assigned (assignment, augmented, walrus, with, parameter default); for a loop target the iterable
+   * (`for name in ("a", "b")`), for an element of an unpacking the matching element (`a, b = "x", "y"`).
+   */
   readonly value: SyntaxNode | null;
   /** For imports: the dotted name the binding stands for (`subprocess`, `os.system`, `.sibling`). */
   readonly qualifiedName: string | null;
@@ -186,7 +189,7 @@ export function buildScopes(root: SyntaxNode): ScopeTree {
         break;
       }
       case 'for_statement':
-        bindTarget(node.child('left'), scope, 'loop', null);
+        bindTarget(node.child('left'), scope, 'loop', node.child('right'));
         pushChildren(node, scope);
         break;
       case 'with_item':
@@ -227,7 +230,7 @@ export function buildScopes(root: SyntaxNode): ScopeTree {
           let first = true;
           for (const child of node.namedChildren) {
             if (child.type === 'for_in_clause') {
-              bindTarget(child.child('left'), inner, 'loop', null);
+              bindTarget(child.child('left'), inner, 'loop', child.child('right'));
               // The first iterable is evaluated in the enclosing scope.
               push(child.child('right'), first ? scope : inner);
               first = false;
@@ -287,9 +290,20 @@ function bindTarget(target: SyntaxNode | null, scope: Scope, kind: BindingKind, 
   }
   if (PATTERN_CONTAINERS.has(target.type)) {
     const elementKind: BindingKind = kind === 'assignment' ? 'unpack' : kind;
-    for (const element of target.namedChildren) bindTarget(element, scope, elementKind, null);
+    // `a, b = "x", "y"`: each name gets its element, when both sides have the same plain shape.
+    const elements = target.namedChildren;
+    const source = kind === 'assignment' && value ? unparenthesizeValue(value) : null;
+    const values = source && ['tuple', 'list', 'expression_list', 'pattern_list'].includes(source.type) ? source.namedChildren : null;
+    const paired = !!values && values.length === elements.length && ![...elements, ...values].some((node) => node.type.includes('splat'));
+    elements.forEach((element, index) => bindTarget(element, scope, elementKind, paired ? values![index]! : null));
   }
   // Attributes and subscripts bind no name.
+}
+
+function unparenthesizeValue(node: SyntaxNode): SyntaxNode {
+  let current = node;
+  while (current.type === 'parenthesized_expression' && current.namedChildren.length === 1) current = current.namedChildren[0]!;
+  return current;
 }
 
 function bindImport(name: SyntaxNode, scope: Scope, from: string | null): void {

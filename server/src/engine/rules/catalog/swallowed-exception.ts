@@ -87,7 +87,7 @@ export default defineRule({
         'https://docs.python.org/3/library/logging.html#logging.Logger.exception',
       ],
       knownProblems:
-        'Specific exception types (`except KeyError: pass`, `except (OSError, ValueError): pass`) are a deliberate choice and are not flagged, nor are bodies that do anything else: log, re-raise, assign, call, `return` or `break`. Clauses in `__del__` are not flagged, since exceptions cannot propagate out of a finalizer. A class that shadows `Exception` is not recognised, and neither are broad types reached through a variable (`errors = (Exception,)`; `except errors:`). `contextlib.suppress(Exception)` is not flagged.',
+        'Specific exception types (`except KeyError: pass`, `except (OSError, ValueError): pass`) are a deliberate choice and are not flagged, nor are bodies that do anything else: log, re-raise, assign, call, `return` or `break`. Clauses in `__del__` are not flagged, since exceptions cannot propagate out of a finalizer. A class that shadows `Exception` is not recognised, and neither are broad types reached through a variable (`errors = (Exception,)`; `except errors:`). `with contextlib.suppress(Exception):` (or `BaseException`) is flagged like `except Exception: pass`; `suppress` of specific types is not.',
     },
   },
   create(context) {
@@ -133,6 +133,21 @@ export default defineRule({
           at: { start: clause.start, end: headerEnd },
           message: `\`${header}\`${alias} swallows every error${alsoExits} ${how}: failures (including security checks) go unnoticed`,
           ...(kind === 'continue' ? { bandit: ['B112'], ruff: ['S112'] } : { bandit: ['B110'], ruff: ['S110'] }),
+        });
+      },
+      with_item(item) {
+        // `with contextlib.suppress(Exception):` swallows like `except Exception: pass`.
+        const value = item.child('value');
+        const call = value ? unparenthesize(value.type === 'as_pattern' ? value.firstNamedChild() ?? value : value) : null;
+        if (call?.type !== 'call' || model.calleeQualifiedName(call) !== 'contextlib.suppress') return;
+        const broad = (call.child('arguments')?.namedChildren ?? []).map((argument) => broadType(model, argument)).find((found) => !!found);
+        if (!broad) return;
+        const alsoExits = broad === 'BaseException' ? ' (even `KeyboardInterrupt` and `SystemExit`)' : '';
+        context.report({
+          at: call,
+          message: `\`${call.text.length > 60 ? 'contextlib.suppress(...)' : call.text}\` swallows every error${alsoExits} in its block: failures (including security checks) go unnoticed`,
+          bandit: ['B110'],
+          ruff: ['S110'],
         });
       },
     };
