@@ -4,10 +4,8 @@ import type { SyntaxNode } from '../../syntax/syntaxNode';
 import { argumentByName, flagValue } from '../support/call-arguments';
 import { codeSnippet } from '../support/snippets';
 import { SinkHits, withFlow } from '../flowRule';
+import { SHIPPED_FILE_NOTE, isShippedFile } from '../support/shippedFiles';
 import { DESERIALIZERS as LOADERS, SERIALIZERS as DUMPERS } from '../../flow/models/serialization';
-
-/** Functions that open a file by path: `pickle.load(open("cache.pkl", "rb"))` reads a fixed file. */
-const OPENERS = new Set(['open', 'io.open', 'gzip.open', 'bz2.open', 'lzma.open', 'codecs.open']);
 
 export default defineRule({
   meta: {
@@ -43,7 +41,7 @@ export default defineRule({
         'https://cheatsheetseries.owasp.org/cheatsheets/Deserialization_Cheat_Sheet.html',
       ],
       knownProblems:
-        'Every call is flagged whatever the data\'s origin: loading a file your own program wrote is only safe if nobody else can write it, which Vigil cannot know; loads from a constant path are reported with medium confidence. Data that is a constant in the code and a round trip of the program\'s own object (`pickle.loads(pickle.dumps(x))`) are only `info` notes. Not flagged: an `Unpickler` subclass that overrides `find_class` (instances of your own class are not recognised), `numpy.load` with `allow_pickle` set from a variable, `torch.load` with `**kwargs`, and loaders reached through `getattr` or attributes (`self.loader(data)`). `torch.load` without `weights_only` is reported with medium confidence: PyTorch 2.6 and later default to `weights_only=True`.',
+        'Every call is flagged whatever the data\'s origin: loading a file your own program wrote is only safe if nobody else can write it, which Vigil cannot know; loads from a constant path (a file the program ships) are only an `info` note. Data that is a constant in the code and a round trip of the program\'s own object (`pickle.loads(pickle.dumps(x))`) are only `info` notes. Not flagged: an `Unpickler` subclass that overrides `find_class` (instances of your own class are not recognised), `numpy.load` with `allow_pickle` set from a variable, `torch.load` with `**kwargs`, and loaders reached through `getattr` or attributes (`self.loader(data)`). `torch.load` without `weights_only` is reported with medium confidence: PyTorch 2.6 and later default to `weights_only=True`.',
     },
   },
   usesFlow: true,
@@ -64,34 +62,6 @@ export default defineRule({
       if (expr.type === 'identifier' && depth < 4) {
         const value = model.singleValue(expr);
         return !!value && value !== expr && isOwnRoundTrip(value, depth + 1);
-      }
-      return false;
-    };
-
-    /**
-     * Whether a file argument names a fixed file: a constant path, `open(CONSTANT)`, or the `f` of
-     * `with open(CONSTANT, "rb") as f`. Such a file is often the program's own, so the finding is less certain.
-     */
-    const isFixedFile = (file: SyntaxNode, depth = 0): boolean => {
-      const expr = unparenthesize(file);
-      if (model.isConstant(expr)) return true;
-      if (depth > 4) return false;
-      if (expr.type === 'call') {
-        const callee = model.calleeQualifiedName(expr);
-        const path = callArguments(expr).positional[0];
-        return !!callee && OPENERS.has(callee) && !!path && model.isConstant(path);
-      }
-      if (expr.type === 'identifier') {
-        const bindings = model.bindingsOf(expr);
-        return (
-          bindings.length > 0 &&
-          bindings.every(
-            (binding) =>
-              (binding.kind === 'with' || binding.kind === 'assignment') &&
-              !!binding.value &&
-              isFixedFile(binding.value, depth + 1),
-          )
-        );
       }
       return false;
     };
@@ -137,7 +107,8 @@ export default defineRule({
             condition = ' with `weights_only=False`';
           }
         }
-        if (data && loader.input === 'file' && isFixedFile(data)) confidence = 'medium';
+        // A file the program ships (a constant path): not attacker input, a note (issue 6).
+        const shipped = !!data && loader.input === 'file' && isShippedFile(model, data);
 
         const label = `\`${callee}()\``;
         const on = data ? ` ${loader.isClass ? 'over' : 'on'} \`${codeSnippet(data)}\`` : '';
@@ -164,7 +135,9 @@ export default defineRule({
           default:
             message = `${label}${on} can run arbitrary code while unpickling`;
         }
-        const report: Report = { at: call, message, ...(confidence ? { confidence } : {}), bandit, ruff };
+        const report: Report = shipped
+          ? { at: call, message: `${message}; ${SHIPPED_FILE_NOTE}`, severity: 'info', confidence: 'medium', bandit, ruff }
+          : { at: call, message, ...(confidence ? { confidence } : {}), bandit, ruff };
         context.report(withFlow(report, loaderHits().take(call), 'high', meta));
       },
     };

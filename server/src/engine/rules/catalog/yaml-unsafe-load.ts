@@ -1,4 +1,5 @@
 import { defineRule } from '../rule';
+import { SHIPPED_FILE_NOTE, isShippedFile } from '../support/shippedFiles';
 import { callArguments } from '../../syntax/python';
 
 /** Loaders that build only plain Python data (no arbitrary objects). */
@@ -67,11 +68,16 @@ export default defineRule({
           const previous = args.positional[0];
           if (previous) edits.push({ start: previous.end, end: loaderArgument.end, newText: '' });
         }
+        // A file the program ships (a constant path): not attacker input, a note (issue 6).
+        const stream = args.positional[0] ?? args.keywords.get('stream');
+        const shipped = !!stream && isShippedFile(model, stream);
+        const said = loader
+          ? `\`${callee}()\` with \`${loader.text}\` can construct arbitrary Python objects from the document`
+          : `\`${callee}()\` without a safe \`Loader\` can construct arbitrary Python objects from the document`;
         context.report({
           at: call,
-          message: loader
-            ? `\`${callee}()\` with \`${loader.text}\` can construct arbitrary Python objects from the document`
-            : `\`${callee}()\` without a safe \`Loader\` can construct arbitrary Python objects from the document`,
+          message: shipped ? `${said}; ${SHIPPED_FILE_NOTE}` : said,
+          ...(shipped ? { severity: 'info' as const, confidence: 'medium' as const } : {}),
           ...(method && args.positional[0]
             ? { fix: { title: `Use \`yaml.${safeName}\``, safety: 'safe' as const, edits } }
             : {}),
