@@ -40,7 +40,7 @@ describe('language server in a workspace', () => {
     writeFileSync(join(root, 'vigil.toml'), 'exclude = ["vendored/"]\n\n[per-file-ignores]\n"**/tests/**" = ["VG202"]\n');
     // A notebook: a magic, then the defect in its second code cell.
     const cell = (source: string[]) => ({ cell_type: 'code', metadata: {}, outputs: [], execution_count: null, source });
-    const notebook = { cells: [cell(['%matplotlib inline\n', 'import yaml\n']), cell(['yaml.load(open("a.yml"))\n'])], metadata: {}, nbformat: 4, nbformat_minor: 5 };
+    const notebook = { cells: [cell(['%matplotlib inline\n', 'import yaml\n']), cell(['yaml.load(open(input()))\n'])], metadata: {}, nbformat: 4, nbformat_minor: 5 };
     writeFileSync(join(root, 'pkg', 'explore.ipynb'), JSON.stringify(notebook));
     client = await TestClient.start({ workspaceFolders: [root] });
   });

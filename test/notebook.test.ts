@@ -102,7 +102,7 @@ describe('notebooks on the command line', () => {
       [
         'nb/analysis.ipynb: cell 3, line 4, column 5: VG102 [medium]',
         'nb/analysis.ipynb: cell 3, line 6, column 1: VG103 [high]',
-        'nb/analysis.ipynb: cell 5, line 2, column 1: VG202 [medium]',
+        'nb/analysis.ipynb: cell 5, line 2, column 1: VG202 [info]',
         '',
       ],
     );

@@ -64,7 +64,7 @@ export default defineRule({
         'https://docs.astral.sh/ruff/rules/hardcoded-bind-all-interfaces/',
       ],
       knownProblems:
-        'Inside a container, binding to `0.0.0.0` is normal and necessary (the port is published by the container runtime, which decides who can reach it); suppress the finding there, or take the host from the environment. Only constant hosts are judged: a host from configuration or the environment is not reported. The empty string is only reported where it is a bind address (a `bind()` tuple, a server\'s address); `"0.0.0.0"` elsewhere (a constant, a dictionary value, a default such as `os.environ.get("HOST", "0.0.0.0")`) gets a `low` severity, `low` confidence note, also when the same constant is later used in a bind that is reported in another function; comparisons such as `if host in ("0.0.0.0", "::"):` are not reported, nor is `"::"` outside a bind (it is also a separator). `.bind()` is recognised by its `(host, port)` tuple, not by the socket\'s type.',
+        'Inside a container, binding to `0.0.0.0` is normal and necessary (the port is published by the container runtime, which decides who can reach it); suppress the finding there, or take the host from the environment. Only constant hosts are judged: a host from configuration or the environment is not reported. The empty string is only reported where it is a bind address (a `bind()` tuple, a server\'s address); `"0.0.0.0"` elsewhere (a constant, a dictionary value, a default such as `os.environ.get("HOST", "0.0.0.0")`) gets a `low` severity, `low` confidence note, also when the same constant is later used in a bind that is reported in another function; comparisons such as `if host in ("0.0.0.0", "::"):` and addresses parsed with `ipaddress` (`ip_address("0.0.0.0")`) are not reported, nor is `"::"` outside a bind (it is also a separator). `.bind()` is recognised by its `(host, port)` tuple, not by the socket\'s type.',
     },
   },
   create(context) {
@@ -160,6 +160,9 @@ export default defineRule({
           while (container && ['tuple', 'list', 'set', 'parenthesized_expression'].includes(container.type)) container = container.parent;
           if (container?.type === 'comparison_operator') continue;
           if (parent?.type === 'expression_statement') continue; // a docstring or a bare string
+          // `ipaddress.ip_address("0.0.0.0")`: an address parsed to compare or test, not one listened on.
+          const call = parent?.type === 'argument_list' ? parent.parent : null;
+          if (call?.type === 'call' && /^ipaddress\./.test(model.calleeQualifiedName(call) ?? '')) continue;
           // Part of a bind argument already reported (`bind(ADDR)` with `ADDR = ("0.0.0.0", 80)`).
           if (parent && (parent.type === 'tuple' || parent.type === 'list') && reported.has(parent)) continue;
           context.report({

@@ -113,7 +113,7 @@ function dataNames(expression: SyntaxNode): string[] {
  * Where the hash's result goes, walking out from the call through methods on it (`.hexdigest()`), wrappers
  * (`str(...)`, `int(..., 16)`), operators and f-strings, nearest first: the keywords it fills and the calls it is
  * passed to on the way, then the name it is assigned to, the dict key it fills or what it is compared with. A
- * `return` leaves it to the enclosing function's name.
+ * `return` says nothing (the enclosing function's name never decides).
  */
 interface UseHint {
   readonly kind: 'assigned' | 'compared' | 'keyword' | 'key' | 'passed';
@@ -222,7 +222,7 @@ function updateCalls(unit: AnalysisUnit): Map<string, SyntaxNode[]> {
 
 /** What the hash is for, from the strongest evidence: the data (a password is a password whatever the name), then
  * where the result goes, the function it is in, and the other names in the data. */
-function purposeOf(call: SyntaxNode, data: SyntaxNode[], unit: AnalysisUnit): Hint | null {
+function purposeOf(call: SyntaxNode, data: SyntaxNode[]): Hint | null {
   const inputs = data.flatMap(dataNames);
   const password = inputs.find((name) => classifyName(name) === 'password');
   if (password) return { purpose: 'password', reason: `it hashes \`${password}\`` };
@@ -231,11 +231,7 @@ function purposeOf(call: SyntaxNode, data: SyntaxNode[], unit: AnalysisUnit): Hi
     const purpose = classifyName(hint.name);
     if (purpose) return { purpose, reason: `${HINT_REASONS[hint.kind]} ${hint.shown}` };
   }
-  const functionName = unit.kind === 'function' ? unit.node.child('name')?.text : undefined;
-  if (functionName) {
-    const purpose = classifyName(functionName);
-    if (purpose) return { purpose, reason: `in \`${functionName}()\`` };
-  }
+  // Never the enclosing function's name (issue 6): `password_reset_template_id(path)` hashes a path, not a password.
   for (const wanted of ['security', 'integrity'] as const) {
     const input = inputs.find((name) => classifyName(name) === wanted);
     if (input) return { purpose: wanted, reason: `it hashes \`${input}\`` };
@@ -278,7 +274,7 @@ export default defineRule({
         'https://docs.python.org/3.12/library/crypt.html',
       ],
       knownProblems:
-        'The purpose is guessed from names: a password name anywhere in the data hashed makes it a password hash; otherwise the nearest telling name where the result goes (a keyword it fills, a call it is passed to, the name or dict key it is stored under, what it is compared with), then the enclosing function\'s name, then the other names in the data. Within a name the last telling word wins (`password_cache_key` is a cache key, `session_id` is a session). Names that say nothing give medium severity. Not flagged: `usedforsecurity=False`, a `usedforsecurity` value Vigil cannot evaluate and `**kwargs`; `hashlib.md5` passed as a function (`hmac.new(key, msg, hashlib.md5)`: HMAC-MD5 is not broken the way MD5 is); `hashlib.new(name)` with a name that is not a constant; SHA-1 given directly to `HMAC`, `HKDF`, `PBKDF2HMAC`, `TOTP`/`HOTP`, `OAEP` or `MGF1` in `cryptography` (these do not rely on collision resistance); `hashlib.pbkdf2_hmac("sha1", ...)`, `hmac.new(..., digestmod="md5")` and hashes reached through `getattr`. Legacy protocols that mandate MD5 or SHA-1 (some payment-gateway signatures, older APIs) are flagged: suppress them with a comment that names the protocol. `crypt` is judged by its method constant only: `crypt.METHOD_CRYPT` (high) and `crypt.METHOD_MD5` (medium) are flagged, `METHOD_BLOWFISH`, `METHOD_SHA256` and `METHOD_SHA512` are not, and neither is a salt string written by hand (`crypt.crypt(word, "$1$salt")`); these findings carry Ruff\'s S324 only (Bandit has no crypt check).',
+        'The purpose is guessed from names: a password name anywhere in the data hashed makes it a password hash; otherwise the nearest telling name where the result goes (a keyword it fills, a call it is passed to, the name or dict key it is stored under, what it is compared with), then the other names in the data; never the enclosing function\'s name (a function named for passwords may hash a template path). Within a name the last telling word wins (`password_cache_key` is a cache key, `session_id` is a session). Names that say nothing give medium severity. Not flagged: `usedforsecurity=False`, a `usedforsecurity` value Vigil cannot evaluate and `**kwargs`; `hashlib.md5` passed as a function (`hmac.new(key, msg, hashlib.md5)`: HMAC-MD5 is not broken the way MD5 is); `hashlib.new(name)` with a name that is not a constant; SHA-1 given directly to `HMAC`, `HKDF`, `PBKDF2HMAC`, `TOTP`/`HOTP`, `OAEP` or `MGF1` in `cryptography` (these do not rely on collision resistance); `hashlib.pbkdf2_hmac("sha1", ...)`, `hmac.new(..., digestmod="md5")` and hashes reached through `getattr`. Legacy protocols that mandate MD5 or SHA-1 (some payment-gateway signatures, older APIs) are flagged: suppress them with a comment that names the protocol. `crypt` is judged by its method constant only: `crypt.METHOD_CRYPT` (high) and `crypt.METHOD_MD5` (medium) are flagged, `METHOD_BLOWFISH`, `METHOD_SHA256` and `METHOD_SHA512` are not, and neither is a salt string written by hand (`crypt.crypt(word, "$1$salt")`); these findings carry Ruff\'s S324 only (Bandit has no crypt check).',
       fixSafety:
         'Adding `usedforsecurity=False` is safe: the digest is the same; it documents intent and needs Python 3.9 or later (older versions raise `TypeError`). It is offered only where the hash does not look security-relevant, because marking a security use as "not for security" hides the defect instead of fixing it. Replacing MD5/SHA-1 with SHA-256 (`hashlib.sha256`, `hashlib.new("sha256")`, `SHA256.new`, `hashes.SHA256()`) is unsafe: every digest changes (and gets longer), so stored hashes, signatures, cache keys and the other side of a protocol no longer match; migrate stored values deliberately. For passwords no fix is offered: SHA-256 is fast too and no better for them; use a password KDF (`hashlib.scrypt`, argon2, bcrypt) and re-hash at the next login. The editor offers `usedforsecurity=False` for checksums, SHA-256 for security uses, and both (in that order) for hashes whose purpose is unknown.',
     },
@@ -413,7 +409,7 @@ export default defineRule({
           data.push(...(updates.get(left.text) ?? []));
         }
 
-        const hint = purposeOf(call, data, unit);
+        const hint = purposeOf(call, data);
         const codes =
           hash.library === 'hashlib' ? { bandit: ['B324'], ruff: ['S324'] } : { bandit: ['B303'], ruff: ['S303'] };
         const broken = `${hash.algorithm} is broken`;
