@@ -70,7 +70,11 @@ interface EditsFixture {
 interface Recipe {
   readonly description: string;
   readonly heavy?: boolean;
-  readonly parts: ReadonlyArray<{ text?: string; repeat?: string; times?: number; nested?: string; depth?: number; indent?: number }>;
+  /**
+   * Concatenated in order: `text` (after `indent` spaces), `repeat` × `times`, `nested` lines (`{i}` numbered, each
+   * indented one more), or `lines` × `times` (`{i}` numbered from 0, `{j}` = i + 1; each line after `indent` spaces).
+   */
+  readonly parts: ReadonlyArray<{ text?: string; repeat?: string; times?: number; nested?: string; depth?: number; indent?: number; lines?: string }>;
 }
 
 export function expandRecipe(recipe: Recipe): string {
@@ -78,6 +82,10 @@ export function expandRecipe(recipe: Recipe): string {
     .map((part) => {
       if (part.repeat !== undefined) return part.repeat.repeat(part.times ?? 1);
       if (part.nested !== undefined) return Array.from({ length: part.depth ?? 1 }, (_, i) => ' '.repeat(i) + part.nested!.replace('{i}', String(i)) + '\n').join('');
+      if (part.lines !== undefined) {
+        const indent = ' '.repeat(part.indent ?? 0);
+        return Array.from({ length: part.times ?? 1 }, (_, i) => indent + part.lines!.replaceAll('{i}', String(i)).replaceAll('{j}', String(i + 1)) + '\n').join('');
+      }
       return ' '.repeat(part.indent ?? 0) + (part.text ?? '');
     })
     .join('');

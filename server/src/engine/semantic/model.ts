@@ -378,7 +378,10 @@ export class SemanticModel {
     if (!this.imports) {
       const module: string[] = [];
       const all: string[] = [];
-      const visit = (scope: Scope): void => {
+      // In a loop, not by recursion: 5,000 nested comprehensions are 5,000 nested scopes.
+      const work: Scope[] = [this.scopes.module];
+      while (work.length > 0) {
+        const scope = work.pop()!;
         for (const list of scope.bindings.values()) {
           for (const binding of list) {
             if (binding.kind !== 'import' || !binding.qualifiedName) continue;
@@ -386,9 +389,8 @@ export class SemanticModel {
             if (scope === this.scopes.module) module.push(binding.qualifiedName);
           }
         }
-        for (const child of scope.children) visit(child);
-      };
-      visit(this.scopes.module);
+        for (let i = scope.children.length - 1; i >= 0; i--) work.push(scope.children[i]!);
+      }
       const roots = new Set(module.map((name) => name.replace(/^\.+/, '').split('.')[0]!));
       this.imports = { module, all, roots };
     }
@@ -709,13 +711,12 @@ export class SemanticModel {
 
   /** Whether a value is a number (so splicing it into SQL or a shell command cannot inject syntax). */
   isNumeric(expression: SyntaxNode): boolean {
-    const expr = unparenthesize(expression);
-    if (expr.type === 'integer' || expr.type === 'float') return true;
-    if (expr.type === 'call') {
-      const callee = this.calleeQualifiedName(expr);
-      return callee === 'int' || callee === 'float' || callee === 'len' || callee === 'round' || callee === 'abs';
-    }
-    if (expr.type === 'identifier') {
+    let expr = unparenthesize(expression);
+    // A chain of names (`a2 = a1`, `a1 = a0`…) is followed in a loop, not by recursion.
+    const seen = new Set<SyntaxNode>();
+    while (expr.type === 'identifier') {
+      if (seen.has(expr)) return false;
+      seen.add(expr);
       const bindings = this.bindingsOf(expr);
       // `def item(item_id: int)`: a parameter annotated as a number (FastAPI and typed code convert or check it).
       if (bindings.length === 1 && bindings[0]!.kind === 'parameter') {
@@ -723,10 +724,17 @@ export class SemanticModel {
         return !!annotation && /^(int|float|bool)$/.test(annotation.text.trim());
       }
       const value = this.singleValue(expr);
-      return !!value && value !== expr && this.isNumeric(value);
+      if (!value || value === expr) return false;
+      expr = unparenthesize(value);
+    }
+    if (expr.type === 'integer' || expr.type === 'float') return true;
+    if (expr.type === 'call') {
+      const callee = this.calleeQualifiedName(expr);
+      return callee === 'int' || callee === 'float' || callee === 'len' || callee === 'round' || callee === 'abs';
     }
     return false;
   }
+
 }
 
 function contains(outer: SyntaxNode | null, inner: SyntaxNode): boolean {
