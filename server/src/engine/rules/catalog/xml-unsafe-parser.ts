@@ -1,4 +1,5 @@
 import { defineRule, type EditSpec, type FixSpec, type Report } from '../rule';
+import { SinkHits, withFlow } from '../flowRule';
 import { SHIPPED_FILE_NOTE, isShippedFile } from '../support/shippedFiles';
 import type { SemanticModel } from '../../semantic/model';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
@@ -254,13 +255,17 @@ export default defineRule({
         'https://cheatsheetseries.owasp.org/cheatsheets/XML_External_Entity_Prevention_Cheat_Sheet.html',
       ],
       knownProblems:
-        'How exploitable a finding is depends on the runtime: since Python 3.7.1 the standard-library parsers do not resolve external entities by default, and expat 2.4.1 and later limit entity expansion, so on a current interpreter the remaining risk is mostly resource exhaustion; the finding is still reported because the code depends on those defaults and versions. Parsing a constant string (`ET.fromstring("<config/>")`) or XML the code itself just serialised with `tostring()` (`minidom.parseString(ET.tostring(root)).toprettyxml()`) is not reported, and parsing a file with a constant path (a file the program ships) is only an `info` note. A call given an explicit `parser=` is judged where that parser is created (a stdlib `XMLParser()` there is reported, a defusedxml or custom one is not). lxml is reported only when the parser passed to `parse`/`fromstring`/`XML` is created with `resolve_entities=True` (literally, or through one assignment); lxml 5.0 and later resolve only internal entities by default and libxml2 limits expansion, so default lxml parsing is not reported (lxml before 5.0 did resolve external entities by default). A parser installed with `etree.set_default_parser()`, `ElementTree().parse()`, parser functions passed around uncalled (`map(ET.fromstring, docs)`) and `xml.parsers.expat` are not checked. Modules that call `defusedxml.defuse_stdlib()` (or, for xmlrpc, `defusedxml.xmlrpc.monkey_patch()`) at module level are not reported; a call made in another module (the application entry point) is not seen, so those findings are false alarms there. Names imported from defusedxml with a standard-library fallback (`try: from defusedxml.ElementTree import parse` / `except ImportError:`) are not reported.',
+        'How exploitable a finding is depends on the runtime: since Python 3.7.1 the standard-library parsers do not resolve external entities by default, and expat 2.4.1 and later limit entity expansion, so on a current interpreter the remaining risk is mostly resource exhaustion; the finding is still reported because the code depends on those defaults and versions. Parsing a constant string (`ET.fromstring("<config/>")`) or XML the code itself just serialised with `tostring()` (`minidom.parseString(ET.tostring(root)).toprettyxml()`) is not reported, and parsing a file with a constant path (a file the program ships) is only an `info` note. Request data reaching a standard-library parser (seen by the flow layer, also through helpers) is high severity, with its path. A call given an explicit `parser=` is judged where that parser is created (a stdlib `XMLParser()` there is reported, a defusedxml or custom one is not). lxml is reported only when the parser passed to `parse`/`fromstring`/`XML` is created with `resolve_entities=True` (literally, or through one assignment); lxml 5.0 and later resolve only internal entities by default and libxml2 limits expansion, so default lxml parsing is not reported (lxml before 5.0 did resolve external entities by default). A parser installed with `etree.set_default_parser()`, `ElementTree().parse()`, parser functions passed around uncalled (`map(ET.fromstring, docs)`) and `xml.parsers.expat` are not checked. Modules that call `defusedxml.defuse_stdlib()` (or, for xmlrpc, `defusedxml.xmlrpc.monkey_patch()`) at module level are not reported; a call made in another module (the application entry point) is not seen, so those findings are false alarms there. Names imported from defusedxml with a standard-library fallback (`try: from defusedxml.ElementTree import parse` / `except ImportError:`) are not reported.',
       fixSafety:
         'Replacing the call with the defusedxml function of the same name (`defusedxml.ElementTree.parse`, `defusedxml.minidom.parseString`, `defusedxml.sax.make_parser`…) keeps the arguments and the result type, and is safe for ordinary documents. Documents that declare entities (a DTD with `<!ENTITY ...>`) or reference external ones now raise `defusedxml.EntitiesForbidden`/`ExternalReferenceForbidden`, which is the protection; the project needs the `defusedxml` package. `fromstringlist`, `XMLID`, `XMLPullParser`, `make_parser` with arguments, `XMLParser` with positional arguments, xmlrpc (use `defusedxml.xmlrpc.monkey_patch()`) and lxml (create the parser with `XMLParser(resolve_entities=False, no_network=True)`; `defusedxml.lxml` is deprecated) get no automatic fix.',
     },
   },
+  usesFlow: true,
   create(context) {
     const { model } = context;
+    /** Request data reaching a parser, by the flow layer: a finding with the path, high severity. */
+    let sinkHits: SinkHits | undefined;
+    const xmlHits = (): SinkHits => (sinkHits ??= new SinkHits(context.flow.hits, 'xml'));
     const unitNode = context.unit.node;
     let patches: { stdlib: boolean; xmlrpc: boolean } | undefined;
     const patched = (): { stdlib: boolean; xmlrpc: boolean } => (patches ??= model.moduleFact(modulePatches, modulePatches));
@@ -325,14 +330,15 @@ export default defineRule({
       }
       // A file the program ships (a constant path): not attacker input, a note (issue 6).
       const shipped = spec.input === 'file' && !!input && isShippedFile(model, input);
-      context.report({
+      const report: Report = {
         at: call,
         message: shipped ? `${message}; ${SHIPPED_FILE_NOTE}` : message,
         ...(shipped ? { severity: 'info' as const, confidence: 'medium' as const } : {}),
         bandit: [family.bandit],
         ruff: [family.ruff],
         ...(fix ? { fix } : {}),
-      });
+      };
+      context.report(withFlow(report, xmlHits().take(call), 'high', { severity: 'medium', confidence: 'high' }));
     };
 
     const checkLxml = (call: SyntaxNode, fn: SyntaxNode, callee: string): void => {
