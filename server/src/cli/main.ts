@@ -34,7 +34,7 @@ import {
 } from '../engine/report/formats';
 import { renderReview } from '../engine/report/review';
 import { BaselineError, BaselineMatcher, baselineEntry, fingerprint, readBaseline, writeBaseline } from '../host/baseline';
-import { absolutePath, changeSetFromGit, changeSetFromPatch, classifyChangedFiles, isReviewable, isUnder, type ChangeSet } from '../host/changes';
+import { absolutePath, changeSetFromGit, changeSetFromPatch, classifyChangedFiles, deletedFileReviews, isReviewable, isUnder, type ChangeSet } from '../host/changes';
 import { ConfigResolver, isKnownRuleCode, isTestFile, unknownRuleCodeMessage, type ProjectConfig } from '../host/config';
 import {
   displayPath,
@@ -552,17 +552,7 @@ async function reviewChange(paths: string[], diff: string | true): Promise<numbe
     unchanged: compared.unchanged[i]!.length,
     ...(file.cellOf ? { cellOf: file.cellOf } : {}),
   }));
-  const deleted: ChangedFileReview[] = change.files
-    .filter((file) => file.status === 'deleted' && file.oldPath !== null && isReviewable(file.oldPath) && isUnder(absolutePath(change, file.oldPath), paths))
-    .map((file) => ({
-      displayPath: displayPath(absolutePath(change, file.oldPath!)),
-      text: '',
-      lineIndex: new LineIndex(''),
-      findings: [],
-      hasSyntaxErrors: false,
-      status: 'deleted',
-      unchanged: 0,
-    }));
+  const deleted = deletedFileReviews(change, paths, (path) => displayPath(path));
   const base = { label: change.label, isRef: change.base !== null && (change.label === diff || change.label === 'HEAD'), ...(change.base ? { commit: change.base.commit } : {}) };
   process.stdout.write(escapeControlChars(renderChangeReview({ base, files: [...reviewed, ...deleted], notAnalysed: run.problems })));
   return run.ioError ? EXIT_ERROR : EXIT_CLEAN;

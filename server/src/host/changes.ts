@@ -6,11 +6,12 @@ import {
   classifyChange,
   findingKeys,
   touchesChange,
+  LineIndex,
   type BaselineState,
   type Finding,
-  type LineIndex,
   type SyntaxTree,
 } from '../engine';
+import type { ChangedFileReview } from '../engine/report/changeReview';
 import { decodePythonSource, readPythonSource, readRegularFile } from './files';
 import { baseContent, changedFiles, defaultBase, parsePatch, repositoryRoot, resolveBase, GitError, type ChangedFile, type GitBase, type PatchHunk } from './git';
 import { isNotebookPath, notebookToPython } from './notebook';
@@ -72,6 +73,24 @@ export function isUnder(file: string, paths: readonly string[]): boolean {
     const rel = relative(resolve(path), file);
     return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && !rel.startsWith(`..${sep}`));
   });
+}
+
+/**
+ * The review entries of the files the change deletes (Python sources and notebooks under `paths`, all when empty):
+ * no text and no findings, only their status, named by `display` (given the absolute path).
+ */
+export function deletedFileReviews(change: ChangeSet, paths: readonly string[], display: (path: string) => string): ChangedFileReview[] {
+  return change.files
+    .filter((file) => file.status === 'deleted' && file.oldPath !== null && isReviewable(file.oldPath) && isUnder(absolutePath(change, file.oldPath), paths))
+    .map((file) => ({
+      displayPath: display(absolutePath(change, file.oldPath!)),
+      text: '',
+      lineIndex: new LineIndex(''),
+      findings: [],
+      hasSyntaxErrors: false,
+      status: 'deleted',
+      unchanged: 0,
+    }));
 }
 
 /**

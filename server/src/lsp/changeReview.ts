@@ -14,6 +14,7 @@ import {
   absolutePath,
   changeSetFromGit,
   classifyChangedFiles,
+  deletedFileReviews,
   isReviewable,
   isUnder,
   type ChangedFileAnalysis,
@@ -187,17 +188,7 @@ export class ChangeReviews {
         ...(item.cellOf ? { cellOf: item.cellOf } : {}),
       };
     });
-    const deleted: ChangedFileReview[] = change.files
-      .filter((file) => file.status === 'deleted' && file.oldPath !== null && isReviewable(file.oldPath) && isUnder(absolutePath(change, file.oldPath), [folder]))
-      .map((file) => ({
-        displayPath: displayPath(absolutePath(change, file.oldPath!), folder),
-        text: '',
-        lineIndex: new LineIndex(''),
-        findings: [],
-        hasSyntaxErrors: false,
-        status: 'deleted',
-        unchanged: 0,
-      }));
+    const deleted = deletedFileReviews(change, [folder], (path) => displayPath(path, folder));
     const introduced = reviewed.flatMap((file) => file.findings);
     const base = {
       label: change.label,

@@ -288,6 +288,7 @@ export class Analyzer {
     for (const rule of this.rules) {
       let unitFlow: UnitFlow | undefined;
       const context: RuleContext = {
+        meta: rule.meta,
         model,
         source,
         unit,

@@ -18,6 +18,7 @@ import {
   type Taint,
 } from './taint';
 import type { FlowContext, FunctionSummary, LocalCallee, SummaryStep } from './summary';
+import { operatorMethod } from './types';
 
 /** A sink reached by untrusted data: the flow layer's answer to a rule. */
 export interface FlowHit {
@@ -58,7 +59,6 @@ const VALIDATOR_NAME = /^_*(validate|verify|sanitize|sanitise|escape|is_valid|is
 /** Predicates named like an allow-list check (`is_allowed_host(h)`, `safe_path(p)`): clean on the branch where true. */
 const ALLOW_CHECK_NAME = /^_*(is_)?(allowed|permitted|whitelisted|safe)_/i;
 const NUMERIC_ONLY_OPERATORS = ['-', '/', '//', '**', '<<', '>>'];
-const MARKUP_TYPES: ReadonlySet<string> = new Set(['markupsafe.Markup', 'flask.Markup', 'jinja2.Markup']);
 /** Sinks whose result is an HTTP response: what goes into it was judged at the call. */
 const RESPONSE_CONCEPTS: ReadonlySet<Concept> = new Set(['html', 'redirect', 'path', 'template', 'header']);
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
@@ -607,16 +607,17 @@ export class UnitInterpreter {
           const left = level.child('left');
           const right = level.child('right');
           const b = right ? this.expression(right, env) : null;
-          // `Path(base) / name` joins paths; other numeric operators make numbers.
-          const pathJoin = level.hasToken('/') && !!left && this.context.types.typeOf(left) === 'pathlib.Path';
-          if (pathJoin) value = join(value, b);
+          // An operator a model names as its left operand's method: `Path(base) / name` (`pathlib.Path.__truediv__`)
+          // passes taint on; `Markup(…) % x` (`__mod__`) escapes it. Other numeric operators make numbers.
+          const method = left ? this.operatorMethodName(level, left) : null;
+          if (method && this.context.knowledge.summary(method, null)) value = join(value, b);
           else if (NUMERIC_ONLY_OPERATORS.some((op) => level.hasToken(op))) value = null;
           else if (level.hasToken('%') && left && this.formatsOnlyNumbers(left)) value = null;
           else {
             const combined = join(value, b);
             value = left && (level.hasToken('+') || level.hasToken('%')) ? this.fixedPrefix(left, combined) : combined;
-            // `Markup("<b>%s</b>") % name` escapes what it inserts (https://markupsafe.palletsprojects.com/).
-            if (left && level.hasToken('%') && this.isMarkup(left)) value = cleaned(value, conceptBit('html'));
+            const clean = method ? this.context.knowledge.sanitizer(method, null) : 0;
+            if (clean) value = cleaned(value, clean);
           }
           if (i > 0) this.values.set(level, value);
         }
@@ -876,10 +877,11 @@ export class UnitInterpreter {
     return throughUnknownCall(withStep(all, node, `through \`${codeSnippet(fnExpr, 30)}()\``));
   }
 
-  /** Whether an expression is a `Markup` object made in place: its `%` and `.format` escape their arguments. */
-  private isMarkup(node: SyntaxNode): boolean {
-    const expr = unparenthesize(node);
-    return expr.type === 'call' && MARKUP_TYPES.has(this.context.types.calleeName(expr) ?? '');
+  /** The qualified method a binary operator calls (`pathlib.Path.__truediv__`), when its left operand's type is known. */
+  private operatorMethodName(operator: SyntaxNode, left: SyntaxNode): string | null {
+    const method = operatorMethod(operator);
+    const type = method ? this.context.types.typeOf(left) : null;
+    return type ? `${type}.${method}` : null;
   }
 
   /** The last part of what a call calls (`validate_name` for `forms.validate_name(x)`), for checks known by name. */

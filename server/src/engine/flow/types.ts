@@ -98,10 +98,11 @@ export class TypeResolver {
         return inner ? this.typeOf(inner) : null;
       }
       case 'binary_operator': {
-        // `Path(base) / name` is a path: `/` of a `pathlib` path keeps its type.
+        // `Path(base) / name`: an operator is its left operand's method (`__truediv__`), typed by its summary row.
         const left = expr.child('left');
-        const type = left && expr.hasToken('/') ? this.typeOf(left) : null;
-        return type === 'pathlib.Path' ? type : null;
+        const method = operatorMethod(expr);
+        const type = left && method ? this.typeOf(left) : null;
+        return type ? this.knowledge.summary(`${type}.${method}`, null)?.returns ?? null : null;
       }
       case 'call': {
         const callee = this.calleeName(expr);
@@ -117,4 +118,12 @@ export class TypeResolver {
         return null;
     }
   }
+}
+
+/** The methods binary operators call on their left operand (https://docs.python.org/3/reference/datamodel.html#emulating-numeric-types), for the ones models name. */
+const OPERATOR_METHODS: ReadonlyArray<readonly [string, string]> = [['/', '__truediv__'], ['%', '__mod__']];
+
+/** The method a binary operator calls on its left operand (`/` → `__truediv__`), when models may name it. */
+export function operatorMethod(operator: SyntaxNode): string | null {
+  return OPERATOR_METHODS.find(([token]) => operator.hasToken(token))?.[1] ?? null;
 }

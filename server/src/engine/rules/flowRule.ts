@@ -40,6 +40,8 @@ export function evidenceAt(taint: Taint, sink: SyntaxNode, argument: SyntaxNode,
 const LOWER: Record<Severity, Severity> = { high: 'medium', medium: 'low', low: 'low', info: 'info' };
 
 export function defineFlowRule(spec: FlowRuleSpec): Rule {
+  const kinds = spec.kinds ?? ['remote'];
+  const mask = kinds.reduce((bits, kind) => bits | kindBit(kind), 0);
   return defineRule({
     meta: spec.meta,
     usesFlow: true,
@@ -48,15 +50,14 @@ export function defineFlowRule(spec: FlowRuleSpec): Rule {
         'unit:exit'() {
           // None for a sink whose data another sink of the same concept made (`urlopen(Request(url))`,
           // `execute(text(query))`): the flaw is reported once, where the data enters.
-          const kinds = (spec.kinds ?? ['remote']).reduce((mask, kind) => mask | kindBit(kind), 0);
-          const all = context.flow.hits.filter((hit) => hit.concept === spec.concept && hit.taint.kinds & kinds);
+          const all = context.flow.hits.filter((hit) => hit.concept === spec.concept && hit.taint.kinds & mask);
           const sinks = new Set(all.map((hit) => hit.sink));
           const accepted = all.filter((hit) => {
             const madeBy = producer(context, hit.argument);
             if (madeBy && madeBy !== hit.sink && sinks.has(madeBy)) return false;
             return !spec.accept || spec.accept(hit, context);
           });
-          const hits = spec.onePerSink ? new SinkHits(accepted, spec.concept, spec.kinds ?? ['remote']).rest() : accepted;
+          const hits = spec.onePerSink ? new SinkHits(accepted, spec.concept, kinds).rest() : accepted;
           for (const hit of hits) {
             const report = flowReport(hit, spec.meta.severity, spec.message(hit, sourceOf(hit)));
             const fix = spec.fix?.(hit, context);

@@ -96,6 +96,8 @@ export interface Report {
 }
 
 export interface RuleContext {
+  /** The rule's own metadata: the levels a report that sets none gets. */
+  readonly meta: RuleMeta;
   readonly model: SemanticModel;
   readonly source: string;
   /** The unit being analysed: a rule must not read code outside it, other than through the model. */

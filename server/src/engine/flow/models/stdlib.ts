@@ -47,6 +47,8 @@ export const stdlib: LibraryModel = {
     { callee: 'pathlib.PurePath', from: ['*'], returns: 'pathlib.Path' },
     { callee: 'pathlib.PosixPath', from: ['*'], returns: 'pathlib.Path' },
     { callee: 'pathlib.Path.joinpath', from: ['receiver', '*'], returns: 'pathlib.Path' },
+    // `Path(base) / name`: the operator is the method `__truediv__`.
+    { callee: 'pathlib.Path.__truediv__', from: ['receiver', 0], returns: 'pathlib.Path' },
     { callee: 'pathlib.Path.resolve', from: ['receiver'], returns: 'pathlib.Path' },
     { callee: 'pathlib.Path.absolute', from: ['receiver'], returns: 'pathlib.Path' },
     ...STRING_METHODS.map((method) => ({ method, from: ['receiver' as const, '*' as const] })),

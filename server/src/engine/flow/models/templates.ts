@@ -35,7 +35,7 @@ export const templates: LibraryModel = {
     { callee: 'jinja2.escape', concepts: ['html'] },
     { callee: 'bleach.clean', concepts: ['html'] },
     { callee: 'bleach.linkify', concepts: ['html'] },
-    // `Markup("<b>{}</b>").format(x)` escapes what it fills in.
-    ...['markupsafe.Markup', 'jinja2.Markup', 'flask.Markup'].map((type) => ({ callee: `${type}.format`, concepts: ['html' as const] })),
+    // `Markup("<b>{}</b>").format(x)` and `Markup("<b>%s</b>") % x` escape what they fill in (`__mod__`: the operator).
+    ...['markupsafe.Markup', 'jinja2.Markup', 'flask.Markup'].flatMap((type) => ['format', '__mod__'].map((method) => ({ callee: `${type}.${method}`, concepts: ['html' as const] }))),
   ],
 };

@@ -74,7 +74,6 @@ export default defineRule({
   create(context) {
     const { model, unit } = context;
     const values = new SplicedValues(model, unit);
-    const meta = { severity: 'high', confidence: 'high' } as const;
     /** Request data and program input reaching code sinks, by the flow layer (also through helpers). */
     let sinkHits: SinkHits | undefined;
     const codeHits = (): SinkHits => (sinkHits ??= new SinkHits(context.flow.hits, 'code'));
@@ -127,7 +126,7 @@ export default defineRule({
               message: `\`${label}()\` runs the contents of ${file}; read the value you need without executing the file (\`ast.literal_eval\`, \`importlib.metadata\`)`,
               severity: 'low',
               ...codes,
-            }, hit, 'high', meta));
+            }, hit, 'high', context.meta));
             return;
           }
         }
@@ -139,7 +138,7 @@ export default defineRule({
           ...codes,
           ...(fix ? { fix } : {}),
         };
-        context.report(withFlow(report, hit, 'high', meta));
+        context.report(withFlow(report, hit, 'high', context.meta));
       },
     };
   },

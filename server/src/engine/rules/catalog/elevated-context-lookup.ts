@@ -4,10 +4,9 @@ import type { SyntaxNode } from '../../syntax/syntaxNode';
 import { callArguments, calleeName, stringLiteralValue, terminalName, unparenthesize } from '../../syntax/python';
 import { expressionKey } from '../support/expressionKeys';
 import { codeSnippet } from '../support/snippets';
-import { isInUnit } from '../support/units';
 import { evidenceAt, withFlow, type FlowEvidence } from '../flowRule';
 import { kindBit } from '../../flow/concepts';
-import { AUTHORIZATION_CALL, ID_NAME, OWNER_FIELD, TENANT_FILTER, elevation } from '../support/ownership';
+import { AUTHORIZATION_CALL, ID_NAME, OWNER_FIELD, TENANT_FILTER, elevationOf } from '../support/ownership';
 
 /** Callee names that read objects: `get_object`, `_get_router`, `obj_get_by_id`, `count`, `network_get`. */
 const LOOKUP = /^(_?get(_\w+)?|count|query|obj_get\w*|\w+_get)$/;
@@ -15,20 +14,6 @@ const LOOKUP = /^(_?get(_\w+)?|count|query|obj_get\w*|\w+_get)$/;
 const CONTEXT_KEYWORDS = ['context', 'ctx', 'ctxt'];
 /** Query methods on `<ctx>.session.query(Model)` that select by ID. */
 const QUERY_SELECTORS = new Set(['filter_by', 'filter', 'get']);
-
-/**
- * The elevation an expression's context comes from: inline (`get_object(context.elevated(), ...)`), or a name
- * bound once to it in the same unit (`ctx = context.elevated()`).
- */
-function elevationOf(expression: SyntaxNode, model: SemanticModel, unitNode: SyntaxNode): SyntaxNode | null {
-  const expr = unparenthesize(expression);
-  const inline = elevation(expr, model);
-  if (inline) return inline;
-  if (expr.type !== 'identifier') return null;
-  const value = model.singleValue(expr);
-  const bound = value ? elevation(value, model) : null;
-  return bound && isInUnit(bound, unitNode) ? bound : null;
-}
 
 /** The context argument of a call: `context=`, else the first positional argument. */
 function contextArgument(call: SyntaxNode): SyntaxNode | null {
@@ -349,7 +334,7 @@ export default defineRule({
             message: `\`${fetch.label}\` fetches by caller-supplied \`${id}\` with an elevated context: tenant scoping is bypassed, so check that the caller owns the object`,
             related: [{ at: fetch.elevation, message: 'context elevated here' }],
           };
-          context.report(withFlow(report, evidence, 'medium', { severity: 'info', confidence: 'medium' }));
+          context.report(withFlow(report, evidence, 'medium', context.meta));
         }
       },
     };

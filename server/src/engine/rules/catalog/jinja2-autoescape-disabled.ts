@@ -295,7 +295,7 @@ export default defineRule({
             ...codes,
             ...(fix ? { fix } : {}),
           };
-          context.report(withFlow(report, evidence, 'high', { severity: 'high', confidence: 'high' }));
+          context.report(withFlow(report, evidence, 'high', context.meta));
         }
       },
     };

@@ -16,6 +16,7 @@ import {
   QUERY_METHODS,
   SESSION_DELETES,
   elevation,
+  elevationOf,
 } from '../support/ownership';
 
 /** A lookup of one stored object by an ID that came with the request. */
@@ -135,9 +136,7 @@ export default defineRule({
         const args = callArguments(link);
         const contextArg = args.keywords.get('context') ?? args.positional.find((value) => CONTEXT_NAME.test(terminalName(unparenthesize(value)) ?? '') || elevation(value, model));
         if (contextArg) {
-          const expr = unparenthesize(contextArg);
-          const bound = expr.type === 'identifier' ? model.singleValue(expr) : null;
-          elevated ??= elevation(expr, model) ?? (bound ? elevation(bound, model) : null);
+          elevated ??= elevationOf(contextArg, model);
           if (!elevated) userContext = true;
         }
         const candidates: SyntaxNode[] = [];
@@ -240,7 +239,7 @@ export default defineRule({
             message: `\`${label}\` fetches the object by \`${codeSnippet(fetch.id, 40)}\`, and the code then ${mutation.verb} it with no check that the caller owns it: anyone can ${verb} another user's object by sending its ID; filter the lookup by owner (\`owner=request.user\`, \`project_id=context.project_id\`) or check it (\`policy.enforce\`, \`context.can\`, \`has_perm\`)`,
             related,
           };
-          const found = withFlow(report, evidence, 'medium', { severity: 'medium', confidence: 'medium' });
+          const found = withFlow(report, evidence, 'medium', context.meta);
           context.report({ ...found, confidence: fetch.elevated ? 'high' : fetch.userContext ? 'low' : 'medium' });
         }
       },

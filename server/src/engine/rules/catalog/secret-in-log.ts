@@ -502,7 +502,7 @@ export default defineRule({
             message: `\`${label}\` logs ${found.what}, with ${found.carries}; log only the fields you need`,
           };
           const evidence = evidenceAt(taint, call, argument, `\`${label}\` writes it to the log`);
-          context.report({ ...withFlow(report, evidence, 'medium', { severity: 'medium', confidence: 'medium' }), confidence: found.confidence });
+          context.report({ ...withFlow(report, evidence, 'medium', context.meta), confidence: found.confidence });
         }
       },
     };

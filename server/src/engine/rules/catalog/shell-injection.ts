@@ -153,7 +153,6 @@ export default defineRule({
   usesFlow: true,
   create(context) {
     const { model } = context;
-    const meta = { severity: 'high', confidence: 'high' } as const;
     /** Request data and program input reaching command sinks, by the flow layer (also through helpers and containers). */
     let sinkHits: SinkHits | undefined;
     const commandHits = (): SinkHits => (sinkHits ??= new SinkHits(context.flow.hits, 'command'));
@@ -452,7 +451,7 @@ export default defineRule({
       if (hit && verdict.kind === 'constant') {
         // Only constants as far as names go: data reached the command through a container or a call.
         emit(
-          withFlow({ at: call, message: `${label} runs a command ${channel.how}, and data reaches it through a container or a call`, ...codes }, hit, 'high', meta),
+          withFlow({ at: call, message: `${label} runs a command ${channel.how}, and data reaches it through a container or a call`, ...codes }, hit, 'high', context.meta),
         );
         return;
       }
@@ -506,7 +505,7 @@ export default defineRule({
             ...codes,
             ...(related.length > 0 ? { related } : {}),
           };
-          emit(withFlow(report, hit, 'high', meta));
+          emit(withFlow(report, hit, 'high', context.meta));
           return;
         }
         case 'unknown': {
@@ -523,7 +522,7 @@ export default defineRule({
             ...codes,
             ...(related.length > 0 ? { related } : {}),
           };
-          emit(withFlow(report, hit, 'high', meta));
+          emit(withFlow(report, hit, 'high', context.meta));
           return;
         }
       }

@@ -411,7 +411,7 @@ export default defineRule({
             : `\`${shown(node)}\` compares ${what} with \`${operator}\`, which returns at the first differing character: timing the responses lets an attacker guess the expected value one character at a time`,
           confidence,
           ...(fix ? { fix } : {}),
-        }, evidence, 'medium', { severity: 'medium', confidence: 'medium' }));
+        }, evidence, 'medium', context.meta));
       },
     };
   },

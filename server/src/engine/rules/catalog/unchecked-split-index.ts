@@ -259,7 +259,7 @@ export default defineRule({
     const report = (split: SplitCall, found: Report): void => {
       const taint = context.flow.taintOf(split.receiver);
       const evidence = taint && taint.kinds & kindBit('remote') ? evidenceAt(taint, split.call, split.receiver, 'it is split here') : undefined;
-      context.report(withFlow(found, evidence, 'medium', { severity: 'low', confidence: 'medium' }));
+      context.report(withFlow(found, evidence, 'medium', context.meta));
     };
     const { model, unit } = context;
     const splits: SplitCall[] = [];

@@ -47,7 +47,6 @@ export default defineRule({
   usesFlow: true,
   create(context) {
     const { model } = context;
-    const meta = { severity: 'medium', confidence: 'high' } as const;
     /** Request data and program input reaching a loader, by the flow layer: such a finding is high severity. */
     let sinkHits: SinkHits | undefined;
     const loaderHits = (): SinkHits => (sinkHits ??= new SinkHits(context.flow.hits, 'deserialization'));
@@ -138,7 +137,7 @@ export default defineRule({
         const report: Report = shipped
           ? { at: call, message: `${message}; ${SHIPPED_FILE_NOTE}`, severity: 'info', confidence: 'medium', bandit, ruff }
           : { at: call, message, ...(confidence ? { confidence } : {}), bandit, ruff };
-        context.report(withFlow(report, loaderHits().take(call), 'high', meta));
+        context.report(withFlow(report, loaderHits().take(call), 'high', context.meta));
       },
     };
   },

@@ -338,7 +338,7 @@ export default defineRule({
         ruff: [family.ruff],
         ...(fix ? { fix } : {}),
       };
-      context.report(withFlow(report, xmlHits().take(call), 'high', { severity: 'medium', confidence: 'high' }));
+      context.report(withFlow(report, xmlHits().take(call), 'high', context.meta));
     };
 
     const checkLxml = (call: SyntaxNode, fn: SyntaxNode, callee: string): void => {

@@ -1,6 +1,7 @@
 import type { SemanticModel } from '../../semantic/model';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
 import { callArguments, calleeName, unparenthesize } from '../../syntax/python';
+import { isInUnit } from './units';
 
 /**
  * What Vigil knows about object ownership (CWE-639, authorization bypass through a user-controlled key), shared by
@@ -83,4 +84,18 @@ export function elevation(expression: SyntaxNode, model: SemanticModel): SyntaxN
   if (name === 'get_admin_context') return expr;
   const callee = model.calleeQualifiedName(expr);
   return callee?.endsWith('.get_admin_context') ? expr : null;
+}
+
+/**
+ * The elevation an expression's context comes from: inline (`get_object(context.elevated(), ...)`), or a name
+ * bound once to it (`ctx = context.elevated()`), inside `within` when given (a unit's node).
+ */
+export function elevationOf(expression: SyntaxNode, model: SemanticModel, within?: SyntaxNode): SyntaxNode | null {
+  const expr = unparenthesize(expression);
+  const inline = elevation(expr, model);
+  if (inline) return inline;
+  if (expr.type !== 'identifier') return null;
+  const value = model.singleValue(expr);
+  const bound = value ? elevation(value, model) : null;
+  return bound && (!within || isInUnit(bound, within)) ? bound : null;
 }
