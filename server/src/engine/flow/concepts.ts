@@ -10,10 +10,16 @@
  * - `remote`: an HTTP request (query, form, body, headers, cookies, path parameters): an attacker controls it.
  * - `local`: the process's own inputs (`sys.argv`, `input()`, the environment): controlled by whoever runs it.
  * - `stored`: read back from a database, a file or a message: trusted only as much as what wrote it.
+ * - `archive`: a member name inside a zip or tar archive: whoever made the archive chose it (zip slip).
+ * - `random`: the output of a predictable pseudo-random generator (`random.*`): not a source of untrusted data but
+ *   of guessable data, which no sanitizer makes unguessable; rules about secrets follow it.
  */
-export type TaintKind = 'remote' | 'local' | 'stored';
+export type TaintKind = 'remote' | 'local' | 'stored' | 'archive' | 'random';
 
-export const TAINT_KINDS: readonly TaintKind[] = ['remote', 'local', 'stored'];
+export const TAINT_KINDS: readonly TaintKind[] = ['remote', 'local', 'stored', 'archive', 'random'];
+
+/** The kinds a project may give its own sources in `[tool.vigil] extend-sources`. */
+export const PROJECT_TAINT_KINDS: readonly TaintKind[] = ['remote', 'local', 'stored'];
 
 export function kindBit(kind: TaintKind): number {
   return 1 << TAINT_KINDS.indexOf(kind);

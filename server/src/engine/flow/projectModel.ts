@@ -1,6 +1,6 @@
 import {
   CONCEPTS,
-  TAINT_KINDS,
+  PROJECT_TAINT_KINDS,
   type ArgumentSpec,
   type Concept,
   type LibraryModel,
@@ -53,8 +53,8 @@ export function projectModel(table: Readonly<Record<string, unknown>>): ProjectM
   for (const [index, entry] of entries(table, 'extend-sources', problems)) {
     const where = `extend-sources[${index}]`;
     const kind = entry.kind ?? 'remote';
-    if (!isOneOf(kind, TAINT_KINDS)) {
-      problems.push(`${where}: \`kind\` must be one of ${TAINT_KINDS.map((k) => `"${k}"`).join(', ')}`);
+    if (!isOneOf(kind, PROJECT_TAINT_KINDS)) {
+      problems.push(`${where}: \`kind\` must be one of ${PROJECT_TAINT_KINDS.map((k) => `"${k}"`).join(', ')}`);
       continue;
     }
     if (typeof entry.call === 'string') sources.push({ call: entry.call, kind, label: `\`${entry.call}()\` (a source in the project configuration)` });

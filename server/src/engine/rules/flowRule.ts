@@ -108,8 +108,12 @@ export function sourceOf(hit: FlowEvidence): string {
   const source = hit.steps[0] && parseSourceStep(hit.steps[0].message);
   if (source) return `\`${source.code}\``;
   const kind = TAINT_KINDS.find((candidate) => hit.taint.kinds & kindBit(candidate));
-  return kind === 'remote' ? 'request data' : kind === 'local' ? 'program input' : 'stored data';
+  return KIND_NAMES[kind ?? 'stored'];
 }
+
+const KIND_NAMES: Record<TaintKind, string> = {
+  remote: 'request data', local: 'program input', stored: 'stored data', archive: 'an archive member name', random: 'a pseudo-random value',
+};
 
 /** What kind of data a hit carries, for messages: "Flask request data", "command-line argument"… */
 export function sourceKind(hit: FlowEvidence): string {
