@@ -164,7 +164,7 @@ export interface HandlerRow {
    * What the handler's return value becomes: a Flask view's returned string is the HTML response body. `when`: only
    * when the decorator call's argument says so (FastAPI's `response_class=HTMLResponse`).
    */
-  readonly returns?: { readonly concept: Concept; readonly label: string; readonly when?: ArgumentCondition };
+  readonly returns?: HandlerReturn;
   readonly signature?: readonly string[];
   readonly params?: readonly string[];
   /** Leading parameters that are not data (`self`, `request`). */
@@ -172,6 +172,25 @@ export interface HandlerRow {
   /** Parameters whose default is a call of one of these are injected, not request data (`fastapi.Depends`). */
   readonly injectedDefaults?: readonly string[];
   readonly label: string;
+}
+
+/** What a handler's return value becomes for the client. */
+export interface HandlerReturn {
+  readonly concept: Concept;
+  readonly label: string;
+  /** Only when the decorator call's argument says so (FastAPI's `response_class=HTMLResponse`). */
+  readonly when?: ArgumentCondition;
+  /**
+   * Only when the handler's own text matches (a WSGI app that sends `Content-Type: text/html`); with `otherwise`,
+   * also when the module's text does and the handler names none of `otherwise` (a header list kept in a constant).
+   */
+  readonly mentions?: { readonly matches: RegExp; readonly otherwise?: RegExp };
+  /**
+   * Which part of the returned value is the body: the value itself unless it is a list or dict (a Flask view:
+   * those become JSON; the default), each item of the returned iterable and each `yield`ed value (a WSGI app), or
+   * the `"body"` entry of a returned dict (an AWS Lambda proxy response).
+   */
+  readonly body?: 'value' | 'items' | 'bodyKey';
 }
 
 export interface RequestParameterRow {

@@ -1,7 +1,7 @@
 import type { SemanticModel } from '../semantic/model';
 import type { SyntaxNode } from '../syntax/syntaxNode';
 import { enclosingClass, parameterEntries, unparenthesize } from '../syntax/python';
-import { ALL_CONCEPTS, kindBit, type HandlerRow } from './concepts';
+import { ALL_CONCEPTS, kindBit, type HandlerReturn, type HandlerRow } from './concepts';
 import { UnitInterpreter, argumentMatches as conditionHolds, type FlowHit } from './interpreter';
 import type { Knowledge } from './knowledge';
 import type { FlowContext, FunctionSummary, LocalCallee, SummaryStep } from './summary';
@@ -28,7 +28,7 @@ export type SummaryProvider = (definition: SyntaxNode, caller: SyntaxNode | null
 interface HandlerInfo {
   /** Parameter index → the label of the request data it receives. */
   readonly sources: ReadonlyMap<number, string>;
-  readonly returns: HandlerRow['returns'] | null;
+  readonly returns: HandlerReturn | null;
 }
 
 /** A function's parameters that bind a name, in order, and the index of `*args` among them. */
@@ -270,9 +270,9 @@ export class FlowEngine {
     }
     if (rows.length === 0) return NO_HANDLER;
     const sources = new Map<number, string>();
-    let returns: HandlerRow['returns'] | null = null;
+    let returns: HandlerReturn | null = null;
     for (const row of rows) {
-      returns ??= row.returns ?? null;
+      if (row.returns && (!row.returns.mentions || mentionsHold(definition, row.returns.mentions))) returns ??= row.returns;
       names.forEach((name, index) => {
         if (index < (row.skip ?? 0)) return;
         if (row.params && !row.params.includes(name.text)) return;
@@ -350,3 +350,12 @@ function isStaticMethod(definition: SyntaxNode): boolean {
   return !!decorated?.children.some((child) => child.type === 'decorator' && /^@\s*staticmethod\b/.test(child.text));
 }
 
+/**
+ * Whether a handler's text says what its `returns.mentions` asks (`text/html`): its own text, or the module's when
+ * the handler names no other content type (a header list kept in a module constant).
+ */
+function mentionsHold(definition: SyntaxNode, mentions: NonNullable<HandlerReturn['mentions']>): boolean {
+  const own = definition.text;
+  if (mentions.matches.test(own)) return true;
+  return !!mentions.otherwise && !mentions.otherwise.test(own) && mentions.matches.test(definition.source);
+}

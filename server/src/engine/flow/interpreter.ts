@@ -1,7 +1,7 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import { callArguments, unparenthesize } from '../syntax/python';
+import { callArguments, stringLiteralValue, unparenthesize } from '../syntax/python';
 import { codeSnippet } from '../syntax/snippets';
-import { ALL_CONCEPTS, conceptBit, kindBit, type ArgumentCondition, type ArgumentSpec, type Concept, type TaintKind } from './concepts';
+import { ALL_CONCEPTS, conceptBit, kindBit, type ArgumentCondition, type ArgumentSpec, type Concept, type HandlerReturn, type TaintKind } from './concepts';
 import {
   cleaned,
   join,
@@ -89,7 +89,7 @@ export class UnitInterpreter {
     /** Parameter names in order, with their starting values. */
     private readonly initial: Env,
     /** Whether a value this function returns is sent as an HTML response body (a Flask view). */
-    private readonly returnSink: { readonly concept: Concept; readonly label: string } | null,
+    private readonly returnSink: HandlerReturn | null,
   ) {}
 
   run(): void {
@@ -654,7 +654,6 @@ export class UnitInterpreter {
       case 'keyword_argument':
       case 'pair':
       case 'interpolation':
-      case 'yield':
       case 'format_expression':
       case 'dictionary': {
         let result: Taint | null = null;
@@ -662,6 +661,14 @@ export class UnitInterpreter {
           if (node.type === 'keyword_argument' && child.field === 'name') continue;
           result = join(result, this.expression(child, env));
         }
+        return result;
+      }
+      case 'yield': {
+        let result: Taint | null = null;
+        for (const child of node.namedChildren) result = join(result, this.expression(child, env));
+        // A WSGI app written as a generator sends each value it yields.
+        const value = node.firstNamedChild();
+        if (value && this.returnSink?.body === 'items' && !node.children.some((child) => child.type === 'from')) this.bodySent(value, env);
         return result;
       }
       case 'named_expression': {
@@ -989,18 +996,43 @@ export class UnitInterpreter {
     }
   }
 
-  /** A Flask view's return value is the response body: HTML unless it is JSON-like. */
+  /**
+   * A handler's return value is the response body: a Flask view's, HTML unless it is JSON-like (a list or a dict); a
+   * WSGI app's, each item of the iterable it returns; a Lambda proxy response's, its `"body"` entry.
+   */
   private returnedToClient(value: SyntaxNode, env: Env): void {
     let expr = unparenthesize(value);
+    const body = this.returnSink?.body ?? 'value';
+    if (body === 'items') {
+      if (expr.type === 'list' || expr.type === 'tuple' || expr.type === 'expression_list') {
+        for (const item of expr.namedChildren) this.bodySent(item, env);
+      } else if (expr.type !== 'dictionary') this.bodySent(expr, env);
+      return;
+    }
+    if (body === 'bodyKey') {
+      if (expr.type !== 'dictionary') return;
+      for (const pair of expr.namedChildren) {
+        const key = pair.type === 'pair' ? pair.child('key') : null;
+        const item = pair.child('value');
+        if (key && item && stringLiteralValue(key) === 'body') this.bodySent(item, env);
+      }
+      return;
+    }
     if (expr.type === 'tuple' || expr.type === 'expression_list') {
       const first = expr.namedChildren[0];
       if (!first) return;
       expr = unparenthesize(first);
     }
     if (expr.type === 'dictionary' || expr.type === 'list' || expr.type === 'dictionary_comprehension' || expr.type === 'list_comprehension') return;
-    const taint = this.values.get(expr) ?? this.values.get(value) ?? this.expression(expr, env);
+    this.bodySent(expr, env);
+  }
+
+  /** `expr` is sent to the client as (part of) the response body. */
+  private bodySent(node: SyntaxNode, env: Env): void {
+    const expr = unparenthesize(node);
+    const taint = this.values.get(expr) ?? this.values.get(node) ?? this.expression(expr, env);
     // Only what is surely request data: a value that went through calls Vigil does not know may be anything.
-    if (taint && taint.confidence === 2 && this.returnSink) this.sinkReached(this.returnSink, value, expr, taint);
+    if (taint && taint.confidence === 2 && this.returnSink) this.sinkReached(this.returnSink, node, expr, taint);
   }
 }
 

