@@ -25,6 +25,14 @@ export function kindBit(kind: TaintKind): number {
   return 1 << TAINT_KINDS.indexOf(kind);
 }
 
+/**
+ * Kinds no sanitizer removes and no sink is in danger from: a predictable number stays predictable through `int()`,
+ * a hash or a format, and it is nobody's data. `cleaned` keeps them, their sources are clean for every concept (so
+ * they reach no sink), and a merge never lets them choose another kind's path or confidence: only the rules that
+ * ask for them (`taintOf`) see them.
+ */
+export const UNSANITIZABLE_KINDS = kindBit('random');
+
 /** Dangerous operations, by what they do with a value (not by which library does it). */
 export type Concept =
   | 'sql'
@@ -42,11 +50,12 @@ export type Concept =
   | 'xpath'
   | 'regex'
   | 'header'
-  | 'nosql';
+  | 'nosql'
+  | 'config';
 
 export const CONCEPTS: readonly Concept[] = [
   'sql', 'command', 'code', 'path', 'url', 'redirect', 'html', 'template', 'deserialization', 'xml', 'log', 'ldap',
-  'xpath', 'regex', 'header', 'nosql',
+  'xpath', 'regex', 'header', 'nosql', 'config',
 ];
 
 export function conceptBit(concept: Concept): number {
@@ -71,13 +80,17 @@ export type ArgumentSpec = number | string | 'receiver' | '*';
  * A source: a value an attacker (or the environment) controls.
  * - `object` + `members`: reading one of these attributes, items or methods of a value of that type is a source
  *   (`flask.request` with `args`, `form`…; `'*'` = any member).
- * - `call`: the result of calling this function is a source (`input`, `os.getenv`).
+ * - `call`: the result of calling this function is a source (`input`, `os.getenv`); with `inPlace`, the call changes
+ *   that argument in place and the argument is the source afterwards (`random.shuffle(xs)`).
  * - `value`: the object itself is a source (`sys.argv`, `os.environ`).
+ * - `method`: calling a method of this name on any object is a source (a DB-API cursor's `fetchall()`, whose type
+ *   is rarely visible); for names no other common type has.
  */
 export type SourceRow =
-  | { readonly object: string; readonly members: readonly string[] | '*'; readonly except?: readonly string[]; readonly kind: TaintKind; readonly label: string }
-  | { readonly call: string; readonly kind: TaintKind; readonly label: string }
-  | { readonly value: string; readonly kind: TaintKind; readonly label: string };
+  | { readonly object: string; readonly members: readonly string[] | '*'; readonly except?: readonly string[]; readonly kind: TaintKind; readonly label: string; readonly inPlace?: number }
+  | { readonly call: string; readonly kind: TaintKind; readonly label: string; readonly inPlace?: number }
+  | { readonly value: string; readonly kind: TaintKind; readonly label: string }
+  | { readonly method: string; readonly kind: TaintKind; readonly label: string };
 
 /**
  * A sink: a call that does something dangerous with some of its arguments. `callee` is a qualified name
@@ -186,11 +199,12 @@ export interface HandlerReturn {
    */
   readonly mentions?: { readonly matches: RegExp; readonly otherwise?: RegExp };
   /**
-   * Which part of the returned value is the body: the value itself unless it is a list or dict (a Flask view:
+   * Which part of the returned value this is about: the value itself unless it is a list or dict (a Flask view:
    * those become JSON; the default), each item of the returned iterable and each `yield`ed value (a WSGI app), or
-   * the `"body"` entry of a returned dict (an AWS Lambda proxy response).
+   * an entry of a returned dict literal, by its keys (an AWS Lambda proxy response: `["body"]`,
+   * `["headers", "Location"]`; keys ignore case).
    */
-  readonly body?: 'value' | 'items' | 'bodyKey';
+  readonly body?: 'value' | 'items' | { readonly keys: readonly string[] };
 }
 
 export interface RequestParameterRow {

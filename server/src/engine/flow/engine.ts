@@ -5,7 +5,7 @@ import { ALL_CONCEPTS, kindBit, type HandlerReturn, type HandlerRow } from './co
 import { UnitInterpreter, argumentMatches as conditionHolds, type FlowHit } from './interpreter';
 import type { Knowledge } from './knowledge';
 import type { FlowContext, FunctionSummary, LocalCallee, SummaryStep } from './summary';
-import { pathSteps, sourceStepMessage, step, type Taint } from './taint';
+import { fromSource, pathSteps, sourceStepMessage, step, type Taint } from './taint';
 import { TypeResolver } from './types';
 
 /**
@@ -28,7 +28,8 @@ export type SummaryProvider = (definition: SyntaxNode, caller: SyntaxNode | null
 interface HandlerInfo {
   /** Parameter index → the label of the request data it receives. */
   readonly sources: ReadonlyMap<number, string>;
-  readonly returns: HandlerReturn | null;
+  /** What its return value becomes for the client (a response body, a redirect target), one entry per meaning. */
+  readonly returns: readonly HandlerReturn[];
 }
 
 /** A function's parameters that bind a name, in order, and the index of `*args` among them. */
@@ -38,7 +39,7 @@ interface ParameterList {
   readonly variadic?: number;
 }
 
-const NO_HANDLER: HandlerInfo = { sources: new Map(), returns: null };
+const NO_HANDLER: HandlerInfo = { sources: new Map(), returns: [] };
 /** Annotations whose values a framework has converted from text (FastAPI, Django Ninja, Flask converters via typing). */
 const SCALAR_TYPES: ReadonlySet<string> = new Set([
   'int', 'float', 'bool', 'decimal.Decimal', 'uuid.UUID', 'datetime.date', 'datetime.datetime', 'datetime.time',
@@ -98,9 +99,10 @@ export class FlowEngine {
             kinds: returned.kinds,
             params: returned.params,
             clean: returned.clean,
+            ...(returned.paramClean !== undefined ? { paramClean: returned.paramClean } : {}),
             confidence: returned.confidence,
-            steps: returned.kinds ? relative(steps) : [],
-            paramSteps: returned.kinds ? [] : relative(steps.slice(1)),
+            steps: fromSource(returned) ? relative(steps) : [],
+            paramSteps: fromSource(returned) ? [] : relative(steps.slice(1)),
           }
         : null,
       sinks: [...interpreter.parameterSinks.values()]
@@ -145,7 +147,7 @@ export class FlowEngine {
         }
       });
     }
-    const interpreter = new UnitInterpreter(context, unitNode, initial, handler.returns ?? null);
+    const interpreter = new UnitInterpreter(context, unitNode, initial, handler.returns);
     interpreter.run();
     memo.set(unitNode, interpreter);
     return interpreter;
@@ -270,9 +272,9 @@ export class FlowEngine {
     }
     if (rows.length === 0) return NO_HANDLER;
     const sources = new Map<number, string>();
-    let returns: HandlerReturn | null = null;
+    const returns: HandlerReturn[] = [];
     for (const row of rows) {
-      if (row.returns && (!row.returns.mentions || mentionsHold(definition, row.returns.mentions))) returns ??= row.returns;
+      if (row.returns && (!row.returns.mentions || mentionsHold(definition, row.returns.mentions)) && !returns.includes(row.returns)) returns.push(row.returns);
       names.forEach((name, index) => {
         if (index < (row.skip ?? 0)) return;
         if (row.params && !row.params.includes(name.text)) return;

@@ -1,10 +1,11 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
 import { callArguments, stringLiteralValue, unparenthesize } from '../syntax/python';
 import { codeSnippet } from '../syntax/snippets';
-import { ALL_CONCEPTS, conceptBit, kindBit, type ArgumentCondition, type ArgumentSpec, type Concept, type HandlerReturn, type TaintKind } from './concepts';
+import { ALL_CONCEPTS, UNSANITIZABLE_KINDS, conceptBit, kindBit, type ArgumentCondition, type ArgumentSpec, type Concept, type HandlerReturn, type TaintKind } from './concepts';
 import {
   cleaned,
   join,
+  paramClean,
   joinAll,
   pathSteps,
   sameTaint,
@@ -17,6 +18,7 @@ import {
   type PathNode,
   type Taint,
 } from './taint';
+import type { SourceMatch } from './knowledge';
 import type { FlowContext, FunctionSummary, LocalCallee, SummaryStep } from './summary';
 import { operatorMethod } from './types';
 
@@ -58,6 +60,11 @@ const MUTATORS = new Set(['append', 'extend', 'insert', 'add', 'update', 'append
 const VALIDATOR_NAME = /^_*(validate|verify|sanitize|sanitise|escape|is_valid|is_safe|check_valid|ensure_valid|assert_valid)/i;
 /** Predicates named like an allow-list check (`is_allowed_host(h)`, `safe_path(p)`): clean on the branch where true. */
 const ALLOW_CHECK_NAME = /^_*(is_)?(allowed|permitted|whitelisted|safe)_/i;
+/**
+ * Predicates named like a containment check (`is_within_directory(base, target)`, the zip-slip check pip and the
+ * CVE-2007-4559 patches use; `is_subpath`, `is_inside`): their arguments are clean for paths on the branch where true.
+ */
+const CONTAINMENT_CHECK_NAME = /^_*(is_|path_is_)?(within|inside|subpath|sub_path|contained_in)(_|$)/i;
 const NUMERIC_ONLY_OPERATORS = ['-', '/', '//', '**', '<<', '>>'];
 /** Sinks whose result is an HTTP response: what goes into it was judged at the call. */
 const RESPONSE_CONCEPTS: ReadonlySet<Concept> = new Set(['html', 'redirect', 'path', 'template', 'header']);
@@ -88,8 +95,8 @@ export class UnitInterpreter {
     private readonly unitNode: SyntaxNode,
     /** Parameter names in order, with their starting values. */
     private readonly initial: Env,
-    /** Whether a value this function returns is sent as an HTML response body (a Flask view). */
-    private readonly returnSink: HandlerReturn | null,
+    /** What a value this function returns becomes for the client (a Flask view's: the HTML response body). */
+    private readonly returnSinks: readonly HandlerReturn[],
   ) {}
 
   run(): void {
@@ -125,7 +132,7 @@ export class UnitInterpreter {
         if (value) {
           const taint = this.expression(value, env);
           this.returned = join(this.returned, withStep(taint, value, 'returned'));
-          if (this.returnSink) this.returnedToClient(value, env);
+          for (const sink of this.returnSinks) this.returnedToClient(sink, value, env);
         }
         return null;
       }
@@ -258,7 +265,7 @@ export class UnitInterpreter {
     const before = this.expression(left, env);
     const operator = node.children.find((child) => !child.isNamed)?.type ?? '+=';
     const numeric = ['-=', '/=', '//=', '**=', '<<=', '>>='].includes(operator);
-    this.bind(left, numeric ? null : join(before, added), env, right);
+    this.bind(left, numeric ? cleaned(join(before, added), ALL_CONCEPTS) : join(before, added), env, right);
   }
 
   /** Gives a target the value `taint`: names, access paths (`self.x`), containers (`d[k] = v`), unpacking. */
@@ -462,6 +469,7 @@ export class UnitInterpreter {
         if ((isAnd && truth) || (!isAnd && !truth)) {
           if (left) this.refine(left, truth, env);
           if (right) this.refine(right, truth, env);
+          this.refineTraversalChecks(expr, truth, env);
         }
         return;
       }
@@ -475,6 +483,8 @@ export class UnitInterpreter {
         const name = this.functionName(expr);
         if (VALIDATOR_NAME.test(name) || ALLOW_CHECK_NAME.test(name)) {
           for (const argument of callArguments(expr).positional) this.cleanKey(argument, ALL_CONCEPTS, env);
+        } else if (CONTAINMENT_CHECK_NAME.test(name)) {
+          for (const argument of callArguments(expr).positional) this.cleanKey(argument, conceptBit('path'), env);
         }
         for (const guard of this.context.knowledge.guards(callee, method)) {
           for (const checked of argumentsFor(expr, guard.args)) {
@@ -487,6 +497,81 @@ export class UnitInterpreter {
       default:
         return;
     }
+  }
+
+  /**
+   * A name checked both for `..` and for being absolute in one condition (`if name.startswith("/") or ".." in name:
+   * continue`, `shutil`'s own zip unpacking) cannot leave the directory it is joined to: clean for paths. Either check
+   * alone is not enough (`os.path.join(dest, "/etc/passwd")` has no `..`).
+   */
+  private refineTraversalChecks(condition: SyntaxNode, truth: boolean, env: Env): void {
+    const facts = new Map<string, { node: SyntaxNode; bits: number }>();
+    this.traversalFacts(condition, truth, facts, 0);
+    for (const { node, bits } of facts.values()) if (bits === (NO_PARENT_PART | NOT_ABSOLUTE)) this.cleanKey(node, conceptBit('path'), env);
+  }
+
+  /** What `condition` being `truth` says about names: no `..` in them, not absolute (bits, by access key). */
+  private traversalFacts(condition: SyntaxNode, truth: boolean, facts: Map<string, { node: SyntaxNode; bits: number }>, depth: number): void {
+    if (depth > 16) return;
+    const expr = unparenthesize(condition);
+    const note = (subject: SyntaxNode | null | undefined, bit: number): void => {
+      const node = subject ? this.checkedName(subject) : null;
+      const key = node ? accessKey(node) : null;
+      if (!node || !key) return;
+      const known = facts.get(key);
+      facts.set(key, { node, bits: (known?.bits ?? 0) | bit });
+    };
+    if (expr.type === 'not_operator') {
+      const inner = expr.child('argument') ?? expr.firstNamedChild();
+      if (inner) this.traversalFacts(inner, !truth, facts, depth + 1);
+    } else if (expr.type === 'boolean_operator') {
+      const isAnd = expr.hasToken('and');
+      if ((isAnd && truth) || (!isAnd && !truth)) {
+        for (const side of [expr.child('left'), expr.child('right')]) if (side) this.traversalFacts(side, truth, facts, depth + 1);
+      }
+    } else if (expr.type === 'comparison_operator') {
+      // `".." in name` false, `".." not in name` true.
+      const [left, right] = expr.namedChildren;
+      const op = expr.children.filter((child) => !child.isNamed).map((child) => child.type).join(' ');
+      if (left && right && this.context.model.constantText(left) === '..' && ((op === 'in' && !truth) || (op === 'not in' && truth))) note(right, NO_PARENT_PART);
+    } else if (expr.type === 'call' && !truth) {
+      // `name.startswith("/")`, `name.startswith(("/", "\\"))`, `os.path.isabs(name)`, `path.is_absolute()` false.
+      const callee = this.context.types.calleeName(expr);
+      const method = methodName(expr);
+      const fn = expr.child('function');
+      const receiver = fn && unparenthesize(fn).type === 'attribute' ? unparenthesize(fn).child('object') : null;
+      const argument = callArguments(expr).positional[0];
+      if (callee === 'os.path.isabs' || callee === 'posixpath.isabs' || callee === 'ntpath.isabs') note(argument, NOT_ABSOLUTE);
+      else if (method === 'is_absolute') note(receiver, NOT_ABSOLUTE);
+      else if (method === 'startswith' && argument) {
+        const prefixes = unparenthesize(argument).type === 'tuple' ? unparenthesize(argument).namedChildren : [argument];
+        if (prefixes.some((prefix) => /^[/\\]$/.test(this.context.model.constantText(prefix) ?? '') || /^os\.(sep|path\.sep)$/.test(prefix.text))) note(receiver, NOT_ABSOLUTE);
+      }
+    }
+  }
+
+  /**
+   * The name a `..` or absoluteness check is about: `name` in `name`, `name.split("/")` (a method of the value),
+   * `Path(name).parts`, `os.path.normpath(name)` (a function of it).
+   */
+  private checkedName(node: SyntaxNode): SyntaxNode | null {
+    let expr = unparenthesize(node);
+    for (let depth = 0; depth < 4; depth++) {
+      const object = expr.type === 'attribute' ? expr.child('object') : null;
+      if (object && expr.child('attribute')?.text === 'parts') {
+        expr = unparenthesize(object);
+      } else if (expr.type === 'call') {
+        const fn = expr.child('function');
+        const callee = fn ? unparenthesize(fn) : null;
+        const isMethod = callee?.type === 'attribute' && !this.context.model.qualifiedName(callee);
+        const inner = isMethod ? callee!.child('object') : callArguments(expr).positional[0];
+        if (!inner) return null;
+        expr = unparenthesize(inner);
+      } else {
+        break;
+      }
+    }
+    return accessKey(expr) ? expr : null;
   }
 
   private refineComparison(expr: SyntaxNode, truth: boolean, env: Env): void {
@@ -535,19 +620,49 @@ export class UnitInterpreter {
     return ['set', 'list', 'tuple'].includes(expr.type) && expr.namedChildren.every((item) => model.isConstant(item));
   }
 
-  /** Marks the value a checked expression names (`x`, `self.x`, `os.path.realpath(x)` → `x`) clean for `mask`. */
-  private cleanKey(node: SyntaxNode, mask: number, env: Env): void {
-    let expr = unparenthesize(node);
-    // A check on a normalised form holds for the name it was made from.
-    while (expr.type === 'call') {
-      const inner = callArguments(expr).positional[0] ?? (expr.child('function')?.type === 'attribute' ? expr.child('function')!.child('object') : null);
-      if (!inner) return;
-      expr = unparenthesize(inner);
+  /**
+   * Marks the values a checked expression names (`x`, `self.x`, `os.path.realpath(x)` → `x`) clean for `mask`. A check
+   * on a value built by a call holds for each of its arguments (`os.path.realpath(os.path.join(dest, name))` → `dest`
+   * and `name`), or for the receiver of a method called without arguments (`name.strip()` → `name`).
+   */
+  private cleanKey(node: SyntaxNode, mask: number, env: Env, depth = 0): void {
+    const expr = unparenthesize(node);
+    // `urlparse(url).hostname in ALLOWED_HOSTS`: a check of the URL's host holds for the URL (and the parsed value)
+    // as a destination (SSRF, redirects), not for what else its text may carry.
+    const parsed = this.parsedUrlHost(expr);
+    if (parsed) {
+      for (const target of parsed) this.cleanKey(target, mask & (conceptBit('url') | conceptBit('redirect')), env, depth + 1);
+      return;
+    }
+    if (expr.type === 'call') {
+      if (depth >= 8) return;
+      const { positional } = callArguments(expr);
+      const fn = expr.child('function');
+      const inner = positional.length > 0 ? positional : fn?.type === 'attribute' && fn.child('object') ? [fn.child('object')!] : [];
+      for (const argument of inner) this.cleanKey(argument, mask, env, depth + 1);
+      return;
     }
     const key = accessKey(expr);
     if (!key) return;
     const current = this.lookup(key, expr, env);
     if (current) env.set(key, cleaned(current, mask));
+  }
+
+  /**
+   * For the host of a parsed URL (`urlparse(url).hostname`, `.netloc`, or `parts.hostname` with `parts =
+   * urlsplit(url)` bound once), the expressions the check is about: the URL, and the parsed value's name. Else null.
+   */
+  private parsedUrlHost(expr: SyntaxNode): SyntaxNode[] | null {
+    if (expr.type !== 'attribute' || !URL_HOST_PARTS.has(expr.child('attribute')?.text ?? '')) return null;
+    const object = expr.child('object');
+    if (!object) return null;
+    const name = unparenthesize(object);
+    const call = name.type === 'identifier' ? this.context.model.singleValue(name) : name;
+    if (!call || unparenthesize(call).type !== 'call') return null;
+    const callee = this.context.types.calleeName(unparenthesize(call));
+    if (!callee || !URL_PARSERS.has(callee)) return null;
+    const url = callArguments(unparenthesize(call)).positional[0];
+    return [...(url ? [url] : []), ...(name.type === 'identifier' ? [name] : [])];
   }
 
   // --- Expressions ------------------------------------------------------------------------------------------
@@ -587,6 +702,9 @@ export class UnitInterpreter {
           const source = this.context.knowledge.memberSource(type, '*');
           if (source) return this.source(node, source.kind, source.label);
         }
+        // An item a guard checked (`if not PATTERN.fullmatch(o["value"]): raise`).
+        const key = container ? accessKey(node) : null;
+        if (key && env.has(key)) return env.get(key) ?? null;
         return container;
       }
       case 'call':
@@ -611,8 +729,9 @@ export class UnitInterpreter {
           // passes taint on; `Markup(…) % x` (`__mod__`) escapes it. Other numeric operators make numbers.
           const method = left ? this.operatorMethodName(level, left) : null;
           if (method && this.context.knowledge.summary(method, null)) value = join(value, b);
-          else if (NUMERIC_ONLY_OPERATORS.some((op) => level.hasToken(op))) value = null;
-          else if (level.hasToken('%') && left && this.formatsOnlyNumbers(left)) value = null;
+          // A number: clean for every concept (a predictable one stays predictable).
+          else if (NUMERIC_ONLY_OPERATORS.some((op) => level.hasToken(op))) value = cleaned(join(value, b), ALL_CONCEPTS);
+          else if (level.hasToken('%') && left && this.formatsOnlyNumbers(left)) value = cleaned(join(value, b), ALL_CONCEPTS);
           else {
             const combined = join(value, b);
             value = left && (level.hasToken('+') || level.hasToken('%')) ? this.fixedPrefix(left, combined) : combined;
@@ -668,7 +787,9 @@ export class UnitInterpreter {
         for (const child of node.namedChildren) result = join(result, this.expression(child, env));
         // A WSGI app written as a generator sends each value it yields.
         const value = node.firstNamedChild();
-        if (value && this.returnSink?.body === 'items' && !node.children.some((child) => child.type === 'from')) this.bodySent(value, env);
+        for (const sink of this.returnSinks) {
+          if (value && sink.body === 'items' && !node.children.some((child) => child.type === 'from')) this.bodySent(sink, value, env);
+        }
         return result;
       }
       case 'named_expression': {
@@ -712,7 +833,7 @@ export class UnitInterpreter {
 
   private lookup(key: string, node: SyntaxNode, env: Env): Taint | null {
     if (env.has(key)) return env.get(key) ?? null;
-    return key.includes('.') ? this.values.get(node) ?? null : this.outer(key);
+    return key.includes('.') || key.includes('[') ? this.values.get(node) ?? null : this.outer(key);
   }
 
   private attribute(node: SyntaxNode, env: Env): Taint | null {
@@ -726,22 +847,41 @@ export class UnitInterpreter {
       if (source) return this.source(node, source.kind, source.label);
     }
     const objectTaint = this.expression(object, env);
+    // A member assigned or checked in this unit (`member.name` after `if ".." in member.name: continue`) has that value.
+    const key = accessKey(node);
+    if (key && env.has(key)) return env.get(key) ?? null;
     const type = types.typeOf(object);
     if (type) {
       const source = knowledge.memberSource(type, attribute.text);
       if (source) return this.source(node, source.kind, source.label);
     }
-    const key = accessKey(node);
-    if (key && env.has(key)) return env.get(key) ?? null;
     return objectTaint;
   }
 
+  /** A call that is a source: its result, or (`inPlace`) the argument it changes in place (`random.shuffle(xs)`). */
+  private sourceCall(node: SyntaxNode, source: SourceMatch, env: Env): Taint | null {
+    if (source.inPlace === undefined) return this.source(node, source.kind, source.label);
+    const argument = callArguments(node).positional[source.inPlace];
+    const key = argument ? accessKey(unparenthesize(argument)) : null;
+    if (key && argument) {
+      const current = this.lookup(key, argument, env);
+      const made = this.source(node, source.kind, source.label);
+      // Already of that kind (a list of random picks, shuffled): the call is one more step of its path.
+      env.set(key, current && current.kinds & made.kinds ? withStep(current, node, sourceStepMessage(source.label, codeSnippet(node, 40))) : join(current, made));
+    }
+    return null;
+  }
+
   private source(node: SyntaxNode, kind: TaintKind, label: string): Taint {
-    const confidence: ConfidenceLevel = kind === 'remote' ? 2 : kind === 'local' ? 1 : 0;
+    // An archive member name is surely the archive author's choice, as request data is the client's, and a row
+    // read back surely the database's data (whether an attacker wrote it is the rule's judgement).
+    // A pseudo-random value surely is one: it is no danger at any sink (clean for all), only a guessable secret.
+    const unsanitizable = (kindBit(kind) & UNSANITIZABLE_KINDS) !== 0;
+    const confidence: ConfidenceLevel = kind === 'remote' || kind === 'archive' || kind === 'stored' || unsanitizable ? 2 : kind === 'local' ? 1 : 0;
     return {
       kinds: kindBit(kind),
       params: 0,
-      clean: 0,
+      clean: unsanitizable ? ALL_CONCEPTS : 0,
       confidence,
       path: step(null, node, sourceStepMessage(label, codeSnippet(node, 40))),
     };
@@ -749,17 +889,18 @@ export class UnitInterpreter {
 
   private string(node: SyntaxNode, env: Env): Taint | null {
     const pieces: SyntaxNode[] = [];
+    let numbers: Taint | null = null;
     for (const child of node.children) {
       if (child.type !== 'interpolation') continue;
       const format = child.child('format_specifier');
       // `{count:d}` formats a number.
       if (format && /^:?[<>=^]?[+\- ]?#?0?\d*[,_]?(\.\d+)?[bcdoxXneEfFgG%]$/.test(format.text)) {
-        this.expression(child, env);
+        numbers = join(numbers, cleaned(this.expression(child, env), ALL_CONCEPTS));
         continue;
       }
       pieces.push(child);
     }
-    return this.joined(node, pieces, env);
+    return join(this.joined(node, pieces, env), numbers);
   }
 
   /**
@@ -846,12 +987,12 @@ export class UnitInterpreter {
     // Sources.
     if (callee) {
       const source = knowledge.callSource(callee);
-      if (source) return this.source(node, source.kind, source.label);
+      if (source) return this.sourceCall(node, source, env);
     }
     if (receiverNode && method) {
       const type = types.typeOf(receiverNode);
-      const source = type ? knowledge.memberSource(type, method) : null;
-      if (source) return this.source(node, source.kind, source.label);
+      const source = (type ? knowledge.memberSource(type, method) : null) ?? knowledge.methodSource(method);
+      if (source) return this.sourceCall(node, source, env);
     }
 
     const all = joinAll([receiver, ...argumentValues]);
@@ -941,7 +1082,7 @@ export class UnitInterpreter {
       if (!taint) continue;
       const passed = withStep(taint, entry.node, `passed to ${display} as \`${summary.parameterNames[entry.index] ?? '?'}\``)!;
       const path = spliceSteps(passed.path, ret.paramSteps, definition.start);
-      result = join(result, { ...passed, clean: passed.clean | ret.clean, confidence: Math.min(passed.confidence, ret.confidence) as ConfidenceLevel, path });
+      result = join(result, cleaned({ ...passed, confidence: Math.min(passed.confidence, ret.confidence) as ConfidenceLevel, path }, ret.paramClean ?? ret.clean));
     }
     return withStep(result, node, `returned by ${display}`);
   }
@@ -973,21 +1114,23 @@ export class UnitInterpreter {
   /** Records untrusted data (or a parameter, for the summary) reaching a sink. */
   private sinkReached(reached: { readonly concept: Concept; readonly label?: string }, sink: SyntaxNode, argument: SyntaxNode, taint: Taint): void {
     const { concept } = reached;
-    if (taint.clean & conceptBit(concept)) return;
+    // The sources' data and the parameters' data may be clean apart (`os.path.join(dest, basename(name))`).
+    const forParams = paramClean(taint);
+    if (taint.clean & forParams & conceptBit(concept)) return;
     const label = reached.label ?? `\`${codeSnippet(sink.child('function') ?? sink, 30)}()\``;
     const key = `${concept}:${sink.start}:${argument.start}`;
-    if (taint.kinds) {
+    if (taint.kinds && !(taint.clean & conceptBit(concept))) {
       const known = this.hits.get(key);
       if (!known || known.taint.confidence < taint.confidence) {
         this.hits.set(key, { concept, sink, argument, label, taint, steps: pathSteps(taint.path) });
       }
     }
-    if (taint.params) {
+    if (taint.params && !(forParams & conceptBit(concept))) {
       const known = this.parameterSinks.get(key);
       this.parameterSinks.set(key, {
         concept,
         params: taint.params | (known?.params ?? 0),
-        clean: known ? known.clean & taint.clean : taint.clean,
+        clean: known ? known.clean & forParams : forParams,
         confidence: Math.max(taint.confidence, known?.confidence ?? 0) as ConfidenceLevel,
         label,
         steps: [...pathSteps(stripParameterStep(taint.path)), { start: sink.start, end: sink.end, message: label }],
@@ -997,25 +1140,27 @@ export class UnitInterpreter {
   }
 
   /**
-   * A handler's return value is the response body: a Flask view's, HTML unless it is JSON-like (a list or a dict); a
-   * WSGI app's, each item of the iterable it returns; a Lambda proxy response's, its `"body"` entry.
+   * A handler's return value goes to the client: a Flask view's is the body, HTML unless it is JSON-like (a list or a
+   * dict); a WSGI app's body is each item of the iterable it returns; a Lambda proxy response's parts are entries of
+   * the dict it returns (`"body"`, `"headers"` → `"Location"`).
    */
-  private returnedToClient(value: SyntaxNode, env: Env): void {
+  private returnedToClient(sink: HandlerReturn, value: SyntaxNode, env: Env): void {
     let expr = unparenthesize(value);
-    const body = this.returnSink?.body ?? 'value';
+    const body = sink.body ?? 'value';
     if (body === 'items') {
       if (expr.type === 'list' || expr.type === 'tuple' || expr.type === 'expression_list') {
-        for (const item of expr.namedChildren) this.bodySent(item, env);
-      } else if (expr.type !== 'dictionary') this.bodySent(expr, env);
+        for (const item of expr.namedChildren) this.bodySent(sink, item, env);
+      } else if (expr.type !== 'dictionary') this.bodySent(sink, expr, env);
       return;
     }
-    if (body === 'bodyKey') {
-      if (expr.type !== 'dictionary') return;
-      for (const pair of expr.namedChildren) {
-        const key = pair.type === 'pair' ? pair.child('key') : null;
-        const item = pair.child('value');
-        if (key && item && stringLiteralValue(key) === 'body') this.bodySent(item, env);
+    if (typeof body === 'object') {
+      // Follow the keys through dict literals (`{"headers": {"Location": url}}`); header names ignore case.
+      let entry: SyntaxNode | null = expr;
+      for (const wanted of body.keys) {
+        if (entry?.type !== 'dictionary') return;
+        entry = entryOf(entry, wanted);
       }
+      if (entry) this.bodySent(sink, entry, env);
       return;
     }
     if (expr.type === 'tuple' || expr.type === 'expression_list') {
@@ -1024,19 +1169,37 @@ export class UnitInterpreter {
       expr = unparenthesize(first);
     }
     if (expr.type === 'dictionary' || expr.type === 'list' || expr.type === 'dictionary_comprehension' || expr.type === 'list_comprehension') return;
-    this.bodySent(expr, env);
+    this.bodySent(sink, expr, env);
   }
 
-  /** `expr` is sent to the client as (part of) the response body. */
-  private bodySent(node: SyntaxNode, env: Env): void {
+  /** `node` goes to the client as `sink` says (the response body, a redirect target). */
+  private bodySent(sink: HandlerReturn, node: SyntaxNode, env: Env): void {
     const expr = unparenthesize(node);
     const taint = this.values.get(expr) ?? this.values.get(node) ?? this.expression(expr, env);
     // Only what is surely request data: a value that went through calls Vigil does not know may be anything.
-    if (taint && taint.confidence === 2 && this.returnSink) this.sinkReached(this.returnSink, node, expr, taint);
+    if (taint && taint.confidence === 2) this.sinkReached(sink, node, expr, taint);
   }
 }
 
+/** The value of a dict literal's entry whose constant key is `key` (ignoring case), or null. */
+function entryOf(dictionary: SyntaxNode, key: string): SyntaxNode | null {
+  for (const pair of dictionary.namedChildren) {
+    const name = pair.type === 'pair' ? pair.child('key') : null;
+    const value = pair.child('value');
+    if (name && value && stringLiteralValue(name)?.toLowerCase() === key.toLowerCase()) return unparenthesize(value);
+  }
+  return null;
+}
+
 // --- Helpers --------------------------------------------------------------------------------------------------
+
+/** The parts of a parsed URL that name its destination, and the parsers that make one. */
+const URL_HOST_PARTS = new Set(['hostname', 'netloc']);
+const URL_PARSERS = new Set(['urllib.parse.urlparse', 'urllib.parse.urlsplit', 'urlparse.urlparse', 'urlparse.urlsplit', 'six.moves.urllib.parse.urlparse']);
+
+/** Facts a condition gives about a path name: it has no `..` part; it is not absolute. */
+const NO_PARENT_PART = 1;
+const NOT_ABSOLUTE = 2;
 
 function methodName(call: SyntaxNode): string | null {
   const fn = call.child('function');
@@ -1046,17 +1209,29 @@ function methodName(call: SyntaxNode): string | null {
 
 /** `x`, `self.x`, `a.b.c`: a name or an access path the interpreter tracks; null for anything else. */
 export function accessKey(node: SyntaxNode): string | null {
-  // Paths of at most three parts; read in a loop, so a 100,000-long `a.b.b…` chain costs three steps.
-  const attributes: string[] = [];
+  // Paths of at most three parts; read in a loop, so a 100,000-long `a.b.b…` chain costs three steps. An item with a
+  // constant key is a part too (`body["port"]`, `o["opt_value"]`: a guard on it cleans that item, not `body`).
+  const parts: string[] = [];
   let expr = unparenthesize(node);
-  while (expr.type === 'attribute') {
-    const object = expr.child('object');
-    const attribute = expr.child('attribute');
-    if (!object || !attribute || attributes.length === 2) return null;
-    attributes.push(attribute.text);
-    expr = unparenthesize(object);
+  while (expr.type === 'attribute' || expr.type === 'subscript') {
+    if (parts.length === 2) return null;
+    if (expr.type === 'attribute') {
+      const object = expr.child('object');
+      const attribute = expr.child('attribute');
+      if (!object || !attribute) return null;
+      parts.push(`.${attribute.text}`);
+      expr = unparenthesize(object);
+    } else {
+      const value = expr.child('value');
+      const indexes = expr.childrenOf('subscript');
+      const index = indexes.length === 1 ? indexes[0]! : null;
+      const key = index?.type === 'string' ? stringLiteralValue(index) : index?.type === 'integer' ? index.text : null;
+      if (!value || key === null || key.length > 64) return null;
+      parts.push(`[${JSON.stringify(key)}]`);
+      expr = unparenthesize(value);
+    }
   }
-  return expr.type === 'identifier' ? [expr.text, ...attributes.reverse()].join('.') : null;
+  return expr.type === 'identifier' ? expr.text + parts.reverse().join('') : null;
 }
 
 /** The argument expressions a row's specs name in this call (`receiver` = the object of a method call). */

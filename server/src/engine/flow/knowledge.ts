@@ -15,6 +15,8 @@ import { LIBRARY_MODELS } from './models';
 export interface SourceMatch {
   readonly kind: TaintKind;
   readonly label: string;
+  /** The argument a call changes in place, which is the source after the call (`random.shuffle(xs)`). */
+  readonly inPlace?: number;
 }
 
 export interface IndexedGuard {
@@ -31,6 +33,7 @@ export class Knowledge {
   private readonly memberSources = new Map<string, Array<{ members: ReadonlySet<string> | '*'; except: ReadonlySet<string>; match: SourceMatch }>>();
   private readonly callSources = new Map<string, SourceMatch>();
   private readonly valueSources = new Map<string, SourceMatch>();
+  private readonly methodSources = new Map<string, SourceMatch>();
   private readonly sinksByCallee = new Map<string, SinkRow[]>();
   private readonly sinksByMethod = new Map<string, SinkRow[]>();
   private readonly sanitizersByCallee = new Map<string, number>();
@@ -89,7 +92,7 @@ export class Knowledge {
   }
 
   private addSource(row: SourceRow): void {
-    const match = { kind: row.kind, label: row.label };
+    const match = { kind: row.kind, label: row.label, ...('inPlace' in row && row.inPlace !== undefined ? { inPlace: row.inPlace } : {}) };
     if ('object' in row) {
       push(this.memberSources, row.object, {
         members: row.members === '*' ? '*' : new Set(row.members),
@@ -99,6 +102,8 @@ export class Knowledge {
       this.modelledTypes.add(row.object);
     } else if ('call' in row) {
       this.callSources.set(row.call, match);
+    } else if ('method' in row) {
+      this.methodSources.set(row.method, match);
     } else {
       this.valueSources.set(row.value, match);
     }
@@ -142,6 +147,11 @@ export class Knowledge {
 
   callSource(callee: string): SourceMatch | null {
     return this.callSources.get(callee) ?? null;
+  }
+
+  /** A source by method name alone, for receivers whose type Vigil cannot see (`cursor.fetchall()`). */
+  methodSource(method: string): SourceMatch | null {
+    return this.methodSources.get(method) ?? null;
   }
 
   valueSource(name: string): SourceMatch | null {

@@ -22,6 +22,8 @@ export interface FunctionSummary {
     readonly kinds: number;
     readonly params: number;
     readonly clean: number;
+    /** What the parameters' data returned is clean for, when that differs from `clean` (see `Taint.paramClean`). */
+    readonly paramClean?: number;
     readonly confidence: ConfidenceLevel;
     /** The path from a source inside the function to the `return` (when `kinds` is set). */
     readonly steps: readonly SummaryStep[];
@@ -45,7 +47,7 @@ export function summaryFingerprint(summary: FunctionSummary | null): string {
   return JSON.stringify([
     summary.parameterNames,
     summary.variadic ?? -1,
-    summary.returns && [summary.returns.kinds, summary.returns.params, summary.returns.clean, summary.returns.confidence, steps(summary.returns.steps), steps(summary.returns.paramSteps)],
+    summary.returns && [summary.returns.kinds, summary.returns.params, summary.returns.clean, summary.returns.paramClean ?? null, summary.returns.confidence, steps(summary.returns.steps), steps(summary.returns.paramSteps)],
     summary.sinks.map((sink) => [sink.concept, sink.params, sink.clean, sink.confidence, sink.label, steps(sink.steps)]),
   ]);
 }

@@ -1,5 +1,5 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import { ALL_CONCEPTS } from './concepts';
+import { ALL_CONCEPTS, UNSANITIZABLE_KINDS } from './concepts';
 
 /** One step of the path data takes, as UTF-16 offsets into the source: "assigned to `name`". */
 export interface FlowStep {
@@ -27,6 +27,11 @@ export interface Taint {
   readonly kinds: number;
   readonly params: number;
   readonly clean: number;
+  /**
+   * What the parameters' data in it is clean for, when that differs from `clean` (which then speaks for the sources'
+   * data): `os.path.join(dest, os.path.basename(name))` holds a cleaned name and a raw parameter. Absent: `clean`.
+   */
+  readonly paramClean?: number;
   readonly confidence: ConfidenceLevel;
   readonly path: PathNode | null;
 }
@@ -54,19 +59,41 @@ export function join(a: Taint | null, b: Taint | null): Taint | null {
   if (!b) return a;
   if (a === b) return a;
   const preferA = betterWitness(a, b);
+  // Clean only where every part is clean: a sanitizer on one branch does not clean the other. The sources' data and
+  // the parameters' data are judged apart: a raw parameter joined to a cleaned source leaves the source's data clean.
+  const sourcesClean = partClean(a.kinds !== 0, a.clean, b.kinds !== 0, b.clean);
+  const paramsClean = partClean(a.params !== 0, paramClean(a), b.params !== 0, paramClean(b));
+  const clean = a.kinds | b.kinds ? sourcesClean : paramsClean;
   return {
     kinds: a.kinds | b.kinds,
     params: a.params | b.params,
-    // Clean only where every part is clean: a sanitizer on one branch does not clean the other.
-    clean: a.clean & b.clean,
-    confidence: Math.max(a.confidence, b.confidence) as ConfidenceLevel,
+    clean,
+    ...(paramsClean !== clean && (a.params | b.params) ? { paramClean: paramsClean } : {}),
+    // A pseudo-random part does not make the rest surer.
+    confidence: (inert(a) === inert(b) ? Math.max(a.confidence, b.confidence) : inert(a) ? b.confidence : a.confidence) as ConfidenceLevel,
     path: preferA ? a.path : b.path,
   };
 }
 
+/** What the parameters' data in a value is clean for. */
+export function paramClean(taint: Taint): number {
+  return taint.paramClean ?? taint.clean;
+}
+
+/** The clean set of one part (sources or parameters) of a join: from the sides that carry that part. */
+function partClean(aHas: boolean, aClean: number, bHas: boolean, bClean: number): number {
+  if (aHas && !bHas) return aClean;
+  if (bHas && !aHas) return bClean;
+  return aClean & bClean;
+}
+
 /** Which of two values' paths explains a merge better: one from a real source, then the surer, then the shorter. */
 function betterWitness(a: Taint, b: Taint): boolean {
-  if ((a.kinds !== 0) !== (b.kinds !== 0)) return a.kinds !== 0;
+  const aData = (a.kinds & ~UNSANITIZABLE_KINDS) !== 0;
+  const bData = (b.kinds & ~UNSANITIZABLE_KINDS) !== 0;
+  if (aData !== bData) return aData;
+  // Then a parameter's path (what summaries are made of), then an unsanitizable kind's (a pseudo-random value).
+  if (inert(a) !== inert(b)) return inert(b);
   if (a.confidence !== b.confidence) return a.confidence > b.confidence;
   return (a.path?.length ?? 0) <= (b.path?.length ?? 0);
 }
@@ -77,12 +104,35 @@ export function joinAll(values: Iterable<Taint | null>): Taint | null {
   return result;
 }
 
-/** The value after a sanitizer or a guard for `mask` (a concept bit set); clean for everything is `null`. */
+/** Whether a value holds only unsanitizable kinds (a pseudo-random value): no sink is in danger from it. */
+function inert(taint: Taint): boolean {
+  return taint.params === 0 && (taint.kinds & ~UNSANITIZABLE_KINDS) === 0;
+}
+
+/** Whether a value's path starts at a source (else at a parameter: what a summary's `paramSteps` are). */
+export function fromSource(taint: Taint): boolean {
+  return (taint.kinds & ~UNSANITIZABLE_KINDS) !== 0 || (taint.kinds !== 0 && taint.params === 0);
+}
+
+/**
+ * The value after a sanitizer or a guard for `mask` (a concept bit set); clean for everything is `null`, except for
+ * unsanitizable kinds, which stay (a predictable number is as predictable after `int()`).
+ */
 export function cleaned(taint: Taint | null, mask: number): Taint | null {
   if (!taint) return null;
   const clean = taint.clean | mask;
-  if ((clean & ALL_CONCEPTS) === ALL_CONCEPTS) return null;
-  return { ...taint, clean };
+  const forParams = taint.paramClean === undefined ? undefined : taint.paramClean | mask;
+  if ((clean & ALL_CONCEPTS) === ALL_CONCEPTS && (forParams === undefined || (forParams & ALL_CONCEPTS) === ALL_CONCEPTS)) {
+    const kinds = taint.kinds & UNSANITIZABLE_KINDS;
+    return kinds ? { kinds, params: 0, clean: ALL_CONCEPTS, confidence: taint.confidence, path: taint.path } : null;
+  }
+  return forParams === undefined || forParams === clean ? { ...withoutParamClean(taint), clean } : { ...taint, clean, paramClean: forParams };
+}
+
+function withoutParamClean(taint: Taint): Taint {
+  if (taint.paramClean === undefined) return taint;
+  const { paramClean: _dropped, ...rest } = taint;
+  return rest;
 }
 
 /** The value after a call Vigil has no model for: taint passes on, less surely; after two such calls it is dropped. */
@@ -95,7 +145,7 @@ export function throughUnknownCall(taint: Taint | null): Taint | null {
 /** Whether two values are the same for the analysis (paths aside): the loop fixed point compares these. */
 export function sameTaint(a: Taint | null | undefined, b: Taint | null | undefined): boolean {
   if (!a || !b) return !a && !b;
-  return a.kinds === b.kinds && a.params === b.params && a.clean === b.clean && a.confidence === b.confidence;
+  return a.kinds === b.kinds && a.params === b.params && a.clean === b.clean && paramClean(a) === paramClean(b) && a.confidence === b.confidence;
 }
 
 /** The steps of a path, oldest (the source) first. */

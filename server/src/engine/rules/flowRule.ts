@@ -59,7 +59,9 @@ export function defineFlowRule(spec: FlowRuleSpec): Rule {
           });
           const hits = spec.onePerSink ? new SinkHits(accepted, spec.concept, kinds).rest() : accepted;
           for (const hit of hits) {
-            const report = flowReport(hit, spec.meta.severity, spec.message(hit, sourceOf(hit)));
+            const found = flowReport(hit, spec.meta.severity, spec.message(hit, sourceOf(hit)), kindBit(kinds[0]!));
+            // The rule's own confidence is a ceiling: a sure flow into a sink that is not always a defect stays unsure.
+            const report = confidenceRank(found.confidence!) > confidenceRank(spec.meta.confidence) ? { ...found, confidence: spec.meta.confidence } : found;
             const fix = spec.fix?.(hit, context);
             context.report(fix ? { ...report, fix } : report);
           }
@@ -80,16 +82,20 @@ export function producer(context: RuleContext, node: SyntaxNode): SyntaxNode | n
   return expr.type === 'call' ? expr : null;
 }
 
+/** Data whose author may be anyone: request data, and the member names of an archive (its author chose them). */
+const ATTACKER_KINDS = kindBit('remote') | kindBit('archive');
+
 /**
  * A report for a flow hit: on the argument that carries the data, with the path as flow steps ending at the sink.
- * Data from the process's own inputs (`sys.argv`, the environment) is one severity level lower than request data.
+ * Data from the process's own inputs (`sys.argv`, the environment) is one severity level lower than request data
+ * (or an archive's member names). `full`: more kinds that get the full `severity` (a rule about stored data).
  */
-export function flowReport(hit: FlowEvidence, severity: Severity, message: string): Report {
-  const remote = (hit.taint.kinds & kindBit('remote')) !== 0;
+export function flowReport(hit: FlowEvidence, severity: Severity, message: string, full = 0): Report {
+  const attacker = (hit.taint.kinds & (ATTACKER_KINDS | full)) !== 0;
   return {
     at: hit.argument,
     message,
-    severity: remote ? severity : LOWER[severity],
+    severity: attacker ? severity : LOWER[severity],
     confidence: CONFIDENCES[hit.taint.confidence]!,
     flow: flowSteps(hit),
   };

@@ -46,6 +46,8 @@ import pathTraversal from './catalog/path-traversal';
 import serverSideRequestForgery from './catalog/server-side-request-forgery';
 import openRedirect from './catalog/open-redirect';
 import reflectedXss from './catalog/reflected-xss';
+import storedXss from './catalog/stored-xss';
+import configFileInjection from './catalog/config-file-injection';
 import templateInjection from './catalog/template-injection';
 import headerInjection from './catalog/header-injection';
 import logInjection from './catalog/log-injection';
@@ -54,6 +56,7 @@ import ldapInjection from './catalog/ldap-injection';
 import xpathInjection from './catalog/xpath-injection';
 import nosqlInjection from './catalog/nosql-injection';
 import urlSchemeNotChecked from './catalog/url-scheme-not-checked';
+import archivePathTraversal from './catalog/archive-path-traversal';
 import cleartextProtocol from './catalog/cleartext-protocol';
 import snmpWeakSecurity from './catalog/snmp-weak-security';
 import bidiControlCharacter from './catalog/bidi-control-character';
@@ -70,6 +73,8 @@ export const ALL_RULES: readonly Rule[] = [
   serverSideRequestForgery,
   openRedirect,
   reflectedXss,
+  storedXss,
+  configFileInjection,
   templateInjection,
   headerInjection,
   logInjection,
@@ -78,6 +83,7 @@ export const ALL_RULES: readonly Rule[] = [
   xpathInjection,
   nosqlInjection,
   urlSchemeNotChecked,
+  archivePathTraversal,
   unsafeDeserialization,
   yamlUnsafeLoad,
   xmlUnsafeParser,

@@ -1,6 +1,6 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
 import { enclosingClass, stringLiteralValue, unparenthesize, hasInterpolation } from '../syntax/python';
-import { buildScopes, scopeOf, type Binding, type Scope, type ScopeTree } from './scopes';
+import { buildScopes, scopeOf, type Binding, type Scope, type ScopeOptions, type ScopeTree } from './scopes';
 
 /**
  * What a string expression is made of: literal text and the values spliced into it.
@@ -68,15 +68,19 @@ interface NameFold {
  * Answers the questions rules ask about names and values in one module: what a name or call refers to
  * (`sp.call` → `subprocess.call`), and whether an expression is a constant string or is built from data.
  *
- * Built once per parse; every answer depends only on the module's text.
+ * Built once per parse; every answer depends only on the module's text. Function scopes are built on first use
+ * (`buildScopes`); `{ eager: true }` builds them all at once, with the same answers.
  */
 export class SemanticModel {
   private readonly scopes: ScopeTree;
   /** Rules ask about the same names again and again: each identifier is looked up once. */
   private readonly bindingsCache = new Map<SyntaxNode, Binding[]>();
 
-  constructor(readonly root: SyntaxNode) {
-    this.scopes = buildScopes(root);
+  constructor(
+    readonly root: SyntaxNode,
+    options: ScopeOptions = {},
+  ) {
+    this.scopes = buildScopes(root, options);
   }
 
   get moduleScope(): Scope {
@@ -92,6 +96,7 @@ export class SemanticModel {
 
   /** The scope a definition (function, class, lambda, comprehension) opens, if `node` is one. */
   scopeOpenedBy(node: SyntaxNode): Scope | undefined {
+    this.scopes.expandAround(node);
     return this.scopes.byNode.get(node);
   }
 
@@ -197,7 +202,7 @@ export class SemanticModel {
   /** Whether a name bound to a list or set literal is changed in place later (`parts.append(x)`): no longer that literal. */
   private changedInPlace(binding: Binding): boolean {
     const value = binding.value && unparenthesize(binding.value);
-    return !!value && (value.type === 'list' || value.type === 'set') && this.mutatedBelow(binding.scope).has(binding.name);
+    return !!value && (value.type === 'list' || value.type === 'set') && this.mutatedBelow(binding.scope, binding.name);
   }
 
   /** Whether the expression always has the same value: literals, arithmetic and string building of constants,
@@ -329,21 +334,30 @@ export class SemanticModel {
     return result;
   }
 
-  private readonly mutatedNames = new Map<Scope, ReadonlySet<string>>();
+  private readonly mutatedNames = new Map<Scope, Map<string, boolean>>();
 
-  /** The names changed in place in a scope or any scope nested in it (once per scope). */
-  private mutatedBelow(scope: Scope): ReadonlySet<string> {
-    const known = this.mutatedNames.get(scope);
-    if (known) return known;
-    const names = new Set<string>();
+  /**
+   * Whether `name` is changed in place in a scope or any scope nested in it (once per scope and name). A function
+   * not built yet is built only if its text mentions the name: the others cannot change it.
+   */
+  private mutatedBelow(scope: Scope, name: string): boolean {
+    let known = this.mutatedNames.get(scope);
+    if (!known) this.mutatedNames.set(scope, (known = new Map()));
+    const answer = known.get(name);
+    if (answer !== undefined) return answer;
+    let found = false;
     const work: Scope[] = [scope];
-    while (work.length > 0) {
+    while (work.length > 0 && !found) {
       const next = work.pop()!;
-      for (const name of next.mutated) names.add(name);
-      work.push(...next.children);
+      if (next.stub) {
+        if (!this.scopes.mentions(next, name)) continue;
+        this.scopes.expand(next);
+      }
+      found = next.mutated.has(name);
+      for (const child of next.children) work.push(child);
     }
-    this.mutatedNames.set(scope, names);
-    return names;
+    known.set(name, found);
+    return found;
   }
 
   private readonly moduleFacts = new Map<object, unknown>();
@@ -418,7 +432,7 @@ export class SemanticModel {
     if (this.attributeValues.has(key)) return this.attributeValues.get(key)!;
     const values: SyntaxNode[] = [];
     let ok = true;
-    const classScope = this.scopes.byNode.get(klass);
+    const classScope = this.scopeOpenedBy(klass);
     for (const binding of classScope?.bindings.get(name) ?? []) {
       if (binding.kind !== 'assignment' || !binding.value) ok = false;
       else values.push(binding.value);

@@ -52,6 +52,12 @@ export class Scope {
    */
   readonly mutated = new Set<string>();
   readonly children: Scope[] = [];
+  /**
+   * A function scope whose body has not been read yet (see `buildScopes`): until `ScopeTree.expand` reads it, its
+   * bindings, `mutated` names and children are empty. Only the semantic model sees stubs: it expands one before
+   * anything can read it (`scopeOf`, `scopeOpenedBy`, the names a function changes in place).
+   */
+  stub = false;
 
   constructor(
     readonly kind: ScopeKind,
@@ -108,146 +114,297 @@ const PATTERN_CONTAINERS = new Set([
 
 export interface ScopeTree {
   readonly module: Scope;
-  /** Scope-owning node → its scope. */
+  /** Scope-owning node → its scope (a function scope may be a stub; nothing inside a stub is here yet). */
   readonly byNode: Map<SyntaxNode, Scope>;
+  /** Reads the body of a stub (whose enclosing scopes are built); nested functions in it become stubs in turn. */
+  expand(scope: Scope): void;
+  /**
+   * Builds every stub among the function definitions that enclose `node` (and `node` itself), outermost first, so
+   * that `byNode` holds every scope around `node` exactly as an eager build would.
+   */
+  expandAround(node: SyntaxNode): void;
+  /** Whether the text of a stub's function contains `name` as a whole word (so it may change `name` in place). */
+  mentions(scope: Scope, name: string): boolean;
 }
 
-/** Builds the scope tree of a module. Iterative, so deeply nested (or garbage) input cannot overflow the stack. */
-export function buildScopes(root: SyntaxNode): ScopeTree {
-  const module = new Scope('module', root, null);
-  const byNode = new Map<SyntaxNode, Scope>([[root, module]]);
-  const work: Array<[SyntaxNode, Scope]> = [[root, module]];
+export interface ScopeOptions {
+  /** Build every function scope at once (no stubs): the reference the lazy build must agree with. */
+  readonly eager?: boolean;
+}
 
-  const push = (node: SyntaxNode | null | undefined, scope: Scope): void => {
-    if (node) work.push([node, scope]);
-  };
-  const pushChildren = (node: SyntaxNode, scope: Scope): void => {
+/** Statements of a function body that change scopes outside it: such functions are always built at once. */
+const OUTWARD_KEYWORDS = ['import', 'global', 'nonlocal'];
+
+/**
+ * Builds the scope tree of a module. Iterative, so deeply nested (or garbage) input cannot overflow the stack.
+ *
+ * Lazy by default: the module, class bodies, lambdas and comprehensions outside functions are built at once, but a
+ * function's scope is a stub (its name bound outside, its defaults and return annotation read where they run) whose
+ * body is read on first use (`ScopeTree.expand`). The answers are those of an eager build because a stub's body
+ * can record nothing outside the function: a function whose text contains `import`, `global` or `nonlocal`, or that
+ * has a syntax error in it, is built at once (with every function around it, whose text contains it too); a walrus
+ * in a comprehension binds in the function at most; and the names it changes in place (`xs.append`) are found by
+ * `mentions` and `expand` when an enclosing scope's list is asked about.
+ */
+export function buildScopes(root: SyntaxNode, options: ScopeOptions = {}): ScopeTree {
+  return new ScopeBuilder(root, !options.eager);
+}
+
+class ScopeBuilder implements ScopeTree {
+  readonly module: Scope;
+  readonly byNode: Map<SyntaxNode, Scope>;
+  private readonly work: Array<[SyntaxNode, Scope]> = [];
+  /** Scopes made by the current run, whose bindings are sorted at its end. */
+  private made: Scope[] = [];
+  private stubs = 0;
+  /** Where each of `OUTWARD_KEYWORDS` occurs in the text (ascending), when building lazily. */
+  private readonly outward: number[][] | null;
+  /** Where a name occurs as a whole word (ascending), per name asked about. */
+  private readonly words = new Map<string, number[]>();
+
+  constructor(
+    private readonly root: SyntaxNode,
+    lazy: boolean,
+  ) {
+    this.module = new Scope('module', root, null);
+    this.byNode = new Map<SyntaxNode, Scope>([[root, this.module]]);
+    this.outward = lazy ? OUTWARD_KEYWORDS.map((word) => occurrences(root.source, word, root.start, root.end, false)) : null;
+    this.made.push(this.module);
+    this.work.push([root, this.module]);
+    this.run();
+  }
+
+  expand(scope: Scope): void {
+    if (!scope.stub) return;
+    scope.stub = false;
+    this.stubs--;
+    const node = scope.node;
+    bindParameterNames(node.child('parameters'), scope);
+    this.push(node.child('body'), scope);
+    this.pushErrors(node, scope);
+    this.made.push(scope);
+    this.run();
+  }
+
+  expandAround(node: SyntaxNode): void {
+    if (this.stubs === 0) return;
+    // Below the innermost function that is in `byNode`, no function is yet: collect them up to it, then build
+    // outermost first (building one puts the functions directly inside it in `byNode`).
+    const pending: SyntaxNode[] = [];
+    for (let current: SyntaxNode | null = node; current; current = current.parent) {
+      if (current.type !== 'function_definition') continue;
+      const scope = this.byNode.get(current);
+      if (scope && !scope.stub) break;
+      pending.push(current);
+      if (scope) break;
+    }
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const scope = this.byNode.get(pending[i]!);
+      // Not in `byNode` once its enclosing scope is built: a place the scopes do not read (an annotation).
+      if (!scope) return;
+      this.expand(scope);
+    }
+  }
+
+  mentions(scope: Scope, name: string): boolean {
+    let found = this.words.get(name);
+    if (!found) {
+      found = occurrences(this.root.source, name, this.root.start, this.root.end, true);
+      this.words.set(name, found);
+    }
+    const { start, end } = scope.node;
+    let low = 0;
+    let high = found.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (found[mid]! < start) low = mid + 1;
+      else high = mid;
+    }
+    return low < found.length && found[low]! + name.length <= end;
+  }
+
+  private push(node: SyntaxNode | null | undefined, scope: Scope): void {
+    if (node) this.work.push([node, scope]);
+  }
+
+  private pushChildren(node: SyntaxNode, scope: Scope): void {
     for (let i = node.children.length - 1; i >= 0; i--) {
       const child = node.children[i]!;
-      if (child.isNamed) work.push([child, scope]);
+      if (child.isNamed) this.work.push([child, scope]);
     }
-  };
+  }
+
   // When a body does not parse, tree-sitter may leave its statements in ERROR children of the definition:
   // they still belong to the definition's scope.
-  const pushErrors = (definition: SyntaxNode, inner: Scope): void => {
-    for (const child of definition.children) if (child.type === 'ERROR') work.push([child, inner]);
-  };
-  const newScope = (kind: ScopeKind, node: SyntaxNode, parent: Scope): Scope => {
-    const scope = new Scope(kind, node, parent);
-    byNode.set(node, scope);
-    return scope;
-  };
+  private pushErrors(definition: SyntaxNode, inner: Scope): void {
+    for (const child of definition.children) if (child.type === 'ERROR') this.work.push([child, inner]);
+  }
 
-  while (work.length > 0) {
-    const [node, scope] = work.pop()!;
-    noteMutation(node, scope);
-    switch (node.type) {
-      case 'function_definition': {
-        const name = node.child('name');
-        if (name) scope.add({ name: name.text, kind: 'function', node: name, value: node, qualifiedName: null });
-        const inner = newScope('function', node, scope);
-        bindParameters(node.child('parameters'), inner, scope, push);
-        push(node.child('return_type'), scope);
-        push(node.child('body'), inner);
-        pushErrors(node, inner);
-        break;
+  private newScope(kind: ScopeKind, node: SyntaxNode, parent: Scope): Scope {
+    const scope = new Scope(kind, node, parent);
+    this.byNode.set(node, scope);
+    this.made.push(scope);
+    return scope;
+  }
+
+  /** Whether a function must be built at once: its body may record something outside it (see `buildScopes`). */
+  private eager(definition: SyntaxNode): boolean {
+    if (!this.outward || definition.hasError) return true;
+    return this.outward.some((found) => {
+      let low = 0;
+      let high = found.length;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if (found[mid]! < definition.start) low = mid + 1;
+        else high = mid;
       }
-      case 'class_definition': {
-        const name = node.child('name');
-        if (name) scope.add({ name: name.text, kind: 'class', node: name, value: node, qualifiedName: null });
-        const inner = newScope('class', node, scope);
-        push(node.child('superclasses'), scope);
-        push(node.child('body'), inner);
-        pushErrors(node, inner);
-        break;
-      }
-      case 'lambda': {
-        const inner = newScope('lambda', node, scope);
-        bindParameters(node.child('parameters'), inner, scope, push);
-        push(node.child('body'), inner);
-        break;
-      }
-      case 'assignment': {
-        const right = node.child('right');
-        let value = right;
-        while (value?.type === 'assignment') value = value.child('right');
-        bindTarget(node.child('left'), scope, 'assignment', value ?? null);
-        push(node.child('left'), scope);
-        push(right, scope);
-        break;
-      }
-      case 'augmented_assignment': {
-        bindTarget(node.child('left'), scope, 'augmented', node.child('right'));
-        push(node.child('left'), scope);
-        push(node.child('right'), scope);
-        break;
-      }
-      case 'named_expression': {
-        const name = node.child('name');
-        if (name) scope.add({ name: name.text, kind: 'walrus', node: name, value: node.child('value'), qualifiedName: null });
-        push(node.child('value'), scope);
-        break;
-      }
-      case 'for_statement':
-        bindTarget(node.child('left'), scope, 'loop', node.child('right'));
-        pushChildren(node, scope);
-        break;
-      case 'with_item':
-      case 'except_clause': {
-        const pattern = node.child('value');
-        if (pattern?.type === 'as_pattern') {
-          const target = pattern.child('alias')?.firstNamedChild();
-          const kind = node.type === 'with_item' ? 'with' : 'except';
-          bindTarget(target ?? null, scope, kind, pattern.firstNamedChild());
-        }
-        pushChildren(node, scope);
-        break;
-      }
-      case 'import_statement':
-        for (const name of node.childrenOf('name')) bindImport(name, scope, null);
-        break;
-      case 'import_from_statement': {
-        const moduleName = node.child('module_name');
-        const from = moduleName ? moduleName.text.replace(/\s+/g, '') : '';
-        for (const name of node.childrenOf('name')) bindImport(name, scope, from);
-        if (node.children.some((child) => child.type === 'wildcard_import')) scope.wildcardImports.push(from);
-        break;
-      }
-      case 'global_statement':
-        for (const name of node.namedChildren) if (name.type === 'identifier') scope.globals.add(name.text);
-        break;
-      case 'nonlocal_statement':
-        for (const name of node.namedChildren) if (name.type === 'identifier') scope.nonlocals.add(name.text);
-        break;
-      case 'case_pattern':
-      case 'splat_pattern':
-        bindCaptures(node, scope);
-        pushChildren(node, scope);
-        break;
-      default:
-        if (COMPREHENSIONS.has(node.type)) {
-          const inner = newScope('comprehension', node, scope);
-          let first = true;
-          for (const child of node.namedChildren) {
-            if (child.type === 'for_in_clause') {
-              bindTarget(child.child('left'), inner, 'loop', child.child('right'));
-              // The first iterable is evaluated in the enclosing scope.
-              push(child.child('right'), first ? scope : inner);
-              first = false;
-            } else {
-              push(child, inner);
-            }
+      return low < found.length && found[low]! < definition.end;
+    });
+  }
+
+  private run(): void {
+    const work = this.work;
+    const push = (node: SyntaxNode | null | undefined, scope: Scope): void => this.push(node, scope);
+    while (work.length > 0) {
+      const [node, scope] = work.pop()!;
+      noteMutation(node, scope);
+      switch (node.type) {
+        case 'function_definition': {
+          const name = node.child('name');
+          if (name) scope.add({ name: name.text, kind: 'function', node: name, value: node, qualifiedName: null });
+          const inner = this.newScope('function', node, scope);
+          const parameters = node.child('parameters');
+          if (this.eager(node)) {
+            bindParameterNames(parameters, inner);
+          } else {
+            inner.stub = true;
+            this.stubs++;
           }
-        } else {
-          pushChildren(node, scope);
+          pushDefaults(parameters, scope, push);
+          push(node.child('return_type'), scope);
+          if (!inner.stub) {
+            push(node.child('body'), inner);
+            this.pushErrors(node, inner);
+          }
+          break;
         }
+        case 'class_definition': {
+          const name = node.child('name');
+          if (name) scope.add({ name: name.text, kind: 'class', node: name, value: node, qualifiedName: null });
+          const inner = this.newScope('class', node, scope);
+          push(node.child('superclasses'), scope);
+          push(node.child('body'), inner);
+          this.pushErrors(node, inner);
+          break;
+        }
+        case 'lambda': {
+          const inner = this.newScope('lambda', node, scope);
+          bindParameterNames(node.child('parameters'), inner);
+          pushDefaults(node.child('parameters'), scope, push);
+          push(node.child('body'), inner);
+          break;
+        }
+        case 'assignment': {
+          const right = node.child('right');
+          let value = right;
+          while (value?.type === 'assignment') value = value.child('right');
+          bindTarget(node.child('left'), scope, 'assignment', value ?? null);
+          push(node.child('left'), scope);
+          push(right, scope);
+          break;
+        }
+        case 'augmented_assignment': {
+          bindTarget(node.child('left'), scope, 'augmented', node.child('right'));
+          push(node.child('left'), scope);
+          push(node.child('right'), scope);
+          break;
+        }
+        case 'named_expression': {
+          const name = node.child('name');
+          if (name) scope.add({ name: name.text, kind: 'walrus', node: name, value: node.child('value'), qualifiedName: null });
+          push(node.child('value'), scope);
+          break;
+        }
+        case 'for_statement':
+          bindTarget(node.child('left'), scope, 'loop', node.child('right'));
+          this.pushChildren(node, scope);
+          break;
+        case 'with_item':
+        case 'except_clause': {
+          const pattern = node.child('value');
+          if (pattern?.type === 'as_pattern') {
+            const target = pattern.child('alias')?.firstNamedChild();
+            const kind = node.type === 'with_item' ? 'with' : 'except';
+            bindTarget(target ?? null, scope, kind, pattern.firstNamedChild());
+          }
+          this.pushChildren(node, scope);
+          break;
+        }
+        case 'import_statement':
+          for (const name of node.childrenOf('name')) bindImport(name, scope, null);
+          break;
+        case 'import_from_statement': {
+          const moduleName = node.child('module_name');
+          const from = moduleName ? moduleName.text.replace(/\s+/g, '') : '';
+          for (const name of node.childrenOf('name')) bindImport(name, scope, from);
+          if (node.children.some((child) => child.type === 'wildcard_import')) scope.wildcardImports.push(from);
+          break;
+        }
+        case 'global_statement':
+          for (const name of node.namedChildren) if (name.type === 'identifier') scope.globals.add(name.text);
+          break;
+        case 'nonlocal_statement':
+          for (const name of node.namedChildren) if (name.type === 'identifier') scope.nonlocals.add(name.text);
+          break;
+        case 'case_pattern':
+        case 'splat_pattern':
+          bindCaptures(node, scope);
+          this.pushChildren(node, scope);
+          break;
+        default:
+          if (COMPREHENSIONS.has(node.type)) {
+            const inner = this.newScope('comprehension', node, scope);
+            let first = true;
+            for (const child of node.namedChildren) {
+              if (child.type === 'for_in_clause') {
+                bindTarget(child.child('left'), inner, 'loop', child.child('right'));
+                // The first iterable is evaluated in the enclosing scope.
+                push(child.child('right'), first ? scope : inner);
+                first = false;
+              } else {
+                push(child, inner);
+              }
+            }
+          } else {
+            this.pushChildren(node, scope);
+          }
+      }
     }
+    // Source order, so "the bindings before a use" is a prefix found by binary search. A run binds only in the
+    // scopes it made and the one it started in (a stub records nothing outside itself).
+    for (const scope of this.made) {
+      for (const list of scope.bindings.values()) list.sort((a, b) => a.node.start - b.node.start);
+    }
+    this.made = [];
   }
-  // Source order, so "the bindings before a use" is a prefix found by binary search.
-  for (const scope of byNode.values()) {
-    for (const list of scope.bindings.values()) list.sort((a, b) => a.node.start - b.node.start);
+}
+
+/**
+ * Where `word` occurs in `text[start, end)`, ascending. With `whole`, only where no ASCII letter, digit or `_` is
+ * next to it: an identifier is never next to one in code that parses, so no place it is used is left out.
+ */
+function occurrences(text: string, word: string, start: number, end: number, whole: boolean): number[] {
+  const found: number[] = [];
+  if (word.length === 0) return found;
+  for (let at = text.indexOf(word, start); at >= 0 && at + word.length <= end; at = text.indexOf(word, at + 1)) {
+    if (whole && (isWordChar(text.charCodeAt(at - 1)) || isWordChar(text.charCodeAt(at + word.length)))) continue;
+    found.push(at);
   }
-  return { module, byNode };
+  return found;
+}
+
+function isWordChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
 /** Methods of `list`, `dict`, `set` and `bytearray` that change the container they are called on. */
@@ -269,17 +426,15 @@ function noteMutation(node: SyntaxNode, scope: Scope): void {
   if (target?.type === 'identifier') scope.mutated.add(target.text);
 }
 
-function bindParameters(
-  parameters: SyntaxNode | null,
-  inner: Scope,
-  outer: Scope,
-  push: (node: SyntaxNode | null, scope: Scope) => void,
-): void {
+function bindParameterNames(parameters: SyntaxNode | null, inner: Scope): void {
   for (const { name, defaultValue } of parameterEntries(parameters)) {
     if (name) inner.add({ name: name.text, kind: 'parameter', node: name, value: defaultValue, qualifiedName: null });
-    // Defaults and annotations are evaluated where the function is defined.
-    push(defaultValue, outer);
   }
+}
+
+/** Defaults (and annotations) are evaluated where the function is defined. */
+function pushDefaults(parameters: SyntaxNode | null, outer: Scope, push: (node: SyntaxNode | null, scope: Scope) => void): void {
+  for (const { defaultValue } of parameterEntries(parameters)) push(defaultValue, outer);
 }
 
 function bindTarget(target: SyntaxNode | null, scope: Scope, kind: BindingKind, value: SyntaxNode | null): void {
@@ -350,6 +505,9 @@ function bindCaptures(pattern: SyntaxNode, scope: Scope): void {
  * walked once, not once per operand.
  */
 export function scopeOf(tree: ScopeTree, node: SyntaxNode, cache?: Map<SyntaxNode, Scope>): Scope {
+  // The functions around `node` are built first: until then the lambdas, comprehensions and functions inside
+  // them are not in `byNode`.
+  if (node.parent) tree.expandAround(node.parent);
   const path: SyntaxNode[] = [node];
   /** Visited ancestors whose answer is the node's, until the first owner is met. */
   const same: SyntaxNode[] = [];

@@ -51,10 +51,14 @@ const summaries: SummaryRow[] = [
   { callee: 'py7zr.SevenZipFile.list', from: [], returns: 'list[py7zr.FileInfo]' },
 ];
 
+/** Parameters annotated with an archive or member type have it (`def unpack(tar: tarfile.TarFile, dest):`). */
+const ANNOTATED = ['zipfile.ZipFile', 'zipfile.ZipInfo', 'tarfile.TarFile', 'tarfile.TarInfo', 'rarfile.RarFile', 'rarfile.RarInfo', 'py7zr.SevenZipFile'];
+
 export const archives: LibraryModel = {
   name: 'Archives (zipfile, tarfile, py7zr, rarfile)',
   sources,
   summaries,
+  requestParameters: ANNOTATED.map((type) => ({ type, annotations: [type] })),
   aliases: {
     'py7zr.py7zr.SevenZipFile': 'py7zr.SevenZipFile',
     'py7zr.py7zr.FileInfo': 'py7zr.FileInfo',

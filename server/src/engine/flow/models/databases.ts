@@ -10,6 +10,9 @@ const methodSink = (method: string, args: SinkRow['args'] = [0]): SinkRow => ({ 
 
 export const databases: LibraryModel = {
   name: 'SQL databases',
+  // Rows read back: stored data, as trusted as whoever wrote them (a comment another user posted). By method name:
+  // DB-API 2.0 cursors and SQLAlchemy results (`fetchone`/`fetchall`/`fetchmany`), asyncpg (`fetchrow`/`fetchval`).
+  sources: ['fetchone', 'fetchall', 'fetchmany', 'fetchrow', 'fetchval'].map((method) => ({ method, kind: 'stored' as const, label: 'database row' })),
   sinks: [
     methodSink('execute', [0, 'sql', 'statement', 'query', 'operation']),
     methodSink('executemany', [0, 'sql', 'operation']),

@@ -10,6 +10,7 @@ import { openstack } from './openstack';
 import { pillow } from './pillow';
 import { pyramid } from './pyramid';
 import { queries } from './queries';
+import { randomness } from './randomness';
 import { serialization } from './serialization';
 import { stdlib } from './stdlib';
 import { templates } from './templates';
@@ -19,5 +20,5 @@ import { generic } from './generic';
 
 /** Every framework and library Vigil knows, one file each. Add a model here to teach the flow layer a library. */
 export const LIBRARY_MODELS: readonly LibraryModel[] = [
-  stdlib, flask, django, fastapi, aiohttp, tornado, pyramid, wsgi, openstack, httpClients, databases, templates, queries, serialization, pillow, archives, generic,
+  stdlib, flask, django, fastapi, aiohttp, tornado, pyramid, wsgi, openstack, httpClients, databases, templates, queries, serialization, pillow, archives, randomness, generic,
 ];

@@ -44,6 +44,11 @@ export const openstack: LibraryModel = {
       callee, concept: 'command', args: ['*'], label: `\`${callee.split('.').slice(-2).join('.')}()\` runs it`,
     })),
     { callee: 'neutron.agent.linux.utils.execute', concept: 'command', args: [0, 'cmd'], label: '`utils.execute()` runs it' },
+    // Configuration files the agents write for other daemons (dnsmasq's hosts and opts files, keepalived.conf,
+    // haproxy.cfg, radvd.conf): a line break in a value adds a directive of the caller's choosing.
+    ...['neutron_lib.utils.file.replace_file', 'neutron.agent.linux.utils.replace_file', 'neutron.common.utils.replace_file'].map((callee): SinkRow => ({
+      callee, concept: 'config', args: [1, 'data'], label: '`replace_file()` writes it into a configuration file another daemon reads',
+    })),
   ],
   terminators: ['webob.exc.HTTPBadRequest', 'webob.exc.HTTPNotFound', 'webob.exc.HTTPForbidden', 'pecan.abort'],
 };

@@ -116,6 +116,10 @@ export const stdlib: LibraryModel = {
     { callee: 'socket.create_connection', concept: 'url', args: [0, 'address'], label: '`create_connection()` connects to it' },
     { callee: 'ftplib.FTP', concept: 'url', args: [0, 'host'], label: '`FTP()` connects to it' },
     { callee: 'smtplib.SMTP', concept: 'url', args: [0, 'host'], label: '`SMTP()` connects to it' },
+    // Configuration settings (https://docs.python.org/3/library/configparser.html).
+    ...['configparser.ConfigParser.set', 'configparser.RawConfigParser.set'].map((callee): SinkRow => ({
+      callee, concept: 'config', args: [1, 2, 'option', 'value'], label: '`.set()` writes it into the configuration',
+    })),
   ],
   sanitizers: [
     ...['int', 'float', 'bool', 'len', 'abs', 'round', 'ord', 'hash', 'complex', 'uuid.UUID', 'decimal.Decimal', 'datetime.date.fromisoformat',
@@ -140,7 +144,8 @@ export const stdlib: LibraryModel = {
     { callee: 'urllib.parse.urlencode', concepts: ['html', 'header', 'redirect', 'url', 'log', 'command', 'path'] },
     { callee: 're.escape', concepts: ['regex'] },
     { callee: 'repr', concepts: ['log', 'header'] },
-    { callee: 'json.dumps', concepts: ['log', 'header', 'html'] },
+    // JSON escapes line breaks and quotes: one value stays one value in a log line, a header or a config line.
+    { callee: 'json.dumps', concepts: ['log', 'header', 'html', 'config'] },
     { callee: 'ast.literal_eval', concepts: ['code'] },
     { method: 'isdigit', concepts: 'all' },
     { method: 'isnumeric', concepts: 'all' },
@@ -174,6 +179,8 @@ export const stdlib: LibraryModel = {
   ],
   terminators: ['sys.exit', 'exit', 'quit', 'os._exit', 'os.abort'],
   aliases: {
+    // `path.parent` is a path too (`Path(dest, name).parent.mkdir()`).
+    'pathlib.Path.parent': 'pathlib.Path',
     'logging.RootLogger': 'logging.Logger',
     'oslo_log.log.getLogger': 'logging.getLogger',
     'oslo_log.log.KeywordArgumentAdapter': 'logging.Logger',

@@ -33,7 +33,12 @@ export const wsgi: LibraryModel = {
     },
     {
       signature: ['event', 'context'], params: ['event'], label: 'AWS Lambda event',
-      returns: { concept: 'html', label: 'the Lambda function returns it as the HTML response body', body: 'bodyKey', mentions: LAMBDA_HTML },
+      returns: { concept: 'html', label: 'the Lambda function returns it as the HTML response body', body: { keys: ['body'] }, mentions: LAMBDA_HTML },
+    },
+    // One more row for the same functions: what else their response says.
+    {
+      signature: ['event', 'context'], params: ['event'], label: 'AWS Lambda event',
+      returns: { concept: 'redirect', label: 'the Lambda function returns it as the `Location` header: the browser is sent there', body: { keys: ['headers', 'Location'] } },
     },
     { base: 'http.server.BaseHTTPRequestHandler', methods: [], label: 'HTTP request data' },
   ],

@@ -112,7 +112,8 @@ export default defineRule({
         if (!value || escaped(value)) return;
         const taint = context.flow.taintOf(value);
         if (taint && (taint.clean & conceptBit('html')) !== 0) return;
-        if (taint && (taint.kinds & kindBit('remote')) !== 0) return; // VG107 reports request data as an error
+        // VG107 reports request data as an error, VG117 a database value.
+        if (taint && (taint.kinds & (kindBit('remote') | kindBit('stored'))) !== 0) return;
         const local = !!taint && (taint.kinds & kindBit('local')) !== 0;
         const severity: Severity = local ? 'medium' : 'low';
         const fn = call.child('function')!;

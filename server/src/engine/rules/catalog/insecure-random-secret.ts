@@ -1,18 +1,22 @@
 import { defineRule, type EditSpec, type FixSpec, type Report } from '../rule';
 import type { Severity } from '../../findings';
+import { kindBit } from '../../flow/concepts';
+import { parseSourceStep, pathSteps, type Taint } from '../../flow/taint';
 import type { SemanticModel } from '../../semantic/model';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
-import { callArguments, calleeName, nameWords, stringLiteralValue, unparenthesize } from '../../syntax/python';
+import { callArguments, nameWords, stringLiteralValue, unparenthesize } from '../../syntax/python';
 import type { AnalysisUnit } from '../../analysis/units';
 import { generatedSecretName, type GeneratedSecret } from '../support/cryptoSecretNames';
 import { referenceMember } from '../support/cryptoWebReferences';
 import { keyName, moduleTokenizes } from '../support/secrets';
 import { isInUnit } from '../support/units';
+import { evidenceAt, flowSteps } from '../flowRule';
 
 /**
- * `random` module functions by what they produce: a number (its value is the secret), a pick from a population
- * (a secret only when the population is a character set, or picks are assembled into a string), or a shuffle
- * (a secret only when the shuffled list is joined into one).
+ * What each pseudo-random function draws, for the rule's own judgement of a source the flow layer found (the
+ * sources themselves are `flow/models/randomness.ts`): a number (its value is the secret), a pick from a population
+ * (a secret only when the population is a character set, or picks are assembled into a string), or a shuffle (a
+ * secret only when the shuffled list is joined into one).
  */
 type RandomKind = 'number' | 'pick' | 'shuffle';
 const RANDOM_FUNCTIONS: ReadonlyMap<string, RandomKind> = new Map([
@@ -27,53 +31,27 @@ const RANDOM_FUNCTIONS: ReadonlyMap<string, RandomKind> = new Map([
   ['sample', 'pick'],
   ['shuffle', 'shuffle'],
 ]);
-
-/** Functions whose result carries their argument's randomness on: `str(x)`, `hex(x)`, `hashlib.sha256(x)`. */
-const CARRIER_FUNCTIONS: ReadonlySet<string> = new Set([
-  'str', 'repr', 'hex', 'oct', 'bin', 'format', 'int', 'bytes', 'bytearray', 'abs', 'list', 'tuple', 'round',
-  'uuid.UUID',
-]);
-const CARRIER_MODULES = /^(?:hashlib|base64|binascii)\./;
-/** Methods whose result is the same random value in another form: `x.encode()`, `str(n).zfill(6)`, `h.hexdigest()`. */
-const CARRIER_METHODS: ReadonlySet<string> = new Set([
-  'encode', 'decode', 'hex', 'zfill', 'upper', 'lower', 'strip', 'lstrip', 'rstrip', 'title', 'capitalize',
-  'swapcase', 'hexdigest', 'digest', 'to_bytes', 'ljust', 'rjust', 'center', 'replace',
-]);
-/** Properties that are the same random value in another form: `uuid.UUID(int=...).hex`. */
-const CARRIER_PROPERTIES: ReadonlySet<string> = new Set(['hex', 'int', 'bytes', 'urn', 'real']);
-/** Methods that put their argument into the container they are called on: the container then carries it. */
-const CONTAINER_METHODS: ReadonlySet<string> = new Set(['append', 'extend', 'insert', 'add', 'appendleft']);
+const RANDOM = kindBit('random');
 /** `string` module constants: a population made of these is an alphabet, so picks from it are characters. */
 const STRING_CONSTANTS = /^string\.(?:ascii_letters|ascii_lowercase|ascii_uppercase|digits|hexdigits|octdigits|punctuation|printable|letters|lowercase|uppercase|whitespace)$/;
+/** A path step that holds the value under a name on its way: "assigned to `chars`", "returned by `helper()`". */
+const HOLDER_STEP = /^(?:assigned to|stored in|added to|returned by) `([^`]+)`$/;
 
 /** Modules whose import marks a test, load-test or fake-data module: random credentials there are test data. */
 const TEST_MODULES: ReadonlySet<string> = new Set(['pytest', 'unittest', 'factory', 'faker', 'hypothesis', 'mock', 'nose', 'locust']);
 const TEST_FUNCTION = /^(?:test|setup|setUp|tearDown|fixture)/;
 const TEST_CLASS = /^Test|Tests?$|TestCase$|Factory$/;
 
-const MAX_STEPS = 40;
-const MAX_NAMES = 6;
-
-interface Sink {
-  /** The node that makes the value the secret: an assignment, a return, a keyword argument, a dict pair. */
+/** Where a value becomes a secret: an assignment, a return, a keyword argument, a dict pair, a setter's argument. */
+interface Destination {
   readonly at: SyntaxNode;
+  /** The expression whose value becomes the secret. */
+  readonly value: SyntaxNode;
   readonly secret: GeneratedSecret;
   /** "is assigned to `reset_token`", "is returned by `generate_token()`". */
   readonly description: string;
-}
-
-interface Trace {
-  readonly sink: Sink;
-  /** The value went through a join, a comprehension, a concatenation or a container: several picks make one secret. */
-  readonly assembled: boolean;
-  /** Names the value was held in on its way (`chars = [...]`), as their binding targets. */
-  readonly via: readonly SyntaxNode[];
-}
-
-interface State {
-  readonly node: SyntaxNode;
-  readonly assembled: boolean;
-  readonly via: readonly SyntaxNode[];
+  /** `token += …`: the secret is built up piece by piece. */
+  readonly accumulated: boolean;
 }
 
 function shown(node: SyntaxNode): string {
@@ -146,6 +124,14 @@ function isZero(node: SyntaxNode): boolean {
   return expr.type === 'integer' && Number(expr.text.replace(/_/g, '')) === 0;
 }
 
+/** The call spanning exactly `start`–`end` (a path step's source), found from the module down. */
+function callAt(root: SyntaxNode, start: number, end: number): SyntaxNode | null {
+  for (let node: SyntaxNode | undefined = root; node; node = node.children.find((child) => child.start <= start && end <= child.end)) {
+    if (node.type === 'call' && node.start === start && node.end === end) return node;
+  }
+  return null;
+}
+
 export default defineRule({
   meta: {
     id: 'VG403',
@@ -162,7 +148,7 @@ export default defineRule({
     inTests: 'note',
     docs: {
       whatItDoes:
-        'Flags a `random` module call (`random.choice`, `randint`, `randrange`, `getrandbits`, `random`, `uniform`, `randbytes`, `choices`, `sample`, `shuffle`) whose result becomes a secret: it is assigned to, returned as, stored under or passed as a password, token, key, session id, CSRF token, one-time password, PIN, reset or verification code, nonce or salt — directly, through `"".join(...)`, `str()`, an f-string, `%`, `+`, or a local variable.',
+        'Flags a `random` module call (`random.choice`, `randint`, `randrange`, `getrandbits`, `random`, `uniform`, `randbytes`, `choices`, `sample`, `shuffle`, and the same methods of a `random.Random()` instance) whose result becomes a secret: it is assigned to, returned as, stored under or passed as a password, token, key, session id, CSRF token, one-time password, PIN, reset or verification code, nonce or salt — directly or along any path the flow layer follows: `"".join(...)`, `str()`, `int()`, `hashlib.*`, an f-string, `%`, `+`, local variables, lists and dictionaries, and helper functions of the same file that return it. The finding shows that path, from the call to the secret.',
       whyIsThisBad:
         'The `random` module is a Mersenne Twister: fast and statistically fine, but fully predictable. Anyone who observes enough of its outputs (624 32-bit values, fewer with known structure) can reconstruct its state and compute every past and future value, and it is often seeded from the clock. Password reset tokens, session ids, API keys or one-time codes drawn from it can then be predicted, which turns "I can create an account and see my own token" into "I can take over any account".',
       example:
@@ -179,57 +165,29 @@ export default defineRule({
       ],
       knownProblems:
         'Unlike Bandit B311/Ruff S311, which flag every use of `random`, only values that end up as a secret are flagged: simulations, games, sampling, shuffling, jitter and backoff, `random.seed()`, `random.SystemRandom()` and `secrets.*` never are. ' +
-        'A secret is recognised by its name (the shared VG401 rule, extended with `nonce`, `salt`, `otp`, `pin`, `session_id`, `csrf`, `X_code` for reset/verification/activation/invite…codes and `X_key` for session/licence/activation keys): an assignment target (`token = …`, `self.api_key = …`, `session["csrf_token"] = …`), a keyword argument (`password=…`), a dict key (`{"token": …}`), the argument of a `set_password(…)`-style setter, or the return value of a function whose own name is secret-like (`generate_token`, `make_password`, `new_api_key`). `hex`, `str`, `int`, `hashlib.*`, `base64.*` and string methods such as `.encode()`/`.zfill()` carry the value on. ' +
+        'A secret is recognised by its name (the shared VG401 rule, extended with `nonce`, `salt`, `otp`, `pin`, `session_id`, `csrf`, `X_code` for reset/verification/activation/invite…codes and `X_key` for session/licence/activation keys): an assignment target (`token = …`, `self.api_key = …`, `session["csrf_token"] = …`), a keyword argument (`password=…`), a dict key (`{"token": …}`), the argument of a `set_password(…)`-style setter, or the return value of a function whose own name is secret-like (`generate_token`, `make_password`, `new_api_key`). The value is followed by the flow layer (the `random` taint kind, which no sanitizer removes: a predictable number stays predictable through `int()`, a hash or a format): through names, augmented assignments, loops, comprehensions, containers (`parts.append(…)`, `d[k] = …`), string building, modelled calls (`str`, `bytes`, `hashlib.*`, `uuid.UUID`, string methods such as `.encode()`/`.zfill()`/`.join()`), the results of same-file helpers (`api_token = random_string(32)`, reported on that call), and at most one call Vigil has no model for (`hex(…)`); a helper named for the secret it returns (`generate_token()`) is reported there, not again where it is called. ' +
         'Picks (`choice`, `choices`, `sample`, `shuffle`) are flagged only when they draw from an alphabet (a string literal, `string.ascii_letters`…, `range()`) or are assembled into a string (joined, concatenated, collected in a comprehension or list): `api_key = random.choice(API_KEYS)` picks one of several existing keys (load balancing) and is not a generated secret. ' +
         'Not flagged: test modules and test code (a module importing `pytest`, `unittest`, `factory`, `faker`, `hypothesis`, `mock`, `locust`; functions named `test*`/`setUp`; classes named `Test*`/`*Tests`/`*Factory`), `token` names in modules that import a tokenizer library, names that say "fake", "dummy", "sample" or "test", AWS-style handle tokens (`client_token`, `version_token`…), a `randint`/`randrange` over fewer than 1000 constant values unless it is a PIN or a code (`secret = random.randint(1, 100)` is a guessing game), a bare number assigned to a name that is just `token` (`token = random.randrange(sys.maxsize)` is the standard library\'s MIME boundary), and names imported from `secrets` with a `random` fallback (`try: from secrets import randbits except ImportError: from random import getrandbits as randbits`). ' +
-        'Severity follows what is predicted: `high` for credentials (passwords, tokens, keys, session ids, OTPs, PINs, codes), `medium` for nonces, `low` for salts (which need to be unique rather than secret). Confidence is `medium` when the value reaches the secret through a local variable, a list or a shuffle. ' +
-        'Missed: values returned by a helper whose name says nothing (`random_string(32)` called elsewhere and assigned to `token`), methods of `random.Random()` instances (`rng = random.Random(); rng.choice(…)`), `numpy.random`, values that pass through more than a few names, through a loop over a list or through other modules, and lambdas and `default=`/`default_factory=` callables of ORM and dataclass fields.',
+        'Severity follows what is predicted: `high` for credentials (passwords, tokens, keys, session ids, OTPs, PINs, codes), `medium` for nonces, `low` for salts (which need to be unique rather than secret). Confidence is `medium` when the value reaches the secret through a name, a container, a helper, an unmodelled call or a shuffle. ' +
+        'Missed: `numpy.random`, values that pass through two or more calls Vigil has no model for or through other modules, a pick from a list assembled into a secret inside a helper (the helper\'s pick is judged alone), a shuffled list that held a parameter\'s data, a value mixed with request data (its path is the request data\'s), and lambdas and `default=`/`default_factory=` callables of ORM and dataclass fields.',
       fixSafety:
         'Fixes are offered where `secrets` has an exact equivalent, and add `import secrets` when the module has none: `random.choice(x)` → `secrets.choice(x)`, `random.getrandbits(k)` → `secrets.randbits(k)`, `random.randrange(n)` → `secrets.randbelow(n)` and `random.randint(0, n)` → `secrets.randbelow(n + 1)` are `safe`: same range, same distribution, same exceptions, only unpredictable. `random.choices(pop, k=n)` → `[secrets.choice(pop) for _ in range(n)]` is `unsafe`: it is offered only without `weights`/`cum_weights` (which `secrets` does not support), and `pop` is evaluated once per element instead of once. Other calls (`randint(a, b)` with `a != 0`, `randrange` with a step, `random()`, `uniform()`, `sample()`, `shuffle()`) have no fix: rewrite them with `secrets.token_urlsafe()`, `secrets.token_hex()`, `secrets.randbelow()` or `secrets.SystemRandom()`. No fix is offered where a local variable named `secrets` would shadow the module.',
     },
   },
+  usesFlow: true,
   create(context) {
     const { model, unit } = context;
     const unitNode = unit.node;
-    const randomCalls: Array<{ call: SyntaxNode; name: string; kind: RandomKind }> = [];
-    const identifiers: SyntaxNode[] = [];
+    const destinations: Destination[] = [];
     let tokenizes: boolean | undefined;
 
-    /**
-     * Whether every import of the callee's root name is the `random` module: `try: from secrets import randbits
-     * except ImportError: from random import getrandbits as randbits` binds the name to `secrets` first.
-     */
-    const onlyRandom = (call: SyntaxNode): boolean => {
-      let root = call.child('function');
-      while (root?.type === 'attribute') root = root.child('object');
-      if (root?.type !== 'identifier') return true;
-      return model.bindingsOf(root).every((binding) => binding.kind !== 'import' || /^random(?:\.|$)/.test(binding.qualifiedName ?? ''));
-    };
-
-    /** The last binding of a name where it is used: two uses with the same one hold the same value. */
-    const lastBinding = (identifier: SyntaxNode) => {
-      const bindings = model.bindingsOf(identifier);
-      return bindings.length > 0 ? bindings[bindings.length - 1]! : null;
-    };
-
-    /** Later uses in this unit of the value bound by the target `target` (a plain name). */
-    const usesOfTarget = (target: SyntaxNode): SyntaxNode[] =>
-      identifiers.filter((use) => use !== target && use.text === target.text && use.start > target.end && lastBinding(use)?.node === target);
-
-    /** Later uses in this unit of the variable `name` refers to at `name` (`chars` after `chars.append(...)`). */
-    const usesAfter = (name: SyntaxNode, after: number): SyntaxNode[] => {
-      const binding = lastBinding(name);
-      if (!binding) return [];
-      return identifiers.filter((use) => use !== name && use.text === name.text && use.start >= after && lastBinding(use) === binding);
-    };
-
-    /** A sink for a value whose destination is called `name`. */
-    const sinkNamed = (name: string | null | undefined, at: SyntaxNode, description: string): Sink | null => {
-      if (!name) return null;
+    /** A destination for a value whose name there is `name`, when that name is a secret's. */
+    const destination = (name: string | null | undefined, at: SyntaxNode, value: SyntaxNode | null, description: string, accumulated = false): void => {
+      if (!name || !value) return;
       const secret = generatedSecretName(name);
-      if (!secret) return null;
-      if (secret.tokenWord && (tokenizes ??= moduleTokenizes(model))) return null;
-      return { at, secret, description };
+      if (!secret) return;
+      if (secret.tokenWord && (tokenizes ??= moduleTokenizes(model))) return;
+      destinations.push({ at, value, secret, description, accumulated });
     };
 
     /** The name an assignment target gives its value: `token`, `api_key` of `self.api_key`, `"csrf_token"` of `session["csrf_token"]`. */
@@ -246,6 +204,17 @@ export default defineRule({
         default:
           return null;
       }
+    };
+
+    /**
+     * Whether every import of the callee's root name is the `random` module: `try: from secrets import randbits
+     * except ImportError: from random import getrandbits as randbits` binds the name to `secrets` first.
+     */
+    const onlyRandom = (call: SyntaxNode): boolean => {
+      let root = call.child('function');
+      while (root?.type === 'attribute') root = root.child('object');
+      if (root?.type !== 'identifier') return true;
+      return model.bindingsOf(root).every((binding) => binding.kind !== 'import' || /^random(?:\.|$)/.test(binding.qualifiedName ?? ''));
     };
 
     /** Whether the population of a pick is an alphabet: a string, `string.ascii_letters + string.digits`, `range(10)`. */
@@ -283,197 +252,77 @@ export default defineRule({
       }
     };
 
-    /** The name a call is made through when it is an unshadowed builtin or a known function: `str`, `hex`, `hashlib.sha256`. */
-    const carrierCallee = (call: SyntaxNode): string | null => {
-      const qualified = model.calleeQualifiedName(call);
-      if (qualified) return qualified;
-      const fn = call.child('function');
-      if (fn?.type === 'identifier' && model.bindingsOf(fn).length === 0) return fn.text;
-      return null;
-    };
-
-    /** Whether a value given to `call` (as an argument) comes out in its result. */
-    const carries = (call: SyntaxNode): 'carry' | 'assemble' | null => {
-      const fn = call.child('function');
-      if (!fn) return null;
-      if (fn.type === 'attribute') {
-        const method = fn.child('attribute')?.text;
-        const receiver = fn.child('object');
-        const textReceiver = !!receiver && (unparenthesize(receiver).type === 'string' || model.constantText(receiver) !== null);
-        if ((method === 'join' || method === 'format') && textReceiver) return 'assemble';
-      }
-      const callee = carrierCallee(call);
-      if (callee && (CARRIER_FUNCTIONS.has(callee) || CARRIER_MODULES.test(callee))) return 'carry';
-      return null;
-    };
-
-    /** Follows a random value up the tree and through local names until it becomes a secret, or gives up. */
-    const trace = (start: State, budget: { names: number; steps: number }): Trace | null => {
-      const work: State[] = [start];
-      while (work.length > 0) {
-        const state = work.shift()!;
-        let { node, assembled } = state;
-        const { via } = state;
-        const sinkOf = (sink: Sink | null): Trace | null => (sink ? { sink, assembled, via } : null);
-        const follow = (uses: SyntaxNode[], holder: SyntaxNode): void => {
-          if (budget.names <= 0) return;
-          budget.names--;
-          for (const use of uses) work.push({ node: use, assembled, via: [...via, holder] });
-        };
-        for (;;) {
-          if (--budget.steps < 0) return null;
-          const parent = node.parent;
-          if (!parent || !unitNode.contains(parent)) break;
-          let next: SyntaxNode | null = null;
-          switch (parent.type) {
-            case 'parenthesized_expression':
-            case 'boolean_operator':
-              next = parent;
-              break;
-            case 'binary_operator':
-            case 'list':
-            case 'tuple':
-            case 'set':
-              next = parent;
-              assembled = true;
-              break;
-            case 'interpolation': {
-              const string = parent.parent;
-              if (string?.type === 'string') {
-                next = string.parent?.type === 'concatenated_string' ? string.parent : string;
-                assembled ||= string.children.filter((child) => child.type === 'interpolation').length > 1;
-              }
-              break;
-            }
-            case 'conditional_expression':
-              if (parent.namedChildren[1] !== node) next = parent;
-              break;
-            case 'list_comprehension':
-            case 'generator_expression':
-            case 'set_comprehension':
-              if (node.field === 'body') {
-                next = parent;
-                assembled = true;
-              }
-              break;
-            case 'subscript':
-              if (node.field === 'value' && parent.child('subscript')?.type === 'slice') next = parent;
-              break;
-            case 'attribute': {
-              // str(n).zfill(6), token.encode(): the same value in another form.
-              const call = parent.parent;
-              const member = parent.child('attribute')?.text;
-              if (node.field !== 'object' || !member) break;
-              if (call?.type === 'call' && call.child('function') === parent) {
-                if (CARRIER_METHODS.has(member)) next = call;
-              } else if (CARRIER_PROPERTIES.has(member)) {
-                next = parent;
-              }
-              break;
-            }
-            case 'expression_list': {
-              // token, expires = "".join(...), now + ttl
-              const assignment = parent.parent;
-              const left = assignment?.type === 'assignment' && assignment.child('right') === parent ? assignment.child('left') : null;
-              if (left && (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'tuple')) {
-                const index = parent.namedChildren.indexOf(node);
-                const target = left.namedChildren[index];
-                if (target && left.namedChildren.length === parent.namedChildren.length) {
-                  const found = sinkOf(sinkNamed(targetName(target), assignment!, `is assigned to \`${shown(target)}\``));
-                  if (found) return found;
-                  if (target.type === 'identifier') follow(usesOfTarget(target), target);
-                }
-                break;
-              }
-              next = parent; // return a, b
-              break;
-            }
-            case 'keyword_argument': {
-              if (node.field !== 'value') break;
-              const name = parent.child('name')?.text;
-              const call = parent.parent?.parent;
-              const found = sinkOf(sinkNamed(name, parent, `is passed as \`${name}=\``));
-              if (found) return found;
-              if (call?.type === 'call' && carries(call)) {
-                assembled ||= carries(call) === 'assemble';
-                next = call;
-              }
-              break;
-            }
-            case 'argument_list':
-            case 'call': {
-              const call = parent.type === 'call' ? parent : parent.parent;
-              if (call?.type !== 'call' || (parent.type === 'call' && node.field !== 'arguments')) break;
-              const how = carries(call);
-              if (how) {
-                next = call;
-                assembled ||= how === 'assemble';
-                break;
-              }
-              const fn = call.child('function');
-              const method = calleeName(call);
-              // chars.append(random.choice(alphabet)): follow the container.
-              if (fn?.type === 'attribute' && method && CONTAINER_METHODS.has(method)) {
-                const receiver = unparenthesize(fn.child('object')!);
-                if (receiver.type === 'identifier') {
-                  assembled = true;
-                  follow(usesAfter(receiver, call.end), receiver);
-                }
-                break;
-              }
-              // user.set_password(...): a setter of a secret.
-              const args = callArguments(call);
-              if (method && /^set_?[A-Za-z]/.test(method) && args.positional.length === 1 && args.positional[0] === node) {
-                const words = nameWords(method);
-                if (words[0] === 'set' && words.length > 1) {
-                  const found = sinkOf(sinkNamed(words.slice(1).join('_'), call, `is passed to \`${method}()\``));
-                  if (found) return found;
-                }
-              }
-              break;
-            }
-            case 'pair': {
-              const key = parent.child('key');
-              if (node.field === 'value' && key) {
-                const found = sinkOf(sinkNamed(keyName(key), parent, `is stored under \`${shown(key)}\``));
-                if (found) return found;
-              }
-              break;
-            }
-            case 'assignment':
-            case 'augmented_assignment': {
-              const target = parent.child('left');
-              if (node.field !== 'right' || !target) break;
-              if (parent.type === 'augmented_assignment') assembled = true;
-              const found = sinkOf(sinkNamed(targetName(target), parent, `is assigned to \`${shown(target)}\``));
-              if (found) return found;
-              if (target.type === 'identifier') follow(usesOfTarget(target), target);
-              break;
-            }
-            case 'named_expression': {
-              const target = parent.child('name');
-              if (node.field !== 'value' || !target) break;
-              const found = sinkOf(sinkNamed(target.text, parent, `is assigned to \`${target.text}\``));
-              if (found) return found;
-              follow(usesOfTarget(target), target);
-              next = parent; // (t := ...) is also the value itself
-              break;
-            }
-            case 'return_statement': {
-              const fn = parent.ancestor('function_definition', 'lambda', 'class_definition');
-              if (fn?.type === 'function_definition') {
-                const name = fn.child('name')?.text;
-                const found = sinkOf(sinkNamed(name, parent, `is returned by \`${name}()\``));
-                if (found) return found;
-              }
-              break;
-            }
-          }
-          if (!next) break;
-          node = next;
+    /**
+     * Whether a value is assembled from several draws (a join, a concatenation, a comprehension, a collection, a
+     * string with several fields), read through one-value names and the calls and attributes that wrap it
+     * (`str(x)`, `x.hex`): several picks make one secret, one pick from a list is an item of that list.
+     */
+    const assembled = (node: SyntaxNode, depth = 0): boolean => {
+      if (depth > 8) return false;
+      const expr = unparenthesize(node);
+      switch (expr.type) {
+        case 'binary_operator':
+        case 'list':
+        case 'tuple':
+        case 'set':
+        case 'concatenated_string':
+        case 'list_comprehension':
+        case 'set_comprehension':
+        case 'generator_expression':
+          return true;
+        case 'string': {
+          const fields = expr.children.filter((child) => child.type === 'interpolation');
+          const inner = fields.length === 1 ? fields[0]!.firstNamedChild() : null;
+          return fields.length > 1 || (!!inner && assembled(inner, depth + 1));
         }
+        case 'call': {
+          const fn = expr.child('function');
+          const method = fn?.type === 'attribute' ? fn.child('attribute')?.text : null;
+          if (method === 'join' || method === 'format') return true;
+          if (randomName(expr)) return false; // the draw itself: its population is not the secret
+          const args = callArguments(expr);
+          const inner = args.positional[0] ?? (args.keywords.size === 1 ? [...args.keywords.values()][0] : undefined) ?? (fn?.type === 'attribute' ? fn.child('object') : null);
+          return !!inner && assembled(inner, depth + 1);
+        }
+        case 'attribute':
+        case 'subscript': {
+          const inner = expr.child(expr.type === 'attribute' ? 'object' : 'value');
+          return !!inner && assembled(inner, depth + 1);
+        }
+        case 'identifier': {
+          const value = model.singleValue(expr);
+          return !!value && value !== expr && assembled(value, depth + 1);
+        }
+        default:
+          return false;
       }
-      return null;
+    };
+
+    /** The name of a pseudo-random function a call calls: `choice` for `random.choice(…)`, `rng.choice(…)`, `choice(…)`. */
+    const randomName = (call: SyntaxNode): string | null => {
+      const qualified = model.calleeQualifiedName(call);
+      const fn = call.child('function');
+      const name = qualified ? qualified.slice(qualified.lastIndexOf('.') + 1) : fn?.type === 'attribute' ? fn.child('attribute')?.text ?? null : null;
+      return name && RANDOM_FUNCTIONS.has(name) ? name : null;
+    };
+
+    /** Whether the draw `call` made, judged by what it draws and where it goes, is a generated secret. */
+    const isSecretDraw = (call: SyntaxNode, name: string, found: Destination, whole: boolean): boolean => {
+      const kind = RANDOM_FUNCTIONS.get(name)!;
+      if (!onlyRandom(call)) return false;
+      if (kind === 'shuffle') return whole;
+      if (kind === 'number' && !whole && tinyRange(call, name) && !/PIN|one-time|code$/.test(found.secret.what)) return false;
+      // token = random.randrange(sys.maxsize): a bare number named `token` is as often a MIME boundary or a cache
+      // buster as a credential; a credential is made into text (hex(), str(), a format) first.
+      if (kind === 'number' && found.at.type === 'assignment' && unparenthesize(found.value) === call && /^_*token$/i.test(found.secret.name)) return false;
+      // `key = random.choice(list(table))` picks a dictionary key; `key = random.getrandbits(128)` is key material.
+      if (found.secret.material && !whole && name !== 'getrandbits' && name !== 'randbytes') return false;
+      if (kind === 'pick' && !whole) {
+        const args = callArguments(call);
+        const population = args.positional[0] ?? args.keywords.get('population') ?? args.keywords.get('seq');
+        if (!population || !isAlphabet(population)) return false;
+      }
+      return true;
     };
 
     const fixFor = (call: SyntaxNode, name: string): FixSpec | undefined => {
@@ -526,76 +375,110 @@ export default defineRule({
       }
     };
 
+
+    const reported = new Set<SyntaxNode>();
+    const report = (found: Destination, taint: Taint): void => {
+      const steps = pathSteps(taint.path);
+      let root = unitNode;
+      while (root.parent) root = root.parent;
+      const whole = found.accumulated || assembled(found.value);
+      // The draws on the value's path: where it came from, and a shuffle it went through.
+      const draws: Array<{ call: SyntaxNode; name: string }> = [];
+      for (const [index, item] of steps.entries()) {
+        if (index > 0 && !parseSourceStep(item.message)) continue;
+        const call = callAt(root, item.start, item.end);
+        const name = call ? randomName(call) : null;
+        if (call && name && isSecretDraw(call, name, found, whole)) draws.push({ call, name });
+      }
+      const holders = steps.map((item) => HOLDER_STEP.exec(item.message)?.[1]).filter((holder): holder is string => !!holder);
+      const through = holders.length > 0 ? ` (through \`${holders[holders.length - 1]}\`)` : '';
+      const { secret } = found;
+      const severity: Severity = secret.grade === 'credential' ? 'high' : secret.grade === 'nonce' ? 'medium' : 'low';
+      const consequence =
+        secret.grade === 'salt'
+          ? 'a predictable salt lets an attacker precompute hashes for it'
+          : `an attacker who sees other values it produced can predict this ${secret.what}`;
+      const flow = flowSteps(evidenceAt(taint, found.at, found.value, `the value ${found.description}`));
+      for (const { call, name } of draws) {
+        // A draw in another function (a helper that returns it) is reported where its value becomes the secret.
+        const inUnit = isInUnit(call, unitNode);
+        // A helper named for the secret it returns (`generate_token()`) is reported there, once.
+        const maker = inUnit ? null : call.ancestor('function_definition')?.child('name')?.text;
+        if (maker && generatedSecretName(maker)) continue;
+        const at = inUnit ? call : found.value;
+        if (reported.has(at)) continue;
+        reported.add(at);
+        const qualified = model.calleeQualifiedName(call);
+        const shown = qualified?.startsWith('random.') ? qualified : (call.child('function')?.text ?? name);
+        const fix = inUnit && qualified?.startsWith('random.') ? fixFor(call, name) : undefined;
+        const report: Report = {
+          at,
+          message:
+            name === 'shuffle'
+              ? `\`${shown}()\` is not a cryptographic generator, and the list it shuffles ${found.description}${through}: ${consequence}`
+              : `\`${shown}()\` is not a cryptographic generator, and its result ${found.description}${through}: ${consequence}`,
+          severity,
+          confidence: through || name === 'shuffle' || taint.confidence < 2 ? 'medium' : 'high',
+          flow,
+          ...(fix ? { fix } : {}),
+        };
+        context.report(report);
+      }
+    };
+
     return {
-      call(node) {
-        const callee = model.calleeQualifiedName(node);
-        const match = callee ? /^random\.([a-z]+)$/.exec(callee) : null;
-        const kind = match ? RANDOM_FUNCTIONS.get(match[1]!) : undefined;
-        if (match && kind && onlyRandom(node)) randomCalls.push({ call: node, name: match[1]!, kind });
+      assignment(node) {
+        const left = node.child('left');
+        const right = node.child('right');
+        if (!left || !right || right.type === 'assignment') return;
+        const values = unparenthesize(right);
+        if (['pattern_list', 'tuple_pattern', 'tuple'].includes(left.type)) {
+          // token, expires = "".join(...), now + ttl
+          if (values.type !== 'expression_list' && values.type !== 'tuple') return;
+          if (values.namedChildren.length !== left.namedChildren.length) return;
+          left.namedChildren.forEach((target, index) =>
+            destination(targetName(target), node, values.namedChildren[index]!, `is assigned to \`${shown(target)}\``),
+          );
+          return;
+        }
+        destination(targetName(left), node, right, `is assigned to \`${shown(left)}\``);
       },
-      identifier(node) {
-        // Only identifiers that read a variable: not `x.name` attributes or `f(name=...)` keyword names.
-        if (node.field === 'attribute' || (node.field === 'name' && node.parent?.type === 'keyword_argument')) return;
-        identifiers.push(node);
+      augmented_assignment(node) {
+        const left = node.child('left');
+        if (left) destination(targetName(left), node, node.child('right'), `is assigned to \`${shown(left)}\``, true);
+      },
+      named_expression(node) {
+        const name = node.child('name');
+        if (name) destination(name.text, node, node.child('value'), `is assigned to \`${name.text}\``);
+      },
+      keyword_argument(node) {
+        const name = node.child('name')?.text;
+        if (node.parent?.parent?.type === 'call') destination(name, node, node.child('value'), `is passed as \`${name}=\``);
+      },
+      pair(node) {
+        const key = node.child('key');
+        if (key) destination(keyName(key), node, node.child('value'), `is stored under \`${shown(key)}\``);
+      },
+      call(node) {
+        // user.set_password(...): a setter of a secret.
+        const fn = node.child('function');
+        const method = fn?.type === 'attribute' ? fn.child('attribute')?.text : null;
+        const args = callArguments(node);
+        if (!method || !/^set_?[A-Za-z]/.test(method) || args.positional.length !== 1 || args.keywords.size > 0) return;
+        const words = nameWords(method);
+        if (words[0] === 'set' && words.length > 1) destination(words.slice(1).join('_'), node, args.positional[0]!, `is passed to \`${method}()\``);
+      },
+      return_statement(node) {
+        const fn = node.ancestor('function_definition', 'lambda', 'class_definition');
+        const name = fn?.type === 'function_definition' ? fn.child('name')?.text : null;
+        if (name) destination(name, node, node.firstNamedChild(), `is returned by \`${name}()\``);
       },
       'unit:exit'() {
-        if (randomCalls.length === 0) return;
-        if (inTestCode(unit) || importsTestLibrary(model)) return;
-        for (const { call, name, kind } of randomCalls) {
-          const budget = { names: MAX_NAMES, steps: MAX_STEPS };
-          let found: Trace | null = null;
-          if (kind === 'shuffle') {
-            // random.shuffle(chars); password = "".join(chars)
-            const list = callArguments(call).positional[0];
-            const listExpr = list ? unparenthesize(list) : null;
-            if (listExpr?.type !== 'identifier') continue;
-            for (const use of usesAfter(listExpr, call.end)) {
-              found = trace({ node: use, assembled: false, via: [] }, budget);
-              if (found) break;
-            }
-            if (!found?.assembled) continue;
-          } else {
-            found = trace({ node: call, assembled: false, via: [] }, budget);
-            if (!found) continue;
-            if (kind === 'number' && !found.assembled && tinyRange(call, name) && !/PIN|one-time|code$/.test(found.sink.secret.what)) continue;
-            // token = random.randrange(sys.maxsize): a bare number named `token` is as often a MIME boundary or a
-            // cache buster as a credential; a credential is made into text (hex(), str(), a format) first.
-            const right = found.sink.at.type === 'assignment' ? found.sink.at.child('right') : null;
-            if (kind === 'number' && found.via.length === 0 && right && unparenthesize(right) === call && /^_*token$/i.test(found.sink.secret.name)) continue;
-            // `key = random.choice(list(table))` picks a dictionary key; `key = random.getrandbits(128)` is key material.
-            if (found.sink.secret.material && !found.assembled && name !== 'getrandbits' && name !== 'randbytes') continue;
-            if (kind === 'pick' && !found.assembled) {
-              const args = callArguments(call);
-              const population = args.positional[0] ?? args.keywords.get('population') ?? args.keywords.get('seq');
-              if (!population || !isAlphabet(population)) continue;
-            }
-          }
-          const { sink, via } = found;
-          const { secret } = sink;
-          const severity: Severity = secret.grade === 'credential' ? 'high' : secret.grade === 'nonce' ? 'medium' : 'low';
-          const related: NonNullable<Report['related']>[number][] = [];
-          for (const holder of via) {
-            const statement = holder.parent ?? holder;
-            if (isInUnit(statement, unitNode)) related.push({ at: statement, message: `\`${holder.text}\` carries the random value` });
-          }
-          if (!sink.at.contains(call) && isInUnit(sink.at, unitNode)) related.push({ at: sink.at, message: `The value becomes the ${secret.what} here` });
-          const fix = fixFor(call, name);
-          const through = via.length > 0 ? ` (through \`${via[via.length - 1]!.text}\`)` : '';
-          const consequence =
-            secret.grade === 'salt'
-              ? 'a predictable salt lets an attacker precompute hashes for it'
-              : `an attacker who sees other values it produced can predict this ${secret.what}`;
-          context.report({
-            at: call,
-            message:
-              kind === 'shuffle'
-                ? `\`random.shuffle()\` is not a cryptographic generator, and the list it shuffles ${sink.description}${through}: ${consequence}`
-                : `\`random.${name}()\` is not a cryptographic generator, and its result ${sink.description}${through}: ${consequence}`,
-            severity,
-            confidence: via.length > 0 || kind === 'shuffle' ? 'medium' : 'high',
-            ...(related.length > 0 ? { related } : {}),
-            ...(fix ? { fix } : {}),
-          });
+        if (destinations.length === 0 || inTestCode(unit) || importsTestLibrary(model)) return;
+        for (const found of destinations.sort((a, b) => a.at.start - b.at.start)) {
+          const taint = context.flow.taintOf(found.value);
+          // At most one call Vigil knows nothing about between the draw and the secret (`hex(…)`).
+          if (taint && taint.kinds & RANDOM && taint.confidence >= 1) report(found, taint);
         }
       },
     };

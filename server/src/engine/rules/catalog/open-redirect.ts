@@ -18,7 +18,7 @@ export default defineFlowRule({
     fixable: false,
     docs: {
       whatItDoes:
-        'Flags request data used as the target of a redirect: Flask and Werkzeug `redirect`, Django `redirect`/`HttpResponseRedirect`, Starlette `RedirectResponse`, aiohttp `HTTPFound`, Tornado `self.redirect`, Pyramid `HTTPFound`.',
+        'Flags request data used as the target of a redirect: Flask and Werkzeug `redirect`, Django `redirect`/`HttpResponseRedirect`, Starlette `RedirectResponse`, aiohttp `HTTPFound`, Tornado `self.redirect`, Pyramid `HTTPFound`, a `Location` header (`http.server`'s `send_header`, an AWS Lambda proxy response's `headers`).',
       whyIsThisBad:
         'A link such as `https://example.com/login?next=https://evil.example/` looks like it belongs to your site, and after login sends the user to a look-alike page that asks for the password again or serves malware. Phishing campaigns rely on such trusted-looking links (open redirect).',
       example: [
@@ -51,7 +51,7 @@ export default defineFlowRule({
         'https://docs.djangoproject.com/en/stable/ref/utils/#django.utils.http.url_has_allowed_host_and_scheme',
       ],
       knownProblems:
-        'A target built from a constant path of this site (`"/profile/" + name`) or a constant scheme and host is not flagged. `next.startswith("/")` alone is not a check (`//evil.example` starts with `/`) and is not recognised as one.',
+        'A target built from a constant path of this site (`"/profile/" + name`) or a constant scheme and host is not flagged. `next.startswith("/")` alone is not a check (`//evil.example` starts with `/`) and is not recognised as one; neither is an empty `urlparse(next).netloc` (`/\\evil.example` has none, and browsers read it as `//evil.example`). The host of a parsed URL checked against an allow-list (`urlparse(next).hostname in ALLOWED_HOSTS`) is.',
     },
   },
 });

@@ -52,7 +52,7 @@ export default defineFlowRule({
         'https://cheatsheetseries.owasp.org/cheatsheets/Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html',
       ],
       knownProblems:
-        'A host checked against an allow-list through a parsed URL (`if urlparse(url).hostname not in ALLOWED: abort()`) is not recognised as a check of `url` itself; check the name you pass on (`host`), or suppress the line. Only data from requests counts.',
+        'A host checked against an allow-list through a parsed URL (`if urlparse(url).hostname not in ALLOWED: abort()`, or `.netloc` of a value `urlsplit(url)` made) counts as a check of `url` and of the parsed value; a check of the scheme alone does not, nor a suffix check (`hostname.endswith(".example.com")`) Vigil cannot judge. Only data from requests counts.',
     },
   },
 });

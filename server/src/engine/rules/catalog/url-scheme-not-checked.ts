@@ -179,7 +179,7 @@ export default defineRule({
       // Request data at a call the flow models do not know as a URL sink (an opener's `open`) is this rule's to report.
       const taint = context.flow.taintOf(url);
       const fromRequest = !!taint && (taint.kinds & remote) !== 0;
-      const outside = !!taint && taint.kinds !== 0 && !fromRequest;
+      const outside = !!taint && (taint.kinds & (kindBit('local') | kindBit('stored'))) !== 0 && !fromRequest;
       const origin = fromRequest ? ', a URL from request data' : outside ? ', a URL from program input or stored data' : '';
       context.report({
         at: url,
