@@ -1,7 +1,7 @@
 import type { SemanticModel } from '../semantic/model';
 import type { SyntaxNode } from '../syntax/syntaxNode';
 import { enclosingClass, parameterEntries, unparenthesize } from '../syntax/python';
-import { ALL_CONCEPTS, kindBit, type HandlerReturn, type HandlerRow } from './concepts';
+import { ALL_CONCEPTS, kindBit, type HandlerReturn, type HandlerRow, type RequestParameterRow } from './concepts';
 import { UnitInterpreter, argumentMatches as conditionHolds, type FlowHit } from './interpreter';
 import type { Knowledge } from './knowledge';
 import type { FlowContext, FunctionSummary, LocalCallee, SummaryStep } from './summary';
@@ -38,6 +38,9 @@ interface ParameterList {
   readonly all: readonly SyntaxNode[];
   readonly variadic?: number;
 }
+
+/** The request type of `models/generic.ts`: a request object known only by its conventional name. */
+const CONVENTIONAL_REQUEST = 'vigil.conventional.Request';
 
 const NO_HANDLER: HandlerInfo = { sources: new Map(), returns: [] };
 /** Annotations whose values a framework has converted from text (FastAPI, Django Ninja, Flask converters via typing). */
@@ -325,11 +328,34 @@ export class FlowEngine {
     }
     const annotation = all[position]?.child('type');
     const annotated = annotation ? this.model.qualifiedName(unparenthesize(annotation.firstNamedChild() ?? annotation)) : null;
+    const byName: RequestParameterRow[] = [];
     for (const row of this.knowledge.requestParameters) {
       if (annotated && row.annotations?.includes(this.knowledge.canonical(annotated))) return row.type;
-      if (!annotation && row.names?.includes(identifier.text) && this.importsAny(row.imports)) return row.type;
+      if (!annotation && row.names?.includes(identifier.text) && this.importsAny(row.imports)) byName.push(row);
     }
-    return null;
+    // The conventional request (no import needed) stands back when a framework's applies.
+    const types = new Set(byName.map((row) => row.type));
+    if (types.size > 1) types.delete(CONVENTIONAL_REQUEST);
+    if (types.size <= 1) return types.values().next().value ?? null;
+    return this.ambiguousRequestType(definition, byName.filter((row) => row.type !== CONVENTIONAL_REQUEST));
+  }
+
+  /**
+   * A `request` parameter in a module that imports several frameworks (Pyramid views beside aiohttp handlers): the
+   * framework of the function's decorator (`@view_config` → Pyramid) if one says so, else a request known by
+   * convention, which has every framework's data members.
+   */
+  private ambiguousRequestType(definition: SyntaxNode, rows: readonly RequestParameterRow[]): string | null {
+    const decorated = definition.parent?.type === 'decorated_definition' ? definition.parent : null;
+    for (const decorator of decorated?.children.filter((child) => child.type === 'decorator') ?? []) {
+      const expr = decorator.firstNamedChild();
+      const target = expr ? unparenthesize(expr) : null;
+      const fn = target?.type === 'call' ? target.child('function') : target;
+      const name = fn ? this.model.qualifiedName(fn) : null;
+      const row = name ? rows.find((candidate) => candidate.imports?.some((prefix) => name.startsWith(prefix))) : undefined;
+      if (row) return row.type;
+    }
+    return CONVENTIONAL_REQUEST;
   }
 }
 

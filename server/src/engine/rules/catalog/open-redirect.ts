@@ -18,7 +18,7 @@ export default defineFlowRule({
     fixable: false,
     docs: {
       whatItDoes:
-        'Flags request data used as the target of a redirect: Flask and Werkzeug `redirect`, Django `redirect`/`HttpResponseRedirect`, Starlette `RedirectResponse`, aiohttp `HTTPFound`, Tornado `self.redirect`, Pyramid `HTTPFound`, a `Location` header (`http.server`'s `send_header`, an AWS Lambda proxy response's `headers`).',
+        'Flags request data used as the target of a redirect: Flask and Werkzeug `redirect`, Django `redirect`/`HttpResponseRedirect`, Starlette `RedirectResponse`, aiohttp `HTTPFound`, Tornado `self.redirect`, Pyramid `HTTPFound`, a `Location` header (`send_header` in `http.server`, the `headers` of an AWS Lambda proxy response).',
       whyIsThisBad:
         'A link such as `https://example.com/login?next=https://evil.example/` looks like it belongs to your site, and after login sends the user to a look-alike page that asks for the password again or serves malware. Phishing campaigns rely on such trusted-looking links (open redirect).',
       example: [

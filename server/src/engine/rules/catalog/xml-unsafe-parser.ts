@@ -350,12 +350,13 @@ export default defineRule({
       if (callee === 'lxml.etree.iterparse') {
         const resolve = args.keywords.get('resolve_entities');
         if (!resolve || !isTrueFlag(model, resolve)) return;
-        context.report({
+        const report: Report = {
           at: call,
           message: `${subject} parses ${what} with \`resolve_entities=True\`: external entities in the document can read local files or fetch URLs (XXE)`,
           bandit: ['B320'],
           ruff: ['S320'],
-        });
+        };
+        context.report(withFlow(report, xmlHits().take(call), 'high', context.meta));
         return;
       }
       const parserArgument = args.keywords.get('parser') ?? args.positional[1];
@@ -367,7 +368,7 @@ export default defineRule({
       if (parserIsName && isInUnit(parser, unitNode)) {
         related.push({ at: parser, message: `\`${parserArgument.text}\` is created with \`resolve_entities=True\` here` });
       }
-      context.report({
+      const report: Report = {
         at: call,
         message: parserIsName
           ? `${subject} parses ${what} with \`${codeSnippet(parserArgument)}\`, a parser created with \`resolve_entities=True\`: external entities in the document can read local files or fetch URLs (XXE)`
@@ -375,7 +376,9 @@ export default defineRule({
         bandit: ['B320'],
         ruff: ['S320'],
         ...(related.length > 0 ? { related } : {}),
-      });
+      };
+      // Request data parsed so: high, with its path (issue 10).
+      context.report(withFlow(report, xmlHits().take(call), 'high', context.meta));
     };
 
     return {
