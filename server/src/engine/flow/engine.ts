@@ -1,6 +1,6 @@
 import type { SemanticModel } from '../semantic/model';
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import { enclosingClass, parameterEntries, unparenthesize } from '../syntax/python';
+import { enclosingClass, methodOf, parameterEntries, unparenthesize } from '../syntax/python';
 import { ALL_CONCEPTS, kindBit, type HandlerReturn, type HandlerRow, type RequestParameterRow } from './concepts';
 import { UnitInterpreter, argumentMatches as conditionHolds, type FlowHit } from './interpreter';
 import type { Knowledge } from './knowledge';
@@ -362,15 +362,6 @@ export class FlowEngine {
 function enclosingUnit(node: SyntaxNode): SyntaxNode | null {
   for (let current = node.parent; current; current = current.parent) if (UNIT_TYPES.has(current.type)) return current;
   return null;
-}
-
-function methodOf(owner: SyntaxNode, name: string): SyntaxNode | null {
-  let found: SyntaxNode | null = null;
-  for (const statement of owner.child('body')?.namedChildren ?? []) {
-    const definition = statement.type === 'decorated_definition' ? statement.child('definition') : statement;
-    if (definition?.type === 'function_definition' && definition.child('name')?.text === name) found = definition;
-  }
-  return found;
 }
 
 function isStaticMethod(definition: SyntaxNode): boolean {

@@ -205,6 +205,16 @@ export function parameterEntries(parameters: SyntaxNode | null): ParameterEntry[
 }
 
 /** The class a function is defined in directly (its body, possibly under decorators), if it is a method. */
+/** The method of a class definition with this name: the last one in its body, as Python binds it; else null. */
+export function methodOf(owner: SyntaxNode, name: string): SyntaxNode | null {
+  let found: SyntaxNode | null = null;
+  for (const statement of owner.child('body')?.namedChildren ?? []) {
+    const definition = statement.type === 'decorated_definition' ? statement.child('definition') : statement;
+    if (definition?.type === 'function_definition' && definition.child('name')?.text === name) found = definition;
+  }
+  return found;
+}
+
 export function enclosingClass(definition: SyntaxNode): SyntaxNode | null {
   let parent = definition.parent;
   if (parent?.type === 'decorated_definition') parent = parent.parent;

@@ -1,6 +1,6 @@
 import { defineRule, type Report } from '../rule';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
-import { callArguments, calleeName, terminalName, unparenthesize } from '../../syntax/python';
+import { callArguments, calleeName, enclosingClass, methodOf, terminalName, unparenthesize } from '../../syntax/python';
 import { kindBit } from '../../flow/concepts';
 import { evidenceAt, withFlow } from '../flowRule';
 import { codeSnippet } from '../support/snippets';
@@ -15,7 +15,6 @@ import {
   PERSISTING_METHODS,
   QUERY_METHODS,
   SESSION_DELETES,
-  elevation,
   elevationOf,
 } from '../support/ownership';
 
@@ -38,6 +37,9 @@ interface Mutation {
 }
 
 const CONTEXT_NAME = /^(context|ctx|ctxt|admin_context|admin_ctx|elevated)$/;
+
+/** A `.get()`/`.first()` whose receiver chain looks like a query: `Port.objects.get(`, `session.query(Port)…first(`. */
+const QUERY_RECEIVER = /\.(objects|query|session)\b|\bquery\(/;
 
 export default defineRule({
   meta: {
@@ -91,7 +93,7 @@ export default defineRule({
         'https://docs.openstack.org/oslo.policy/latest/user/usage.html',
       ],
       knownProblems:
-        'Only checks inside the same function count, and loosely: any call named like an authorization check and any comparison mentioning an owner field counts, even when it checks something else; decorators such as `@permission_required` count. Checks made by a caller, a middleware, a DRF permission class or a manager that filters by user itself are invisible; suppress the finding with the reason. A lookup with an OpenStack user context (not elevated) is reported with low confidence: most OpenStack DB APIs scope such lookups to the caller\'s project. Objects fetched through helpers, and changes made through helpers (`self._delete(obj)`), are missed.',
+        'Only checks inside the same function count, and loosely: any call named like an authorization check and any comparison mentioning an owner field counts, even when it checks something else; decorators such as `@permission_required` count. Checks made by a caller, a middleware, a DRF permission class or a manager that filters by user itself are invisible; suppress the finding with the reason. A lookup with an OpenStack user context (not elevated) is reported with low confidence: most OpenStack DB APIs scope such lookups to the caller\'s project. An object fetched through a getter of the same class (`self._get_port(context, id)`, a `get_…` method whose body fetches one) counts as fetched by the caller's ID; objects fetched through other helpers, and changes made through helpers (`self._delete(obj)`), are missed.',
     },
   },
   usesFlow: true,
@@ -104,7 +106,9 @@ export default defineRule({
     /** The request-data ID a call (and the query calls it is chained on) selects by, with its context argument. */
     const fetchOf = (call: SyntaxNode): Fetch | null => {
       const method = calleeName(call);
-      const spec = method ? FETCH_METHODS.get(method) ?? (DB_API_FETCH.test(method) ? { anyReceiver: true } : undefined) : undefined;
+      const spec = method
+        ? FETCH_METHODS.get(method) ?? (DB_API_FETCH.test(method) || isFetchingHelper(call, method) ? { anyReceiver: true } : undefined)
+        : undefined;
       if (!spec) return null;
       // The query chain: `Order.query.filter_by(id=x).first()`, `session.query(Port).get(x)`.
       const chain: SyntaxNode[] = [call];
@@ -134,7 +138,9 @@ export default defineRule({
       let userContext = false;
       for (const link of chain) {
         const args = callArguments(link);
-        const contextArg = args.keywords.get('context') ?? args.positional.find((value) => CONTEXT_NAME.test(terminalName(unparenthesize(value)) ?? '') || elevation(value, model));
+        const contextArg =
+          args.keywords.get('context') ??
+          args.positional.find((value) => CONTEXT_NAME.test(terminalName(unparenthesize(value)) ?? '') || elevationOf(value, model, unit.node));
         if (contextArg) {
           elevated ??= elevationOf(contextArg, model);
           if (!elevated) userContext = true;
@@ -158,6 +164,22 @@ export default defineRule({
         }
       }
       return null;
+    };
+
+    /**
+     * `self._get_port(context, id)`: a method of the same class named as a getter whose body fetches a stored object
+     * (`Port.get_object(...)`, `db.volume_get(...)`, `.get()` on a query) is a fetch of its caller's ID.
+     */
+    const isFetchingHelper = (call: SyntaxNode, method: string): boolean => {
+      if (!/^_*get_[a-z0-9_]+$/.test(method)) return false;
+      const fn = call.child('function');
+      if (fn?.type !== 'attribute' || unparenthesize(fn.child('object')!).text !== 'self') return false;
+      const owner = enclosingClass(unit.node);
+      const helper = owner ? methodOf(owner, method) : null;
+      return !!helper && helper.descendantsOfType('call').some((inner) => {
+        const name = calleeName(inner) ?? '';
+        return (FETCH_METHODS.get(name)?.anyReceiver ?? false) || DB_API_FETCH.test(name) || (FETCH_METHODS.has(name) && QUERY_RECEIVER.test(inner.text));
+      });
     };
 
     /** What the code does to the fetched object afterwards: deletes or changes (and saves) it. */
