@@ -59,6 +59,16 @@ const CREDENTIAL_HEADERS = /^(?:(?:http_)?(?:authorization|cookie|x[-_]auth[-_]t
  */
 const SECRET_CARRIERS = /^(?:connection_info|connection_properties|conn_info|connection_props)$/;
 
+/**
+ * Configuration options whose value is a URL with the password in it (`mysql+pymysql://nova:secret@db/nova`,
+ * `rabbit://openstack:secret@mq:5672/`): oslo.db's `[database] connection` (and `slave_connection`, Nova's
+ * `api_database`), oslo.messaging's `transport_url`, the old `sql_connection`; read from the configuration object
+ * (`CONF.database.connection`, `cfg.CONF.transport_url`, `self.conf.database.connection`).
+ * https://docs.openstack.org/oslo.db/latest/reference/opts.html, https://docs.openstack.org/oslo.messaging/latest/configuration/opts.html
+ */
+const CREDENTIAL_URL_OPTION =
+  /^(?:cfg\.CONF|CONF|(?:self\.)?_?conf)\.(?:(?:[a-z_]+\.)?(?:api_|placement_|cell_)?database\.(?:slave_)?connection|(?:[a-z_]+\.)?transport_url|sql_connection)$/;
+
 interface Found {
   /** The expression that holds the secret. */
   readonly node: SyntaxNode;
@@ -130,7 +140,7 @@ export default defineRule({
     fixable: true,
     docs: {
       whatItDoes:
-        'Flags a logging call (`logging.info()`, `LOG.debug()`, `logger.exception()`…) that logs a value held in a secret-like name — `password`, `conf.api_key`, `self._token`, `body["password"]`, `creds.get("password")` — as a format argument, inside the message (f-string, `%`, `+`, `.format()`), in `extra=` or as a structured-logging keyword. Also dicts that carry secrets by OpenStack convention (`connection_info`, `connection_properties`: iSCSI CHAP passwords, RBD keys), and, by the flow layer, request data logged whole: the headers or WSGI environment (`Authorization`, `X-Auth-Token`, cookies), a credential header, the body of an API method or `**kwargs` (with the path it took).',
+        'Flags a logging call (`logging.info()`, `LOG.debug()`, `logger.exception()`…) that logs a value held in a secret-like name — `password`, `conf.api_key`, `self._token`, `body["password"]`, `creds.get("password")` — as a format argument, inside the message (f-string, `%`, `+`, `.format()`), in `extra=` or as a structured-logging keyword. Also dicts that carry secrets by OpenStack convention (`connection_info`, `connection_properties`: iSCSI CHAP passwords, RBD keys), configuration options whose value is a URL with a password in it (`CONF.database.connection`, `CONF.transport_url`), and, by the flow layer, request data logged whole: the headers or WSGI environment (`Authorization`, `X-Auth-Token`, cookies), a credential header, the body of an API method or `**kwargs` (with the path it took).',
       whyIsThisBad:
         'Logs are copied to files, terminals, log shippers, support tickets and third-party services, and are read by far more people than the secrets they contain were meant for; they are also kept for a long time and rarely access-controlled like a secret store. A password or token written to a debug log is a credential leak that outlives the rotation policy (OpenStack security note OSSN-0023: Keystone wrote auth tokens to its INFO log).',
       example:
@@ -186,6 +196,7 @@ export default defineRule({
     /** A dict that carries secrets by convention (`connection_info`), read by its name. */
     const carrier = (expr: SyntaxNode): SecretName | null => {
       const name = expr.type === 'identifier' ? expr.text : expr.type === 'attribute' ? expr.child('attribute')?.text : null;
+      if (expr.type === 'attribute' && CREDENTIAL_URL_OPTION.test(expr.text)) return { name: name!, word: 'password', plural: false };
       if (!name || !SECRET_CARRIERS.test(name)) return null;
       if (expr.type === 'identifier' && model.bindingsOf(expr).some((binding) => binding.kind === 'import' || binding.kind === 'function')) return null;
       return { name, word: 'connection_info', plural: true };
