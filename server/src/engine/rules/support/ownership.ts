@@ -1,6 +1,6 @@
 import type { SemanticModel } from '../../semantic/model';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
-import { callArguments, calleeName, unparenthesize } from '../../syntax/python';
+import { callArguments, calleeName, enclosingClass, methodOf, unparenthesize } from '../../syntax/python';
 import { isInUnit } from './units';
 
 /**
@@ -72,7 +72,7 @@ export const SESSION_DELETES: ReadonlySet<string> = new Set(['delete', 'merge', 
  * `<x>.elevated()` or `get_admin_context()`: `neutron_lib.context`, `n_context`, nova's `context` alike, also
  * when imported under another name (`from neutron_lib.context import get_admin_context as admin_context`).
  */
-export function elevation(expression: SyntaxNode, model: SemanticModel): SyntaxNode | null {
+export function elevation(expression: SyntaxNode, model: SemanticModel, depth = 0): SyntaxNode | null {
   const expr = unparenthesize(expression);
   if (expr.type !== 'call') return null;
   const name = calleeName(expr);
@@ -83,7 +83,45 @@ export function elevation(expression: SyntaxNode, model: SemanticModel): SyntaxN
   }
   if (name === 'get_admin_context') return expr;
   const callee = model.calleeQualifiedName(expr);
-  return callee?.endsWith('.get_admin_context') ? expr : null;
+  if (callee?.endsWith('.get_admin_context')) return expr;
+  // A helper of the same file that returns one: `def _admin_context(self): return self.context.elevated()`.
+  const helper = depth < 2 ? localFunction(expr, model) : null;
+  return helper && returnsElevation(helper, model, depth + 1) ? expr : null;
+}
+
+/** The function a call calls when it is defined in the same file: `helper(...)`, or `self.method(...)` of the class. */
+function localFunction(call: SyntaxNode, model: SemanticModel): SyntaxNode | null {
+  const fn = call.child('function');
+  const target = fn ? unparenthesize(fn) : null;
+  if (target?.type === 'identifier') {
+    const bindings = model.bindingsOf(target);
+    const only = bindings.length === 1 ? bindings[0]! : null;
+    return only?.kind === 'function' && only.value?.type === 'function_definition' ? only.value : null;
+  }
+  const object = target?.type === 'attribute' ? target.child('object') : null;
+  if (!object || unparenthesize(object).text !== 'self') return null;
+  const method = target!.child('attribute')?.text;
+  const definition = call.ancestor('function_definition');
+  const owner = definition ? enclosingClass(definition) : null;
+  return owner && method ? methodOf(owner, method) : null;
+}
+
+/** Whether a function returns an elevated context (inline, or a name its body binds once to one). */
+function returnsElevation(definition: SyntaxNode, model: SemanticModel, depth: number): boolean {
+  const body = definition.child('body');
+  if (!body) return false;
+  let found = false;
+  body.walk((node) => {
+    if (found || node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') return node === body;
+    if (node.type !== 'return_statement') return true;
+    const value = node.firstNamedChild();
+    if (!value) return false;
+    const expr = unparenthesize(value);
+    const bound = expr.type === 'identifier' ? model.singleValue(expr) : null;
+    found = !!elevation(bound ?? expr, model, depth);
+    return false;
+  });
+  return found;
 }
 
 /**
