@@ -44,6 +44,8 @@ export class OpenDocument {
     text: string,
     parser: PythonParser,
     budget: AnalysisBudget = DEFAULT_BUDGET,
+    /** Told when the document is edited (`'edit'`) and when an analysis of it starts (`'analysis'`): see `DocumentStore`. */
+    private readonly used?: (document: OpenDocument, how: 'edit' | 'analysis') => void,
   ) {
     this.source = new SourceFile(parser, text);
     this.currentAnalyzer = new Analyzer(ACTIVE_RULES, DEFAULT_KNOWLEDGE, budget);
@@ -75,6 +77,7 @@ export class OpenDocument {
     }
     this.version = version;
     this.revision++;
+    this.used?.(this, 'edit');
     return previous;
   }
 
@@ -84,6 +87,7 @@ export class OpenDocument {
    */
   analyzerFor(knowledge: Knowledge): Analyzer {
     if (this.currentAnalyzer.knowledge !== knowledge) this.currentAnalyzer = new Analyzer(ACTIVE_RULES, knowledge, this.budget);
+    this.used?.(this, 'analysis');
     return this.currentAnalyzer;
   }
 
@@ -118,19 +122,49 @@ export class OpenDocument {
   }
 }
 
+/**
+ * How many documents keep the JavaScript copy of their syntax tree between analyses: the most recently opened or
+ * edited ones. A 2k-line file's copy is ~3 MB of JS heap, most of what an open document holds; the others keep
+ * their text, tree-sitter tree and findings cache, and copy their tree afresh on their next edit (see
+ * `SourceFile.releaseSyntax`).
+ */
+export const SYNTAX_COPIES_KEPT = 8;
+
 export class DocumentStore {
   private readonly documents = new Map<string, OpenDocument>();
+  /** The open documents, least recently opened or edited first. */
+  private readonly recent = new Set<OpenDocument>();
 
   constructor(
     private readonly parser: PythonParser,
     private readonly budget: AnalysisBudget = DEFAULT_BUDGET,
+    private readonly syntaxCopiesKept: number = SYNTAX_COPIES_KEPT,
   ) {}
 
   open(uri: string, version: number, text: string): OpenDocument {
-    this.documents.get(uri)?.dispose();
-    const document = new OpenDocument(uri, version, text, this.parser, this.budget);
+    this.close(uri);
+    const document = new OpenDocument(uri, version, text, this.parser, this.budget, (used, how) => this.used(used, how));
     this.documents.set(uri, document);
+    this.used(document, 'edit');
     return document;
+  }
+
+  /**
+   * An edit (or opening) makes a document the most recent; then every document past the `syntaxCopiesKept` most
+   * recent ones releases its syntax copy. Also run when an analysis starts: a document past them that was analysed
+   * anyway (settings changed) keeps its copy only while that analysis reads it.
+   */
+  private used(document: OpenDocument, how: 'edit' | 'analysis'): void {
+    if (document.closed) return;
+    if (how === 'edit') {
+      this.recent.delete(document);
+      this.recent.add(document);
+    }
+    let excess = this.recent.size - this.syntaxCopiesKept;
+    for (const older of this.recent) {
+      if (excess-- <= 0) break;
+      older.source.releaseSyntax();
+    }
   }
 
   get(uri: string): OpenDocument | undefined {
@@ -138,7 +172,10 @@ export class DocumentStore {
   }
 
   close(uri: string): void {
-    this.documents.get(uri)?.dispose();
+    const document = this.documents.get(uri);
+    if (!document) return;
+    document.dispose();
+    this.recent.delete(document);
     this.documents.delete(uri);
   }
 

@@ -167,15 +167,21 @@ export class Analyzer {
     const all: Finding[] = [];
     const ruleErrors: RuleError[] = [];
 
+    // A unit's base key is its id (`#id`): the full key (kinds, own texts, class facts) is kept once, in `ids`, and
+    // the cache keys below name it by id, so they do not repeat the texts (ids are never reused: an id stands for
+    // one full key). A class's signature gets an id the same way, rather than being repeated in every method's key.
     const baseKeys = new Map<AnalysisUnit, string>();
     const classSignatures = classAttributeSignatures(units);
-    for (const unit of units) {
-      const parent = unit.parent ? `#${ids.get(unit.parent)!}` : rootContext;
-      const classFacts = unit.parent?.kind === 'class' ? `\u0005${classSignatures.get(unit.parent) ?? ''}` : '';
-      const key = `${unit.kind}\u0000${unit.ownText}\u0001${parent}${classFacts}`;
-      baseKeys.set(unit, key);
+    const idOf = (key: string): number => {
       const id = nextIds.get(key) ?? this.ids.get(key) ?? this.nextId++;
       nextIds.set(key, id);
+      return id;
+    };
+    for (const unit of units) {
+      const parent = unit.parent ? `#${ids.get(unit.parent)!}` : rootContext;
+      const classFacts = unit.parent?.kind === 'class' ? `\u0005${idOf(`\u0007${classSignatures.get(unit.parent) ?? ''}`)}` : '';
+      const id = idOf(`${unit.kind}\u0000${unit.ownText}\u0001${parent}${classFacts}`);
+      baseKeys.set(unit, `#${id}`);
       ids.set(unit, id);
     }
     this.ids = nextIds;

@@ -1,6 +1,6 @@
 import type { SemanticModel } from '../semantic/model';
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import { unparenthesize } from '../syntax/python';
+import { callArguments, unparenthesize } from '../syntax/python';
 import type { Knowledge } from './knowledge';
 
 /**
@@ -125,6 +125,12 @@ export class TypeResolver {
         if (!callee) return null;
         const summary = this.knowledge.summary(callee, null);
         if (summary?.returns) return summary.returns;
+        // `sorted(tar.getmembers(), key=…)`, `list(zf.infolist())`: the same elements, as a list.
+        if (SAME_ELEMENTS.has(callee)) {
+          const iterable = callArguments(expr).positional[0];
+          const element = iterable ? this.elementType(this.typeOf(iterable)) : null;
+          return element ? `list[${element}]` : null;
+        }
         // Calling a class makes an instance of it; a modelled type's own name stands for its instances.
         const last = callee.slice(callee.lastIndexOf('.') + 1);
         if (/^[A-Z]/.test(last) || this.knowledge.modelledTypes.has(callee)) return callee;
@@ -135,6 +141,9 @@ export class TypeResolver {
     }
   }
 }
+
+/** Built-ins that return the elements of the iterable they are given (in a list, or an iterator over them). */
+const SAME_ELEMENTS: ReadonlySet<string> = new Set(['sorted', 'list', 'tuple', 'reversed', 'iter']);
 
 /** A list of values of a modelled type, as summary rows name it: `list[tarfile.TarInfo]`. */
 const LIST_TYPE = /^list\[(.+)\]$/;

@@ -86,12 +86,22 @@ export class SourceFile {
   }
   private fresh = true;
 
+  /** Whether `tree` is the parse of the current text (false after an edit or `replaceAll`, until the next read). */
+  private parsed = false;
+
   /** The syntax tree of the current text; reparses (incrementally, when possible) after edits. */
   get syntax(): SyntaxTree {
     if (!this.snapshot) {
+      if (this.tree && this.parsed) {
+        // The copy was released (`releaseSyntax`) and the text has not changed since: copy the same tree again.
+        this.snapshot = copyTree(this.tree, this.currentText);
+        this.previous = this.snapshot;
+        return this.snapshot;
+      }
       const next = this.parser.parse(this.currentText, this.tree);
       this.tree?.delete();
       this.tree = next;
+      this.parsed = true;
       // Reuse the copies of the subtrees tree-sitter reused; only the previous copy's ids are safe to match (see
       // `SyntaxTree.reusable`), so it is dropped after every parse.
       this.snapshot = copyTree(next, this.currentText, this.previous);
@@ -126,6 +136,23 @@ export class SourceFile {
     this.snapshot = undefined;
     this.index = undefined;
     this.fresh = false;
+    this.parsed = false;
+  }
+
+  /**
+   * Drops the JavaScript copy of the tree (and the copy the next parse could reuse), keeping the text and the
+   * tree-sitter tree: the next read of `syntax` copies the tree afresh, with nothing reused, so it costs a full copy
+   * instead of an incremental one. For documents not edited lately (`lsp/documents.ts`), whose copy is most of
+   * what they hold. A copy already handed out stays valid: the caller keeps it alive as long as it reads it.
+   */
+  releaseSyntax(): void {
+    this.snapshot = undefined;
+    this.previous = undefined;
+  }
+
+  /** Whether the document holds a JavaScript copy of its tree (see `releaseSyntax`). */
+  get holdsSyntax(): boolean {
+    return this.snapshot !== undefined || this.previous !== undefined;
   }
 
   /** Replaces the whole text; the next read parses from scratch. */
@@ -138,6 +165,7 @@ export class SourceFile {
     this.snapshot = undefined;
     this.index = undefined;
     this.fresh = true;
+    this.parsed = false;
   }
 
   dispose(): void {

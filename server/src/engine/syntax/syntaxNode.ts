@@ -11,7 +11,12 @@ import { recoverCalls } from './recovery';
  * Offsets are UTF-16 code units into the source text, like LSP positions and JavaScript strings.
  */
 export class SyntaxNode {
-  readonly children: SyntaxNode[] = [];
+  /**
+   * The children in source order. Leaves made by `copyTree` share one frozen empty array (most nodes are tokens,
+   * and an array each would be a third of a copy's memory): `copyTree` gives a node its own array with its first
+   * child; nodes made with `new SyntaxNode` get their own array.
+   */
+  readonly children: SyntaxNode[];
   parent: SyntaxNode | null = null;
   /**
    * tree-sitter's id of the subtree this node was copied from (0 for nodes Vigil made): the next incremental parse
@@ -33,7 +38,10 @@ export class SyntaxNode {
     readonly isNamed: boolean,
     /** A token the parser invented to recover from an error (e.g. a missing `)`). */
     readonly isMissing: boolean,
-  ) {}
+    children?: SyntaxNode[],
+  ) {
+    this.children = children ?? [];
+  }
 
   get text(): string {
     return this.source.slice(this.start, this.end);
@@ -47,10 +55,11 @@ export class SyntaxNode {
 
   /**
    * The named children, comments left out. Computed once (rules ask again and again); shared, so read-only: call
-   * recovery, the one place that rewrites children, calls `childrenChanged()`.
+   * recovery, the one place that rewrites children, calls `childrenChanged()`. When every child is named and no
+   * comment, it is `children` itself (read-only through this type), and no array is made.
    */
   get namedChildren(): readonly SyntaxNode[] {
-    return (this.named ??= Object.freeze(this.children.filter((child) => child.isNamed && child.type !== 'comment')));
+    return (this.named ??= namedOf(this.children));
   }
 
   /** Forgets `namedChildren` after `children` was rewritten. */
@@ -107,6 +116,24 @@ export class SyntaxNode {
     });
     return found;
   }
+}
+
+/** The children of every leaf `copyTree` makes (frozen: nothing may add to it; see `SyntaxNode.children`). */
+const NO_CHILDREN: SyntaxNode[] = Object.freeze([]) as unknown as SyntaxNode[];
+
+function namedOf(children: readonly SyntaxNode[]): readonly SyntaxNode[] {
+  for (const child of children) {
+    if (!child.isNamed || child.type === 'comment') {
+      return Object.freeze(children.filter((child) => child.isNamed && child.type !== 'comment'));
+    }
+  }
+  return children;
+}
+
+/** Adds a child during `copyTree`: a leaf's shared empty array is replaced by the node's own. */
+function addChild(parent: SyntaxNode, child: SyntaxNode): void {
+  if (parent.children === NO_CHILDREN) (parent as { children: SyntaxNode[] }).children = [child];
+  else parent.children.push(child);
 }
 
 export interface SyntaxTree {
@@ -166,6 +193,8 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree): S
       cursor.currentFieldName,
       cursor.nodeIsNamed,
       cursor.nodeIsMissing,
+      // ERROR nodes keep arrays of their own: call recovery rewrites their children in place.
+      type === 'ERROR' ? [] : NO_CHILDREN,
     );
     node.tsId = id;
     if (type === 'comment') comments.push(node);
@@ -185,7 +214,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree): S
       if (!reused && cursor.gotoFirstChild()) {
         const child = makeNode();
         child.parent = current;
-        current.children.push(child);
+        addChild(current, child);
         current = child;
         continue;
       }
@@ -198,7 +227,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree): S
         if (cursor.gotoNextSibling()) {
           const sibling = makeNode();
           sibling.parent = current.parent;
-          current.parent!.children.push(sibling);
+          addChild(current.parent!, sibling);
           current = sibling;
           break;
         }

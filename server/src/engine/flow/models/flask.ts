@@ -9,6 +9,8 @@ const REQUEST_DATA = [
   'host_url', 'url_root', 'script_root', 'authorization', 'input_stream', 'range', 'if_match',
 ];
 const ROUTE_METHODS = ['route', 'get', 'post', 'put', 'patch', 'delete'];
+const REQUEST_OBJECTS = ['flask.request', 'flask.globals.request', 'werkzeug.wrappers.Request'];
+const FILE_STORAGE = 'werkzeug.datastructures.FileStorage';
 /** A string a view returns is sent as `text/html`. */
 const VIEW_RETURN = { concept: 'html' as const, label: 'the view returns it as the HTML response' };
 
@@ -49,6 +51,7 @@ export const flask: LibraryModel = {
     { callee: 'werkzeug.wrappers.Response', concept: 'html', args: [0, 'response'], unless: { keyword: ['mimetype', 'content_type'], matches: NOT_HTML }, label: '`Response()` sends it as the response body' },
     { callee: 'flask.render_template_string', concept: 'template', args: [0, 'source'], label: '`render_template_string()` compiles it as a template' },
     { callee: 'flask.Markup', concept: 'html', args: [0], label: '`Markup()` marks it as safe HTML' },
+    { callee: `${FILE_STORAGE}.save`, concept: 'path', args: [0, 'dst'], label: '`.save()` writes the uploaded file there' },
   ],
   sanitizers: [
     { callee: 'flask.escape', concepts: ['html'] },
@@ -63,4 +66,11 @@ export const flask: LibraryModel = {
     { callee: 'flask.url_for', concepts: ['redirect', 'url', 'html'] },
   ],
   terminators: ['flask.abort', 'werkzeug.exceptions.abort'],
+  // An uploaded file (`request.files["f"]`, `.get("f")`) is a Werkzeug `FileStorage`: its `filename` is the client's,
+  // and `save()` writes to a path (https://werkzeug.palletsprojects.com/en/stable/datastructures/#werkzeug.datastructures.FileStorage).
+  aliases: Object.fromEntries(REQUEST_OBJECTS.map((request) => [`${request}.files.*`, FILE_STORAGE])),
+  summaries: REQUEST_OBJECTS.flatMap((request) => [
+    { callee: `${request}.files.get`, from: ['receiver' as const], returns: FILE_STORAGE },
+    { callee: `${request}.files.getlist`, from: ['receiver' as const], returns: `list[${FILE_STORAGE}]` },
+  ]),
 };

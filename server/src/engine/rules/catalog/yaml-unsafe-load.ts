@@ -1,6 +1,9 @@
-import { defineRule } from '../rule';
+import { defineRule, type Report } from '../rule';
+import { kindBit } from '../../flow/concepts';
+import { evidenceAt, withFlow } from '../flowRule';
 import { SHIPPED_FILE_NOTE, isShippedFile } from '../support/shippedFiles';
 import { callArguments } from '../../syntax/python';
+import type { SyntaxNode } from '../../syntax/syntaxNode';
 
 /** Loaders that build only plain Python data (no arbitrary objects). */
 const SAFE_LOADERS = new Set(['SafeLoader', 'CSafeLoader', 'BaseLoader', 'CBaseLoader']);
@@ -38,14 +41,22 @@ export default defineRule({
         'Replacing `yaml.load(x, Loader=...)` with `yaml.safe_load(x)` is safe for documents made of plain data; documents that rely on Python-specific tags will now fail to load, which is the point.',
     },
   },
+  usesFlow: true,
   create(context) {
     const { model } = context;
+    /** Request data or program input loaded so: high (program input one lower), with its path (issue 10). */
+    const report = (call: SyntaxNode, stream: SyntaxNode | undefined, found: Report): void => {
+      const taint = stream ? context.flow.taintOf(stream) : null;
+      const evidence = taint && taint.kinds & (kindBit('remote') | kindBit('local')) ? evidenceAt(taint, call, stream!, 'it is loaded as YAML here') : undefined;
+      context.report(withFlow(found, evidence, 'high', context.meta));
+    };
     return {
       call(call) {
         const callee = model.calleeQualifiedName(call);
         if (!callee) return;
         if (UNSAFE_FUNCTIONS.has(callee)) {
-          context.report({ at: call, message: `\`${callee}()\` constructs arbitrary Python objects from the document` });
+          const args = callArguments(call);
+          report(call, args.positional[0] ?? args.keywords.get('stream'), { at: call, message: `\`${callee}()\` constructs arbitrary Python objects from the document` });
           return;
         }
         if (!LOADER_FUNCTIONS.has(callee)) return;
@@ -74,7 +85,7 @@ export default defineRule({
         const said = loader
           ? `\`${callee}()\` with \`${loader.text}\` can construct arbitrary Python objects from the document`
           : `\`${callee}()\` without a safe \`Loader\` can construct arbitrary Python objects from the document`;
-        context.report({
+        report(call, stream, {
           at: call,
           message: shipped ? `${said}; ${SHIPPED_FILE_NOTE}` : said,
           ...(shipped ? { severity: 'info' as const, confidence: 'medium' as const } : {}),
