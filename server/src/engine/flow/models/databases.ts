@@ -38,7 +38,7 @@ export const databases: LibraryModel = {
   ],
   summaries: [
     // What a query returns is the database's data, not the parameters that selected it (`execute(sql, (user_id,))`).
-    ...['execute', 'executemany', 'fetchone', 'fetchall', 'fetchmany', 'fetchrow', 'fetchval', 'scalar', 'scalars', 'scalar_one'].map(
+    ...['execute', 'executemany', 'fetchone', 'fetchall', 'fetchmany', 'fetchrow', 'fetchval', 'scalar', 'scalars', 'scalar_one', 'raw', 'extra'].map(
       (method) => ({ method, from: [] as const }),
     ),
     { callee: 'asyncpg.connect', from: [], returns: 'asyncpg.Connection' },

@@ -204,8 +204,9 @@ export default defineRule({
         // Flows the string shapes above do not show: a query built by a helper function, or passed in whole.
         for (const hit of flowHits.values()) {
           if (!(hit.taint.kinds & (kindBit('remote') | kindBit('local')))) continue;
-          // An argument vector is no SQL: `utils.execute(["ip", "link", dev])` is some other `execute`.
-          if (isArgumentVector(model, hit.argument)) continue;
+          // An argument vector is no SQL: `utils.execute(["ip", "link", dev])` is some other `execute`. Django's
+          // `.extra(where=[…], order_by=[…])` takes lists of SQL fragments.
+          if (calleeName(hit.sink) !== 'extra' && isArgumentVector(model, hit.argument)) continue;
           // The query was already reported where it was built: `conn.execute(text(q))`, `stmt = text(q); conn.execute(stmt)`.
           const made = producer(context, hit.argument) ?? unparenthesize(hit.argument);
           if ([...reported.keys()].some((at) => made.contains(at) || hit.argument.contains(at))) continue;
