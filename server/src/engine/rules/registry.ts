@@ -42,6 +42,7 @@ import makoAutoescapeDisabled from './catalog/mako-autoescape-disabled';
 import insecureCookie from './catalog/insecure-cookie';
 import htmlMarkedSafe from './catalog/html-marked-safe';
 import exceptionDetailsInResponse from './catalog/exception-details-in-response';
+import permissiveCors from './catalog/permissive-cors';
 import pathTraversal from './catalog/path-traversal';
 import serverSideRequestForgery from './catalog/server-side-request-forgery';
 import openRedirect from './catalog/open-redirect';
@@ -127,6 +128,7 @@ export const ALL_RULES: readonly Rule[] = [
   insecureCookie,
   htmlMarkedSafe,
   exceptionDetailsInResponse,
+  permissiveCors,
 ];
 
 /** The rules that run: everything not removed. */

@@ -10,6 +10,10 @@ import { recoverCalls } from './recovery';
  *
  * Offsets are UTF-16 code units into the source text, like LSP positions and JavaScript strings.
  */
+const NAMED = 1;
+const MISSING = 2;
+const HAS_ERROR = 4;
+
 export class SyntaxNode {
   /**
    * The children in source order. Leaves made by `copyTree` share one frozen empty array (most nodes are tokens,
@@ -23,8 +27,8 @@ export class SyntaxNode {
    * shares unchanged subtrees with the same id, and `copyTree` reuses their copies.
    */
   tsId = 0;
-  /** Whether this node or a descendant is an ERROR or MISSING node (set when the copy is complete). */
-  hasError = false;
+  /** `isNamed`, `isMissing` and `hasError`, one bit each: one field instead of three, on every node. */
+  private flags: number;
 
   constructor(
     /** The whole text of the file (a reused copy gets the new text). */
@@ -35,12 +39,31 @@ export class SyntaxNode {
     readonly end: number,
     /** The grammar field this node fills in its parent (`function`, `arguments`, `left`…), if any. */
     readonly field: string | null,
-    readonly isNamed: boolean,
+    isNamed: boolean,
     /** A token the parser invented to recover from an error (e.g. a missing `)`). */
-    readonly isMissing: boolean,
+    isMissing: boolean,
     children?: SyntaxNode[],
   ) {
     this.children = children ?? [];
+    this.flags = (isNamed ? NAMED : 0) | (isMissing ? MISSING : 0);
+  }
+
+  get isNamed(): boolean {
+    return (this.flags & NAMED) !== 0;
+  }
+
+  /** A token the parser invented to recover from an error (e.g. a missing `)`). */
+  get isMissing(): boolean {
+    return (this.flags & MISSING) !== 0;
+  }
+
+  /** Whether this node or a descendant is an ERROR or MISSING node (set when the copy is complete). */
+  get hasError(): boolean {
+    return (this.flags & HAS_ERROR) !== 0;
+  }
+
+  set hasError(value: boolean) {
+    this.flags = value ? this.flags | HAS_ERROR : this.flags & ~HAS_ERROR;
   }
 
   get text(): string {
@@ -204,6 +227,8 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree): S
   /** A node's subtree is complete: note whether it holds an error, and offer it for reuse if it does not. */
   const close = (node: SyntaxNode): void => {
     if (reusable.get(node.tsId) === node) return; // a moved copy, registered by `move`
+    // Pushing grew the array's store by half plus 16 slots at a time; the copy keeps one of the exact size.
+    if (node.children.length > 1) (node as { children: SyntaxNode[] }).children = node.children.slice();
     if (!node.hasError) node.hasError = node.children.some((child) => child.hasError);
     if (!node.hasError && isReuseRoot(node)) reusable.set(node.tsId, node);
   };
