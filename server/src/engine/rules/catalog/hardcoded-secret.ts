@@ -19,6 +19,32 @@ const OPTION_DECLARATIONS: ReadonlySet<string> = new Set(['add_argument', 'add_o
 /** Lookups whose second argument is the value used when the key is missing. */
 const LOOKUPS_WITH_FALLBACK: ReadonlySet<string> = new Set(['os.getenv', 'os.environ.get', 'os.environ.setdefault']);
 
+/**
+ * The key argument of signing and encryption APIs (CWE-321): a literal there is the key itself, whatever it is
+ * named. PyJWT and python-jose (`jwt.encode(payload, key)`), `hmac`, itsdangerous's signers and serializers,
+ * `cryptography`'s Fernet, PyCryptodome's ciphers.
+ */
+const KEY_ARGUMENTS: ReadonlyMap<string, readonly [number, string]> = new Map<string, readonly [number, string]>([
+  ...['jwt.encode', 'jwt.decode', 'jose.jwt.encode', 'jose.jwt.decode', 'jwt.api_jwt.encode', 'jwt.api_jwt.decode'].map((callee) => [callee, [1, 'key']] as const),
+  ['hmac.new', [0, 'key']],
+  ['hmac.digest', [0, 'key']],
+  ...['URLSafeTimedSerializer', 'URLSafeSerializer', 'Serializer', 'TimedSerializer', 'Signer', 'TimestampSigner', 'JSONWebSignatureSerializer'].map(
+    (name) => [`itsdangerous.${name}`, [0, 'secret_key']] as const,
+  ),
+  ['cryptography.fernet.Fernet', [0, 'key']],
+  ...['AES', 'DES3', 'ChaCha20', 'Blowfish', 'ARC4', 'DES'].flatMap((cipher) => [
+    [`Crypto.Cipher.${cipher}.new`, [0, 'key']] as const,
+    [`Cryptodome.Cipher.${cipher}.new`, [0, 'key']] as const,
+  ]),
+]);
+
+/**
+ * A URL with a password in it (`postgresql://app:Passw0rd@db/prod`), unless the password is a placeholder
+ * (`{password}`, `%(password)s`, `$DB_PASSWORD`, `<password>`, `***`, `password`, `pass`, `secret`, `xxx`).
+ */
+const URL_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s@/]+)@[^\s@]+$/i;
+const PLACEHOLDER_PASSWORD = /^(?:[{<$%*].*|.*[}>]|x+|\.+|password|passwd|pass|pwd|secret|changeme|your[_-]?password|pw|p)$/i;
+
 interface Literal {
   readonly node: SyntaxNode;
   readonly value: string;
@@ -44,7 +70,7 @@ export default defineRule({
     id: 'VG401',
     name: 'hardcoded-secret',
     title: 'Hard-coded password or secret',
-    cwe: [798, 259],
+    cwe: [798, 259, 321],
     severity: 'medium',
     confidence: 'medium',
     status: 'stable',
@@ -55,7 +81,7 @@ export default defineRule({
     inTests: 'skip',
     docs: {
       whatItDoes:
-        'Flags a string literal bound to a name that holds a secret — assigned to `db_password`, `self.api_key` or `conf["password"]`, compared with `password`, passed as `password=`, used as a parameter default, a dict-literal value, the fallback of `os.getenv("DB_PASSWORD", ...)` or the default of a `--password` option — when the literal looks like a real credential rather than a placeholder, a field name or a message.',
+        'Flags a string literal bound to a name that holds a secret — assigned to `db_password`, `self.api_key` or `conf["password"]`, compared with `password`, passed as `password=`, used as a parameter default, a dict-literal value, the fallback of `os.getenv("DB_PASSWORD", ...)` or the default of a `--password` option, or given as the key of a signing or encryption API (`jwt.encode(payload, "…")`, `hmac.new(b"…")`, itsdangerous serializers, `Fernet(…)`, PyCryptodome ciphers) — when the literal looks like a real credential rather than a placeholder, a field name or a message.',
       whyIsThisBad:
         'A secret in source code is shared with everyone who can read the repository, its history, its forks, the built package and every CI log, and it cannot be rotated without a release. Attackers scan public repositories and published packages for credentials within minutes of a push. A hard-coded comparison (`if password == "..."`) is a backdoor that works on every installation, and a shipped default password stays the password of every installation nobody reconfigured.',
       example:
@@ -74,7 +100,7 @@ export default defineRule({
         'Names: a name is secret-like only when its last word is a secret word (`password`, `passwd`, `pwd`, `passphrase`, `passcode`, `secret`, `token`, `credentials`, `apikey`…) or it ends with a two-word form (`api_key`, `private_key`, `secret_access_key`, `signing_key`, `db_pass`…): `token_type`, `token_url`, `password_field`, `PASSWORD_MIN_LENGTH`, `secret_name`, `NextToken`, `is_password`, `fake_token` are not flagged, and neither are `password_hash`/`hashed_password`/`encrypted_password` (a hash or ciphertext is not the credential). `pw`, `creds`, `auth`, `authorization` and one-word compounds such as `notsosecret` are not secret words: secrets stored under them are missed. Dict keys count only when they look like field names (`"password"`, `"X-Auth-Token"`), not `"AWS::SecretsManager::Secret"`. ' +
         'Values that are not flagged: empty or whitespace, masks (`"***"`, `":****"`, `"xxxx-xxxx"`, one repeated character), placeholders (`"<password>"`, `"[SEP]"`, `"__EMPTY__"`, `"${DB_PASSWORD}"`, `"$DB_PASSWORD"`, `"{{ secret }}"`, `"%(password)s"`, `"%s"`, `"{}"`, `"none"`, `"dummy"`, `"foo"`/`"bar"`), values containing `EXAMPLE` (AWS documentation keys), authentication schemes (`"Bearer"`, `"Basic"`, `"JWT"`), values that name a field (`"password"`, `"access_token"`, `"GITHUB_TOKEN"`, `"X-Api-Key"`, `"V1SecretProjection"`), messages (a space, or ending with `:` or `?`), paths, file names, dotted names and host names, command-line flags (`"-p"`) and URLs without credentials. So a passphrase with spaces, a snake_case password (`"my_password"`) or a dotted one (`"hunter2.prod"`) is missed. For `token` names a plain word without digits (`token = "NAME"`, `token == "login"`) is a lexeme, not a credential; in a module that imports a lexer or tokenizer library (`tokenize`, `ply`, `lark`, `pygments`, `nltk`, `transformers`…) `token` names are skipped altogether. ' +
         'Decisions: default passwords such as `"changeme"` or `"admin"` ARE flagged (if nobody changes them they are working credentials); bytes literals are judged like strings; dict-literal values are reported with low confidence (request bodies in tests, schemas). Test files are not treated specially: fixture passwords in tests are reported like any other (suppress them per line, or per file with `# vigil: ignore-file[VG401]`). ' +
-        'Also missed: secrets passed positionally (`connect("db", "admin", "hunter2")`), built by concatenation or formatting, inside a DSN or URL string, reached through more than one assignment, compared with `in`/`match`, or given as `default=` to a field declaration other than `add_argument`/`add_option`/`click.option`/`cfg.StrOpt`. The `os.getenv(..., fallback)` and option-default findings have no Bandit or Ruff equivalent, so `# nosec`/`# noqa` only silence them without codes or with `VG401`.',
+        'Also missed: secrets passed positionally (`connect("db", "admin", "hunter2")`), built by concatenation or formatting, inside a DSN (a URL with a password, `postgresql://app:…@db/prod`, IS flagged unless the password is a placeholder such as `{password}` or `password`), reached through more than one assignment, compared with `in`/`match`, or given as `default=` to a field declaration other than `add_argument`/`add_option`/`click.option`/`cfg.StrOpt`. The `os.getenv(..., fallback)` and option-default findings have no Bandit or Ruff equivalent, so `# nosec`/`# noqa` only silence them without codes or with `VG401`.',
     },
   },
   create(context) {
@@ -215,6 +241,20 @@ export default defineRule({
         );
       },
 
+      string(node) {
+        // "postgresql://app:Passw0rd@db.example.com/prod": credentials inside a URL, wherever the string is used.
+        if (node.parent?.type === 'expression_statement' || node.parent?.type === 'concatenated_string') return;
+        const literal = literalOf(node);
+        const password = literal ? URL_CREDENTIALS.exec(literal.value)?.[1] : undefined;
+        if (!literal || !password || PLACEHOLDER_PASSWORD.test(decodeURIComponentSafe(password))) return;
+        context.report({
+          at: node,
+          message: `Hard-coded password in the URL \`${shown(node)}\`: anyone who can read the code can log in to that service; read the URL or the password from the environment or a secret store`,
+          bandit: [],
+          ruff: [],
+        });
+      },
+
       default_parameter(node) {
         checkDefault(node);
       },
@@ -262,6 +302,17 @@ export default defineRule({
           }
           return;
         }
+        // jwt.encode(payload, "my-secret"), hmac.new(b"key", msg, "sha256"): the key argument of a signing API.
+        const keyArgument = callee ? KEY_ARGUMENTS.get(callee) : undefined;
+        if (keyArgument) {
+          const [position, keyword] = keyArgument;
+          const value = args.keywords.get(keyword) ?? args.positional[position];
+          const literal = literalOf(value);
+          if (literal) {
+            check(literal, { name: keyword, word: 'key', plural: false }, (format) => `${what(format ?? 'a signing or encryption key')} passed to \`${callee}()\``, NO_CODES);
+          }
+          return;
+        }
         // parser.add_argument("--password", default="admin"), cfg.StrOpt("admin_password", default="secret")
         if (method && OPTION_DECLARATIONS.has(method)) {
           const literal = literalOf(args.keywords.get('default'));
@@ -295,3 +346,11 @@ export default defineRule({
     }
   },
 });
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
