@@ -60,6 +60,7 @@ import urlSchemeNotChecked from './catalog/url-scheme-not-checked';
 import archivePathTraversal from './catalog/archive-path-traversal';
 import cleartextProtocol from './catalog/cleartext-protocol';
 import snmpWeakSecurity from './catalog/snmp-weak-security';
+import plaintextPasswordStorage from './catalog/plaintext-password-storage';
 import bidiControlCharacter from './catalog/bidi-control-character';
 
 /**
@@ -103,6 +104,7 @@ export const ALL_RULES: readonly Rule[] = [
   jwtSignatureNotVerified,
   cleartextProtocol,
   snmpWeakSecurity,
+  plaintextPasswordStorage,
   hardcodedSecret,
   secretInLog,
   insecureRandomSecret,
