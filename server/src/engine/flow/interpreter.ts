@@ -58,8 +58,8 @@ interface CallValues {
 const MUTATORS = new Set(['append', 'extend', 'insert', 'add', 'update', 'appendleft', 'extendleft', 'setdefault']);
 /** Unknown callees named like a check or a cleaner: their result, and an argument they were called on, are clean. */
 const VALIDATOR_NAME = /^_*(validate|verify|sanitize|sanitise|escape|is_valid|is_safe|check_valid|ensure_valid|assert_valid)/i;
-/** Predicates named like an allow-list check (`is_allowed_host(h)`, `safe_path(p)`): clean on the branch where true. */
-const ALLOW_CHECK_NAME = /^_*(is_)?(allowed|permitted|whitelisted|safe)_/i;
+/** Predicates named like an allow-list check (`is_allowed_host(h)`, `safe_path(p)`, `is_origin_allowed(c, o)`): clean on the branch where true. */
+const ALLOW_CHECK_NAME = /^_*(is_)?(allowed|permitted|whitelisted|safe)_|^_*(is|check)_\w+_(allowed|permitted|whitelisted|trusted|valid)$/i;
 /**
  * Predicates named like a containment check (`is_within_directory(base, target)`, the zip-slip check pip and the
  * CVE-2007-4559 patches use; `is_subpath`, `is_inside`): their arguments are clean for paths on the branch where true.

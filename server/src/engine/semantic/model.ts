@@ -96,8 +96,11 @@ export class SemanticModel {
 
   /** The scope a definition (function, class, lambda, comprehension) opens, if `node` is one. */
   scopeOpenedBy(node: SyntaxNode): Scope | undefined {
-    this.scopes.expandAround(node);
-    return this.scopes.byNode.get(node);
+    // Built around `node` first: only then is a definition inside a function in `byNode`.
+    this.scopeOf(node);
+    const scope = this.scopes.byNode.get(node);
+    if (scope) this.scopes.expand(scope);
+    return scope;
   }
 
   /**

@@ -118,11 +118,6 @@ export interface ScopeTree {
   readonly byNode: Map<SyntaxNode, Scope>;
   /** Reads the body of a stub (whose enclosing scopes are built); nested functions in it become stubs in turn. */
   expand(scope: Scope): void;
-  /**
-   * Builds every stub among the function definitions that enclose `node` (and `node` itself), outermost first, so
-   * that `byNode` holds every scope around `node` exactly as an eager build would.
-   */
-  expandAround(node: SyntaxNode): void;
   /** Whether the text of a stub's function contains `name` as a whole word (so it may change `name` in place). */
   mentions(scope: Scope, name: string): boolean;
 }
@@ -156,7 +151,6 @@ class ScopeBuilder implements ScopeTree {
   private readonly work: Array<[SyntaxNode, Scope]> = [];
   /** Scopes made by the current run, whose bindings are sorted at its end. */
   private made: Scope[] = [];
-  private stubs = 0;
   /** Where each of `OUTWARD_KEYWORDS` occurs in the text (ascending), when building lazily. */
   private readonly outward: number[][] | null;
   /** Where a name occurs as a whole word (ascending), per name asked about. */
@@ -177,33 +171,12 @@ class ScopeBuilder implements ScopeTree {
   expand(scope: Scope): void {
     if (!scope.stub) return;
     scope.stub = false;
-    this.stubs--;
     const node = scope.node;
     bindParameterNames(node.child('parameters'), scope);
     this.push(node.child('body'), scope);
     this.pushErrors(node, scope);
     this.made.push(scope);
     this.run();
-  }
-
-  expandAround(node: SyntaxNode): void {
-    if (this.stubs === 0) return;
-    // Below the innermost function that is in `byNode`, no function is yet: collect them up to it, then build
-    // outermost first (building one puts the functions directly inside it in `byNode`).
-    const pending: SyntaxNode[] = [];
-    for (let current: SyntaxNode | null = node; current; current = current.parent) {
-      if (current.type !== 'function_definition') continue;
-      const scope = this.byNode.get(current);
-      if (scope && !scope.stub) break;
-      pending.push(current);
-      if (scope) break;
-    }
-    for (let i = pending.length - 1; i >= 0; i--) {
-      const scope = this.byNode.get(pending[i]!);
-      // Not in `byNode` once its enclosing scope is built: a place the scopes do not read (an annotation).
-      if (!scope) return;
-      this.expand(scope);
-    }
   }
 
   mentions(scope: Scope, name: string): boolean {
@@ -278,7 +251,6 @@ class ScopeBuilder implements ScopeTree {
             bindParameterNames(parameters, inner);
           } else {
             inner.stub = true;
-            this.stubs++;
           }
           pushDefaults(parameters, scope, push);
           push(node.child('return_type'), scope);
@@ -500,41 +472,53 @@ function bindCaptures(pattern: SyntaxNode, scope: Scope): void {
 /**
  * The innermost scope whose code contains `node`, honouring where defaults, annotations and iterables run.
  *
+ * A stub met on the way up that `node` runs inside is built, with the stubs on the way to it (outermost first), and
+ * the walk starts again: the lambdas, comprehensions and functions inside a stub are not in `byNode` until then.
+ *
  * With `cache`, answers are kept for `node` and for the plain ancestors visited below the first scope-owning node
  * (their answer is the same, see `isPlain`), and read back from them: a left-deep chain of 10,000 operators is then
  * walked once, not once per operand.
  */
 export function scopeOf(tree: ScopeTree, node: SyntaxNode, cache?: Map<SyntaxNode, Scope>): Scope {
-  // The functions around `node` are built first: until then the lambdas, comprehensions and functions inside
-  // them are not in `byNode`.
-  if (node.parent) tree.expandAround(node.parent);
-  const path: SyntaxNode[] = [node];
-  /** Visited ancestors whose answer is the node's, until the first owner is met. */
-  const same: SyntaxNode[] = [];
-  let sharing = !!cache;
-  let result: Scope = tree.module;
-  for (let ancestor = node.parent; ancestor; ancestor = ancestor.parent) {
-    const scope = tree.byNode.get(ancestor);
-    if (scope) sharing = false;
-    else if (sharing && isPlain(ancestor, tree)) {
-      const known = cache!.get(ancestor);
-      if (known) {
-        result = known;
+  for (;;) {
+    const path: SyntaxNode[] = [node];
+    /** Visited ancestors whose answer is the node's, until the first owner is met. */
+    const same: SyntaxNode[] = [];
+    let sharing = !!cache;
+    let result: Scope = tree.module;
+    let stub: Scope | null = null;
+    for (let ancestor = node.parent; ancestor; ancestor = ancestor.parent) {
+      const scope = tree.byNode.get(ancestor);
+      if (scope) sharing = false;
+      else if (sharing && isPlain(ancestor, tree)) {
+        const known = cache!.get(ancestor);
+        if (known) {
+          result = known;
+          break;
+        }
+        same.push(ancestor);
+      }
+      if (scope && runsInside(ancestor, path)) {
+        if (scope.stub) stub = scope;
+        result = scope;
         break;
       }
-      same.push(ancestor);
+      path.push(ancestor);
     }
-    if (scope && runsInside(ancestor, path)) {
-      result = scope;
-      break;
+    if (stub) {
+      tree.expand(stub);
+      for (let i = path.length - 1; i >= 1; i--) {
+        const inner = path[i]!.type === 'function_definition' ? tree.byNode.get(path[i]!) : undefined;
+        if (inner) tree.expand(inner);
+      }
+      continue;
     }
-    path.push(ancestor);
+    if (cache) {
+      cache.set(node, result);
+      for (const ancestor of same) cache.set(ancestor, result);
+    }
+    return result;
   }
-  if (cache) {
-    cache.set(node, result);
-    for (const ancestor of same) cache.set(ancestor, result);
-  }
-  return result;
 }
 
 /**
