@@ -98,6 +98,9 @@ const NAME_POSITION = [
   /\bselect\s+(?:distinct\s+)?$/i,
 ];
 
+/** How much of the text before a value `valueRoles` keeps: more than `isNamePosition` reads. */
+const TEXT_BEFORE = 256;
+
 function isNamePosition(prefix: string, suffix: string): boolean {
   const tail = prefix.slice(-40);
   if (NAME_POSITION.some((pattern) => pattern.test(tail))) return true;
@@ -121,15 +124,24 @@ export function valueRoles(
   depth = 0,
 ): ValueRoles {
   const wanted = new Set(unsafe);
+  // The text before the current value: only its end matters (`isNamePosition` reads the last 40 characters) and
+  // whether it is all blank. Keeping just that keeps a 200,000-part query linear (a growing string, sliced for each
+  // value, would be copied each time).
   let before = '';
+  let blank = true;
+  const append = (text: string): void => {
+    if (blank && text.trim() !== '') blank = false;
+    before = (before + text).slice(-TEXT_BEFORE);
+  };
   parts.forEach((part, index) => {
     if (part.kind === 'text') {
-      before += part.text;
+      append(part.text);
       return;
     }
     const value = part.node;
     const running = before;
-    before += '?';
+    const runningBlank = blank;
+    append('?');
     if (!wanted.has(value)) return;
     wanted.delete(value);
     const placeholder = placeholderOf(model, value);
@@ -143,7 +155,7 @@ export function valueRoles(
     const nestedUnsafe = nested ? nested.parts.flatMap((inner) => (inner.kind === 'value' && isUnsafe(inner.node) ? [inner.node] : [])) : [];
     if (nested && nestedUnsafe.length > 0 && !nestedUnsafe.includes(value)) {
       valueRoles(model, nested.parts, nestedUnsafe, isUnsafe, roles, depth + 1);
-    } else if (prefix.trim() === '') {
+    } else if (placeholder ? prefix.trim() === '' : runningBlank) {
       // At the start: a column when a comparison follows (`"%s = %%s" % k`), else an SQL fragment.
       if (isNamePosition('where ', suffix)) roles.names.push(list ?? value);
       else roles.fragments.push(value);
