@@ -1,6 +1,6 @@
 import type { SemanticModel } from '../semantic/model';
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import { enclosingClass, methodOf, parameterEntries, unparenthesize } from '../syntax/python';
+import { enclosingClass, parameterEntries, unparenthesize } from '../syntax/python';
 import { ALL_CONCEPTS, kindBit, type HandlerReturn, type HandlerRow, type RequestParameterRow } from './concepts';
 import { UnitInterpreter, argumentMatches as conditionHolds, type FlowHit } from './interpreter';
 import type { Knowledge } from './knowledge';
@@ -183,26 +183,10 @@ export class FlowEngine {
   /** The same-file function a call calls: `helper(x)`, or `self.helper(x)` inside a method of the same class. */
   private localCall(call: SyntaxNode): LocalCallee | null {
     // Exactly the call shapes `FlowDependencies` keys units on: `helper(…)`, `self.helper(…)`, `cls.helper(…)`.
-    const expr = call.child('function');
-    if (!expr) return null;
-    let definition: SyntaxNode | null = null;
-    let offset = 0;
-    if (expr.type === 'identifier') {
-      const bindings = this.model.bindingsOf(expr);
-      const last = bindings[bindings.length - 1];
-      if (last?.kind === 'function' && last.value?.type === 'function_definition') definition = last.value;
-    } else if (expr.type === 'attribute') {
-      const object = expr.child('object');
-      const attribute = expr.child('attribute');
-      if (object?.type === 'identifier' && (object.text === 'self' || object.text === 'cls') && attribute) {
-        const method = call.ancestor('function_definition');
-        const owner = method ? enclosingClass(method) : null;
-        definition = owner ? methodOf(owner, attribute.text) : null;
-        offset = 1;
-        if (definition && isStaticMethod(definition)) offset = 0;
-      }
-    }
-    if (!definition) return null;
+    const local = this.model.localDefinition(call);
+    if (!local) return null;
+    const { definition } = local;
+    const offset = local.viaInstance && !isStaticMethod(definition) ? 1 : 0;
     const summary = this.summaries(definition, enclosingUnit(call));
     if (!summary) return null;
     return { summary, definition, name: definition.child('name')?.text ?? '?', offset };

@@ -1,5 +1,5 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import { callArguments, stringLiteralValue, unparenthesize } from '../syntax/python';
+import { callArguments, dictionaryValue, stringLiteralValue, unparenthesize } from '../syntax/python';
 import { codeSnippet } from '../syntax/snippets';
 import { ALL_CONCEPTS, UNSANITIZABLE_KINDS, conceptBit, kindBit, type ArgumentCondition, type ArgumentSpec, type Concept, type HandlerReturn, type TaintKind } from './concepts';
 import {
@@ -787,8 +787,8 @@ export class UnitInterpreter {
         for (const child of node.namedChildren) result = join(result, this.expression(child, env));
         // A WSGI app written as a generator sends each value it yields.
         const value = node.firstNamedChild();
-        for (const sink of this.returnSinks) {
-          if (value && sink.body === 'items' && !node.children.some((child) => child.type === 'from')) this.bodySent(sink, value, env);
+        if (value && !node.children.some((child) => child.type === 'from')) {
+          for (const sink of this.returnSinks) if (sink.body === 'items') this.bodySent(sink, value, env);
         }
         return result;
       }
@@ -1158,7 +1158,7 @@ export class UnitInterpreter {
       let entry: SyntaxNode | null = expr;
       for (const wanted of body.keys) {
         if (entry?.type !== 'dictionary') return;
-        entry = entryOf(entry, wanted);
+        entry = dictionaryValue(entry, wanted, true);
       }
       if (entry) this.bodySent(sink, entry, env);
       return;
@@ -1179,16 +1179,6 @@ export class UnitInterpreter {
     // Only what is surely request data: a value that went through calls Vigil does not know may be anything.
     if (taint && taint.confidence === 2) this.sinkReached(sink, node, expr, taint);
   }
-}
-
-/** The value of a dict literal's entry whose constant key is `key` (ignoring case), or null. */
-function entryOf(dictionary: SyntaxNode, key: string): SyntaxNode | null {
-  for (const pair of dictionary.namedChildren) {
-    const name = pair.type === 'pair' ? pair.child('key') : null;
-    const value = pair.child('value');
-    if (name && value && stringLiteralValue(name)?.toLowerCase() === key.toLowerCase()) return unparenthesize(value);
-  }
-  return null;
 }
 
 // --- Helpers --------------------------------------------------------------------------------------------------

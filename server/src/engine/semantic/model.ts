@@ -1,5 +1,5 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import { enclosingClass, stringLiteralValue, unparenthesize, hasInterpolation } from '../syntax/python';
+import { enclosingClass, methodOf, stringLiteralValue, unparenthesize, hasInterpolation } from '../syntax/python';
 import { buildScopes, scopeOf, type Binding, type Scope, type ScopeOptions, type ScopeTree } from './scopes';
 
 /**
@@ -114,6 +114,28 @@ export class SemanticModel {
       this.bindingsCache.set(identifier, result);
     }
     return result;
+  }
+
+  /**
+   * The definition a call calls when it is written in this file: `helper(…)` (the name's last binding, a `def`), or
+   * `self.method(…)` / `cls.method(…)` inside a class (the class's method of that name; `viaInstance`). Null for
+   * anything else. The flow layer's summaries and the ownership rules resolve calls with it.
+   */
+  localDefinition(call: SyntaxNode): { readonly definition: SyntaxNode; readonly viaInstance: boolean } | null {
+    const expr = call.child('function');
+    if (expr?.type === 'identifier') {
+      const bindings = this.bindingsOf(expr);
+      const last = bindings[bindings.length - 1];
+      return last?.kind === 'function' && last.value?.type === 'function_definition' ? { definition: last.value, viaInstance: false } : null;
+    }
+    if (expr?.type !== 'attribute') return null;
+    const object = expr.child('object');
+    const attribute = expr.child('attribute');
+    if (object?.type !== 'identifier' || (object.text !== 'self' && object.text !== 'cls') || !attribute) return null;
+    const method = call.ancestor('function_definition');
+    const owner = method ? enclosingClass(method) : null;
+    const definition = owner ? methodOf(owner, attribute.text) : null;
+    return definition ? { definition, viaInstance: true } : null;
   }
 
   private lookUp(identifier: SyntaxNode): Binding[] {

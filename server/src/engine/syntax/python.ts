@@ -205,6 +205,21 @@ export function parameterEntries(parameters: SyntaxNode | null): ParameterEntry[
 }
 
 /** The class a function is defined in directly (its body, possibly under decorators), if it is a method. */
+/**
+ * The value of a dict literal's entry whose key is the string `key` (`ignoreCase`: for header names), unparenthesized;
+ * null when there is none.
+ */
+export function dictionaryValue(dictionary: SyntaxNode, key: string, ignoreCase = false): SyntaxNode | null {
+  const wanted = ignoreCase ? key.toLowerCase() : key;
+  for (const pair of dictionary.namedChildren) {
+    const name = pair.type === 'pair' ? pair.child('key') : null;
+    const value = pair.child('value');
+    const text = name ? stringLiteralValue(name) : null;
+    if (value && text !== null && (ignoreCase ? text.toLowerCase() : text) === wanted) return unparenthesize(value);
+  }
+  return null;
+}
+
 /** The method of a class definition with this name: the last one in its body, as Python binds it; else null. */
 export function methodOf(owner: SyntaxNode, name: string): SyntaxNode | null {
   let found: SyntaxNode | null = null;

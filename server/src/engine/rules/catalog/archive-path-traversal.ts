@@ -15,7 +15,7 @@ export default defineFlowRule({
     severity: 'high',
     confidence: 'high',
     status: 'preview',
-    since: '0.1.0',
+    since: '0.2.0',
     bandit: [],
     ruff: [],
     fixable: false,

@@ -1,14 +1,12 @@
 import { defineRule, type Report } from '../rule';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
-import { callArguments, calleeName, enclosingClass, methodOf, terminalName, unparenthesize } from '../../syntax/python';
+import { callArguments, calleeName, terminalName, unparenthesize } from '../../syntax/python';
 import { kindBit } from '../../flow/concepts';
 import { evidenceAt, withFlow } from '../flowRule';
 import { codeSnippet } from '../support/snippets';
 import {
   AUTHORIZATION_CALL,
   CALLER_SCOPE,
-  DB_API_FETCH,
-  FETCH_METHODS,
   ID_NAME,
   MUTATING_METHODS,
   OWNER_FIELD,
@@ -16,6 +14,8 @@ import {
   QUERY_METHODS,
   SESSION_DELETES,
   elevationOf,
+  fetchSpec,
+  localFunction,
 } from '../support/ownership';
 
 /** A lookup of one stored object by an ID that came with the request. */
@@ -106,9 +106,7 @@ export default defineRule({
     /** The request-data ID a call (and the query calls it is chained on) selects by, with its context argument. */
     const fetchOf = (call: SyntaxNode): Fetch | null => {
       const method = calleeName(call);
-      const spec = method
-        ? FETCH_METHODS.get(method) ?? (DB_API_FETCH.test(method) || isFetchingHelper(call, method) ? { anyReceiver: true } : undefined)
-        : undefined;
+      const spec = method ? fetchSpec(method) ?? (isFetchingHelper(call, method) ? { anyReceiver: true } : undefined) : undefined;
       if (!spec) return null;
       // The query chain: `Order.query.filter_by(id=x).first()`, `session.query(Port).get(x)`.
       const chain: SyntaxNode[] = [call];
@@ -171,14 +169,11 @@ export default defineRule({
      * (`Port.get_object(...)`, `db.volume_get(...)`, `.get()` on a query) is a fetch of its caller's ID.
      */
     const isFetchingHelper = (call: SyntaxNode, method: string): boolean => {
-      if (!/^_*get_[a-z0-9_]+$/.test(method)) return false;
-      const fn = call.child('function');
-      if (fn?.type !== 'attribute' || unparenthesize(fn.child('object')!).text !== 'self') return false;
-      const owner = enclosingClass(unit.node);
-      const helper = owner ? methodOf(owner, method) : null;
+      if (!/^_*get_[a-z0-9_]+$/.test(method) || call.child('function')?.type !== 'attribute') return false;
+      const helper = localFunction(call, model);
       return !!helper && helper.descendantsOfType('call').some((inner) => {
-        const name = calleeName(inner) ?? '';
-        return (FETCH_METHODS.get(name)?.anyReceiver ?? false) || DB_API_FETCH.test(name) || (FETCH_METHODS.has(name) && QUERY_RECEIVER.test(inner.text));
+        const spec = fetchSpec(calleeName(inner) ?? '');
+        return !!spec && (spec.anyReceiver || QUERY_RECEIVER.test(inner.text));
       });
     };
 

@@ -1,7 +1,7 @@
 import { defineRule, type Report } from '../rule';
 import type { SemanticModel } from '../../semantic/model';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
-import { callArguments, calleeName, stringLiteralValue, unparenthesize } from '../../syntax/python';
+import { callArguments, calleeName, dictionaryValue, unparenthesize } from '../../syntax/python';
 import { kindBit } from '../../flow/concepts';
 import { evidenceAt, withFlow } from '../flowRule';
 import { constantTruthiness } from '../support/call-arguments';
@@ -71,7 +71,6 @@ export default defineRule({
   usesFlow: true,
   create(context) {
     const { model, unit } = context;
-    const report = (found: Report): void => context.report(found);
     /** `Access-Control-Allow-Origin` headers set by hand in this unit, and whether credentials are allowed too. */
     const reflected: Array<{ at: SyntaxNode; value: SyntaxNode }> = [];
     let credentialsHeader = false;
@@ -89,6 +88,7 @@ export default defineRule({
     return {
       call(call) {
         const callee = model.calleeQualifiedName(call);
+        const method = calleeName(call);
         const args = callArguments(call);
         if (callee && FLASK_CORS.has(callee)) {
           const credentials = args.keywords.get('supports_credentials');
@@ -96,14 +96,14 @@ export default defineRule({
           const origins = args.keywords.get('origins');
           const resources = args.keywords.get('resources') ?? (callee.endsWith('CORS') ? args.positional[1] : undefined);
           if (origins ? !anyOrigin(model, origins) : resources && !resourcesAllowAny(model, resources)) return;
-          report({
+          context.report({
             at: call,
             message: `\`${codeSnippet(call.child('function')!, 30)}(…, supports_credentials=True)\` ${origins ? `with \`origins=${codeSnippet(origins, 20)}\`` : resources ? 'with `resources` that allow every origin' : 'with no `origins` (all of them)'} answers any site's credentialed request with that site's origin: any page the user visits can read your API's responses with the user's cookies; ${ADVICE}`,
           });
           return;
         }
         // `app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)`.
-        if (calleeName(call) === 'add_middleware') {
+        if (method === 'add_middleware') {
           const middleware = args.positional[0];
           const name = middleware ? model.qualifiedName(middleware) ?? middleware.text : '';
           if (!CORS_MIDDLEWARE.test(name) || args.hasUnpacking) return;
@@ -114,14 +114,13 @@ export default defineRule({
           const patternText = pattern ? model.constantText(pattern) : null;
           const any = (origins && anyOrigin(model, origins)) || (patternText !== null && ANY_ORIGIN_PATTERN.test(patternText));
           if (!any) return;
-          report({
+          context.report({
             at: call,
             message: `\`CORSMiddleware\` with ${origins && anyOrigin(model, origins) ? `\`allow_origins=${codeSnippet(origins, 20)}\`` : `\`allow_origin_regex=${codeSnippet(pattern!, 20)}\``} and \`allow_credentials=True\` answers any site's credentialed request with that site's origin: any page the user visits can read your API's responses with the user's cookies; ${ADVICE}`,
           });
           return;
         }
         // `self.set_header("Access-Control-Allow-Origin", origin)`, `send_header(...)`, `headers.add(...)`.
-        const method = calleeName(call);
         if (method === 'set_header' || method === 'send_header' || method === 'add_header' || method === 'add') {
           header(args.positional[0], args.positional[1], call);
         }
@@ -150,7 +149,7 @@ export default defineRule({
       'unit:exit'() {
         if (allowAll) {
           const setting = allowAll.child('left')!.text;
-          report({
+          context.report({
             at: allowAll,
             message: credentialsSetting
               ? `\`${setting} = True\` with \`CORS_ALLOW_CREDENTIALS = True\` answers any site's credentialed request with that site's origin: any page the user visits can read the API's responses with the user's cookies; list the trusted origins in \`CORS_ALLOWED_ORIGINS\``
@@ -166,7 +165,7 @@ export default defineRule({
             message: `\`Access-Control-Allow-Origin\` is set to the request's own origin (\`${codeSnippet(value, 30)}\`)${credentialsHeader ? ', with `Access-Control-Allow-Credentials: true`' : ''}: every site is allowed to read the response${credentialsHeader ? ' with the user\'s cookies' : ''}; compare the origin with an allow-list first`,
             ...(credentialsHeader ? {} : { severity: 'medium' as const }),
           };
-          report(withFlow(found, evidenceAt(taint, at, value, 'it becomes the allowed origin'), credentialsHeader ? 'high' : 'medium', context.meta));
+          context.report(withFlow(found, evidenceAt(taint, at, value, 'it becomes the allowed origin'), credentialsHeader ? 'high' : 'medium', context.meta));
         }
       },
     };
@@ -188,7 +187,7 @@ function resourcesAllowAny(model: SemanticModel, node: SyntaxNode): boolean {
   return expr.namedChildren.some((pair) => {
     const options = pair.child('value') ? unparenthesize(pair.child('value')!) : null;
     if (options?.type !== 'dictionary') return false;
-    const origins = options.namedChildren.find((entry) => entry.child('key') && stringLiteralValue(entry.child('key')!) === 'origins');
-    return !origins || anyOrigin(model, origins.child('value')!);
+    const origins = dictionaryValue(options, 'origins');
+    return !origins || anyOrigin(model, origins);
   });
 }

@@ -3,6 +3,7 @@ import type { SemanticModel } from '../../semantic/model';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
 import { callArguments, calleeName, stringLiteralValue, terminalName, unparenthesize } from '../../syntax/python';
 import { kindBit } from '../../flow/concepts';
+import type { Taint } from '../../flow/taint';
 import { evidenceAt, withFlow } from '../flowRule';
 import { secretName, secretReference } from '../support/secrets';
 import { codeSnippet } from '../support/snippets';
@@ -80,7 +81,7 @@ export default defineRule({
     const { model } = context;
 
     /** The request data a password expression carries, with its path: null when it is not one, or was hashed. */
-    const plainPassword = (node: SyntaxNode): { node: SyntaxNode; taint: NonNullable<ReturnType<typeof context.flow.taintOf>> } | null => {
+    const plainPassword = (node: SyntaxNode): { node: SyntaxNode; taint: Taint } | null => {
       const expr = unparenthesize(node);
       if (!namesPassword(model, expr)) return null;
       const taint = context.flow.taintOf(expr);

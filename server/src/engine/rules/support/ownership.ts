@@ -1,6 +1,6 @@
 import type { SemanticModel } from '../../semantic/model';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
-import { callArguments, calleeName, enclosingClass, methodOf, unparenthesize } from '../../syntax/python';
+import { callArguments, calleeName, unparenthesize } from '../../syntax/python';
 import { isInUnit } from './units';
 
 /**
@@ -39,6 +39,11 @@ export const CALLER_SCOPE =
  */
 /** OpenStack DB API functions that fetch one row by ID: `db.volume_get(context, id)`, `instance_get_by_uuid`. */
 export const DB_API_FETCH = /^[a-z]+(?:_[a-z]+)*_get(?:_by_(?:id|uuid))?$/;
+
+/** How a method fetches one stored object, by its name: a known fetch or an OpenStack DB API getter; else undefined. */
+export function fetchSpec(method: string): { readonly anyReceiver: boolean } | undefined {
+  return FETCH_METHODS.get(method) ?? (DB_API_FETCH.test(method) ? { anyReceiver: true } : undefined);
+}
 
 export const FETCH_METHODS: ReadonlyMap<string, { readonly anyReceiver: boolean }> = new Map([
   ['get_object', { anyReceiver: true }],
@@ -89,21 +94,15 @@ export function elevation(expression: SyntaxNode, model: SemanticModel, depth = 
   return helper && returnsElevation(helper, model, depth + 1) ? expr : null;
 }
 
-/** The function a call calls when it is defined in the same file: `helper(...)`, or `self.method(...)` of the class. */
-function localFunction(call: SyntaxNode, model: SemanticModel): SyntaxNode | null {
+/**
+ * The function a call calls when it is defined in the same file: `helper(…)` bound once, or `self.method(…)` of the
+ * class (`SemanticModel.localDefinition`, held to those two shapes here).
+ */
+export function localFunction(call: SyntaxNode, model: SemanticModel): SyntaxNode | null {
   const fn = call.child('function');
-  const target = fn ? unparenthesize(fn) : null;
-  if (target?.type === 'identifier') {
-    const bindings = model.bindingsOf(target);
-    const only = bindings.length === 1 ? bindings[0]! : null;
-    return only?.kind === 'function' && only.value?.type === 'function_definition' ? only.value : null;
-  }
-  const object = target?.type === 'attribute' ? target.child('object') : null;
-  if (!object || unparenthesize(object).text !== 'self') return null;
-  const method = target!.child('attribute')?.text;
-  const definition = call.ancestor('function_definition');
-  const owner = definition ? enclosingClass(definition) : null;
-  return owner && method ? methodOf(owner, method) : null;
+  if (fn?.type === 'identifier' && model.bindingsOf(fn).length !== 1) return null;
+  if (fn?.type === 'attribute' && fn.child('object')?.text !== 'self') return null;
+  return model.localDefinition(call)?.definition ?? null;
 }
 
 /** Whether a function returns an elevated context (inline, or a name its body binds once to one). */
