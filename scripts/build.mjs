@@ -28,18 +28,21 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   minify: production,
-  keepNames: true,
   logLevel: 'warning',
   define: { VIGIL_VERSION: JSON.stringify(version) },
   // web-tree-sitter's ESM build needs import.meta.url, which a CommonJS bundle lacks: use its CommonJS build.
   alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
 };
+// The engine's bundles keep their identifiers instead of minifying them: names stay readable in stack traces (a
+// rule's error, a profile) without esbuild's `keepNames`, which wraps every function and class the code creates in
+// an `Object.defineProperty` call — ~10% of an analysis, since rules create their visitors per unit.
+const engine = { ...common, minify: false, minifyWhitespace: production, minifySyntax: production };
 const targets = [
   // The extension host provides `vscode`; everything else is bundled.
-  { ...common, entryPoints: { client: join(root, 'client/src/extension.ts') }, outdir: dist, external: ['vscode'] },
-  { ...common, entryPoints: { server: join(root, 'server/src/lsp/main.ts') }, outdir: dist },
+  { ...common, keepNames: true, entryPoints: { client: join(root, 'client/src/extension.ts') }, outdir: dist, external: ['vscode'] },
+  { ...engine, entryPoints: { server: join(root, 'server/src/lsp/main.ts') }, outdir: dist },
   {
-    ...common,
+    ...engine,
     entryPoints: { cli: join(root, 'server/src/cli/main.ts') },
     outdir: dist,
     banner: { js: '#!/usr/bin/env node' },

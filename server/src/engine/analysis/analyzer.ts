@@ -119,6 +119,12 @@ export class Analyzer {
    */
   private ids = new Map<string, number>();
   private nextId = 1;
+  /**
+   * Own text → what the keys need of it: an id that stands for the text in them (a key does not repeat the text, and
+   * the text is hashed once per distinct string, not per analysis) and the facts read from it by regular expressions.
+   * Kept for the texts of the last analysis, like the other caches.
+   */
+  private texts = new Map<string, OwnTextFacts>();
   /** Function summaries by summary key (the function's unit key plus its callees' summary fingerprints). */
   private summaries = new Map<string, { readonly summary: FunctionSummary; readonly fingerprint: string }>();
   private readonly dependencies = new FlowDependencies();
@@ -160,7 +166,6 @@ export class Analyzer {
     let model: SemanticModel | undefined;
     const nextCache = new Map<string, UnitResult>();
     const nextIds = new Map<string, number>();
-    const rootContext = crossUnitSignature(units);
     const ids = new Map<AnalysisUnit, number>();
     let unitsAnalyzed = 0;
     let unitsReused = 0;
@@ -170,8 +175,17 @@ export class Analyzer {
     // A unit's base key is its id (`#id`): the full key (kinds, own texts, class facts) is kept once, in `ids`, and
     // the cache keys below name it by id, so they do not repeat the texts (ids are never reused: an id stands for
     // one full key). A class's signature gets an id the same way, rather than being repeated in every method's key.
+    // An own text is named by its own id (`texts`), so these keys are short.
+    const nextTexts = new Map<string, OwnTextFacts>();
+    const factsOf = (unit: AnalysisUnit): OwnTextFacts => {
+      let facts = nextTexts.get(unit.ownText) ?? this.texts.get(unit.ownText);
+      if (!facts) facts = new OwnTextFacts(this.nextId++, unit.ownText);
+      nextTexts.set(unit.ownText, facts);
+      return facts;
+    };
+    const rootContext = crossUnitSignature(units, factsOf);
     const baseKeys = new Map<AnalysisUnit, string>();
-    const classSignatures = classAttributeSignatures(units);
+    const classSignatures = classAttributeSignatures(units, factsOf);
     const idOf = (key: string): number => {
       const id = nextIds.get(key) ?? this.ids.get(key) ?? this.nextId++;
       nextIds.set(key, id);
@@ -180,10 +194,11 @@ export class Analyzer {
     for (const unit of units) {
       const parent = unit.parent ? `#${ids.get(unit.parent)!}` : rootContext;
       const classFacts = unit.parent?.kind === 'class' ? `\u0005${idOf(`\u0007${classSignatures.get(unit.parent) ?? ''}`)}` : '';
-      const id = idOf(`${unit.kind}\u0000${unit.ownText}\u0001${parent}${classFacts}`);
+      const id = idOf(`${unit.kind}\u0000${factsOf(unit).id}\u0001${parent}${classFacts}`);
       baseKeys.set(unit, `#${id}`);
       ids.set(unit, id);
     }
+    this.texts = nextTexts;
     this.ids = nextIds;
 
     // Flow: a unit's findings may depend on the summaries of the same-file functions it calls. Summaries are
@@ -289,37 +304,35 @@ export class Analyzer {
       errors.push({ ruleId: rule.meta.id, message: err.message, ...(err.stack ? { stack: err.stack } : {}) });
     };
 
-    const handlers = new Map<string, Array<[Rule, NodeVisitor]>>();
-    const exits: Array<[Rule, () => void]> = [];
+    // Visitors by node type, as parallel lists of rules and visitors. This runs for every rule on every unit, and
+    // its visitors for every node: no per-call closures or entry arrays.
+    const handlers = new Map<string, { readonly rules: Rule[]; readonly visitors: NodeVisitor[] }>();
+    const exitRules: Rule[] = [];
+    const exits: Array<() => void> = [];
+    const shared: UnitShared = { model, source, unit, flowEngine, findings, placement, unitFlow: undefined };
     for (const rule of this.rules) {
-      let unitFlow: UnitFlow | undefined;
-      const context: RuleContext = {
-        meta: rule.meta,
-        model,
-        source,
-        unit,
-        get flow(): UnitFlow {
-          unitFlow ??= flowEngine().unitFlow(unit.node);
-          return unitFlow;
-        },
-        report: (report) => findings.push(normalize(rule, report, unit, source.length, placement)),
-      };
       let visitors: RuleVisitors;
       try {
-        visitors = rule.create(context);
+        visitors = rule.create(new UnitRuleContext(rule, shared));
       } catch (error) {
         fail(rule, error);
         continue;
       }
-      for (const [type, visitor] of Object.entries(visitors)) {
+      for (const type in visitors) {
+        const visitor = visitors[type];
         if (!visitor) continue;
         if (type === 'unit:exit') {
-          exits.push([rule, visitor as () => void]);
+          exitRules.push(rule);
+          exits.push(visitor as () => void);
           continue;
         }
-        const list = handlers.get(type);
-        if (list) list.push([rule, visitor]);
-        else handlers.set(type, [[rule, visitor]]);
+        const entry = handlers.get(type);
+        if (entry) {
+          entry.rules.push(rule);
+          entry.visitors.push(visitor);
+        } else {
+          handlers.set(type, { rules: [rule], visitors: [visitor] });
+        }
       }
     }
 
@@ -327,11 +340,13 @@ export class Analyzer {
     // unit cut short is not cached (its findings are kept: each is true, some may be missing).
     let timed = clock.slow();
     let visited = 0;
-    const call = (rule: Rule, visit: () => void): void => {
-      if (failed.has(rule) || clock.ruleStopped(rule)) return;
+    /** Runs one visitor (`node` null for `unit:exit`), isolating and timing it. */
+    const call = (rule: Rule, visitor: NodeVisitor | (() => void), node: SyntaxNode | null): void => {
+      if ((failed.size > 0 && failed.has(rule)) || clock.ruleStopped(rule)) return;
       const started = timed ? performance.now() : 0;
       try {
-        visit();
+        if (node) (visitor as NodeVisitor)(node);
+        else (visitor as () => void)();
       } catch (error) {
         fail(rule, error);
       }
@@ -345,12 +360,13 @@ export class Analyzer {
           if (clock.fileSpent()) throw new BudgetSpent();
           timed ||= clock.slow();
         }
-        const list = handlers.get(node.type);
-        if (!list) return;
-        for (const [rule, visitor] of list) call(rule, () => visitor(node));
+        const entry = handlers.get(node.type);
+        if (!entry) return;
+        const { rules, visitors } = entry;
+        for (let i = 0; i < rules.length; i++) call(rules[i]!, visitors[i]!, node);
       });
       timed ||= clock.slow();
-      for (const [rule, exit] of exits) call(rule, exit);
+      for (let i = 0; i < exits.length; i++) call(exitRules[i]!, exits[i]!, null);
     } catch (error) {
       if (!(error instanceof BudgetSpent)) throw error;
       clock.skip(lineIndex.positionAt(unit.node.start).line);
@@ -358,7 +374,53 @@ export class Analyzer {
     }
     // A rule stopped on this file is missing from every unit analysed after it: none of those results is whole.
     if (clock.anyRuleStopped()) placement.cacheable = false;
-    return { findings: findings.filter((found) => !failed.has(found.rule)), errors, cacheable: placement.cacheable };
+    return { findings: failed.size > 0 ? findings.filter((found) => !failed.has(found.rule)) : findings, errors, cacheable: placement.cacheable };
+  }
+}
+
+/** What the rule contexts of one unit share. */
+interface UnitShared {
+  readonly model: SemanticModel;
+  readonly source: string;
+  readonly unit: AnalysisUnit;
+  readonly flowEngine: () => FlowEngine;
+  readonly findings: UnitFinding[];
+  readonly placement: { cacheable: boolean };
+  /** The unit's flow, computed on the first rule's question and shared by every rule. */
+  unitFlow: UnitFlow | undefined;
+}
+
+/** One rule's context on one unit (a class, so its getter and method live on the prototype, not on each object). */
+class UnitRuleContext implements RuleContext {
+  constructor(
+    private readonly rule: Rule,
+    private readonly shared: UnitShared,
+  ) {}
+
+  get meta(): Rule['meta'] {
+    return this.rule.meta;
+  }
+
+  get model(): SemanticModel {
+    return this.shared.model;
+  }
+
+  get source(): string {
+    return this.shared.source;
+  }
+
+  get unit(): AnalysisUnit {
+    return this.shared.unit;
+  }
+
+  get flow(): UnitFlow {
+    const shared = this.shared;
+    return (shared.unitFlow ??= shared.flowEngine().unitFlow(shared.unit.node));
+  }
+
+  report(report: Report): void {
+    const { findings, unit, source, placement } = this.shared;
+    findings.push(normalize(this.rule, report, unit, source.length, placement));
   }
 }
 
@@ -451,14 +513,35 @@ function toFinding(found: UnitFinding, unit: AnalysisUnit, lineIndex: LineIndex)
   };
 }
 
+/** What the cache keys need of one own text (see `Analyzer.texts`); the facts are read on first use. */
+class OwnTextFacts {
+  private selfAssigned: readonly string[] | undefined;
+  private crossUnit: boolean | undefined;
+
+  constructor(
+    readonly id: number,
+    private readonly text: string,
+  ) {}
+
+  /** Whether the text has a `global` or `nonlocal` statement (word). */
+  get rebindsOutside(): boolean {
+    return (this.crossUnit ??= /\b(global|nonlocal)\b/.test(this.text));
+  }
+
+  /** The attributes the text assigns on `self` or `cls`. */
+  get selfAttributes(): readonly string[] {
+    return (this.selfAssigned ??= [...new Set([...this.text.matchAll(SELF_ASSIGNMENT)].map((match) => match[1]!))]);
+  }
+}
+
 /**
  * What every unit's findings may depend on beyond its own and its ancestors' text: a `global` or `nonlocal`
  * statement lets a function rebind a name of another unit. The own text of every unit that has one is part of
  * every cache key, so such an edit re-analyses everything (rare, and always correct).
  */
-function crossUnitSignature(units: readonly AnalysisUnit[]): string {
+function crossUnitSignature(units: readonly AnalysisUnit[], factsOf: (unit: AnalysisUnit) => OwnTextFacts): string {
   return units
-    .filter((unit) => unit.kind === 'function' && /\b(global|nonlocal)\b/.test(unit.ownText))
+    .filter((unit) => unit.kind === 'function' && factsOf(unit).rebindsOutside)
     .map((unit) => unit.ownText)
     .join('\u0002');
 }
@@ -470,7 +553,7 @@ const SELF_ASSIGNMENT = /\b(?:self|cls)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\[[
  * the names of the attributes any other method, or a function nested in one, assigns (`SemanticModel.
  * selfAttributeValues` treats those as not constant). Part of every method unit's cache key.
  */
-function classAttributeSignatures(units: readonly AnalysisUnit[]): Map<AnalysisUnit, string> {
+function classAttributeSignatures(units: readonly AnalysisUnit[], factsOf: (unit: AnalysisUnit) => OwnTextFacts): Map<AnalysisUnit, string> {
   const init = new Map<AnalysisUnit, string>();
   const assigned = new Map<AnalysisUnit, Set<string>>();
   for (const unit of units) {
@@ -482,12 +565,12 @@ function classAttributeSignatures(units: readonly AnalysisUnit[]): Map<AnalysisU
     }
     if (!owner || unit.kind !== 'function') continue;
     if (method === unit && unit.node.child('name')?.text === '__init__') {
-      init.set(owner, unit.ownText);
+      init.set(owner, `#${factsOf(unit).id}`);
       continue;
     }
     let names = assigned.get(owner);
     if (!names) assigned.set(owner, (names = new Set()));
-    for (const match of unit.ownText.matchAll(SELF_ASSIGNMENT)) names.add(match[1]!);
+    for (const name of factsOf(unit).selfAttributes) names.add(name);
   }
   const result = new Map<AnalysisUnit, string>();
   for (const unit of units) {

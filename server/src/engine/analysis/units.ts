@@ -36,15 +36,19 @@ interface UnitLayout {
 }
 
 /**
- * Layouts by node. A node the tree copy reused (`copyTree`) stands for the same text as before, only moved, so its
- * own text, segments and nested definitions are computed once, not on every keystroke (and the own text stays
- * the same string, whose hash the caches' lookups then reuse).
+ * Layouts by node: by the unit's node for the module, by its body for a definition, with the header's text (a
+ * definition's layout is its header followed by its body's). A node the tree copy reused (`copyTree`) stands for the
+ * same text as before, only moved, so its own text, segments and nested definitions are computed once, not on every
+ * keystroke, and the own text stays the same string, whose hash the caches' lookups then reuse. tree-sitter rebuilds
+ * most `function_definition` nodes after an edit above them while reusing their bodies: hence the key.
  */
-const layouts = new WeakMap<SyntaxNode, UnitLayout>();
+const layouts = new WeakMap<SyntaxNode, { readonly header: string; readonly layout: UnitLayout }>();
 
 function layoutOf(node: SyntaxNode): UnitLayout {
-  let layout = layouts.get(node);
-  if (layout) return layout;
+  const body = node.type === 'module' ? null : node.child('body');
+  const header = body ? node.source.slice(node.start, body.start) : '';
+  const known = layouts.get(body ?? node);
+  if (known && known.header === header) return known.layout;
   const nested: SyntaxNode[] = [];
   forEachNodeInUnit(node, () => {}, (definition) => nested.push(definition));
   const segments: Segment[] = [];
@@ -56,15 +60,15 @@ function layoutOf(node: SyntaxNode): UnitLayout {
   };
   for (const definition of nested) {
     // Keep the header (name, parameters, defaults, bases): the enclosing code sees those.
-    const body = definition.child('body');
-    if (!body || body.start < cursor) continue;
-    addSegment(body.start);
+    const nestedBody = definition.child('body');
+    if (!nestedBody || nestedBody.start < cursor) continue;
+    addSegment(nestedBody.start);
     ownText += CUT;
-    cursor = body.end;
+    cursor = nestedBody.end;
   }
   addSegment(node.end);
-  layout = { ownText, segments, nested };
-  layouts.set(node, layout);
+  const layout = { ownText, segments, nested };
+  layouts.set(body ?? node, { header, layout });
   return layout;
 }
 

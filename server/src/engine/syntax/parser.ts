@@ -42,7 +42,7 @@ export class PythonParser {
   parseOnce(text: string): SyntaxTree {
     const tree = this.parse(text);
     try {
-      return copyTree(tree, text);
+      return copyTree(tree, text, undefined, false);
     } finally {
       tree.delete();
     }

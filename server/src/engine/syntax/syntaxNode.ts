@@ -1,4 +1,4 @@
-import type { Tree as TsTree, TreeCursor } from 'web-tree-sitter';
+import type { Language, Tree as TsTree, TreeCursor } from 'web-tree-sitter';
 import { recoverCalls } from './recovery';
 
 /**
@@ -13,6 +13,16 @@ import { recoverCalls } from './recovery';
 const NAMED = 1;
 const MISSING = 2;
 const HAS_ERROR = 4;
+
+/**
+ * The text the nodes of one tree read, one object shared by all of them. An incremental copy (`copyTree` with a
+ * previous copy) gives its tree the previous tree's holder with the new text: every reused node then reads the new
+ * text without being visited. Nodes of the previous copy that were not reused read the new text too: a previous copy
+ * is consumed by the next one and must not be read after it (see `copyTree`).
+ */
+export class SourceText {
+  constructor(public text: string) {}
+}
 
 export class SyntaxNode {
   /**
@@ -31,8 +41,8 @@ export class SyntaxNode {
   private flags: number;
 
   constructor(
-    /** The whole text of the file (a reused copy gets the new text). */
-    readonly source: string,
+    /** The whole text of the file, shared by the tree's nodes (a reused copy gets the new text with its tree). */
+    readonly sourceText: SourceText,
     readonly type: string,
     /** UTF-16 offsets into `source` (a reused copy is moved to where its subtree now is). */
     readonly start: number,
@@ -46,6 +56,11 @@ export class SyntaxNode {
   ) {
     this.children = children ?? [];
     this.flags = (isNamed ? NAMED : 0) | (isMissing ? MISSING : 0);
+  }
+
+  /** The whole text of the file. */
+  get source(): string {
+    return this.sourceText.text;
   }
 
   get isNamed(): boolean {
@@ -170,67 +185,134 @@ export interface SyntaxTree {
    * for the tree that is parsed next from this one's tree-sitter tree (while that tree is alive, no new subtree can
    * take one of these ids).
    */
-  readonly reusable: ReadonlyMap<number, SyntaxNode>;
+  readonly reusable: ReadonlyMap<number, ReuseEntry>;
 }
 
+/**
+ * A copy the next `copyTree` may reuse, with what moving it must hand to the new tree without walking it: every
+ * comment inside it (in source order) and the nearest reusable copies inside it (which hold theirs).
+ */
+export interface ReuseEntry {
+  readonly node: SyntaxNode;
+  readonly comments: readonly SyntaxNode[];
+  readonly inner: readonly ReuseEntry[];
+  /** The number of the copy that reused it last (each copy reuses an entry at most once). */
+  claimed: number;
+}
+
+/** A reusable copy being made: what its entry will hold. */
+interface OpenEntry {
+  readonly node: SyntaxNode;
+  comments: SyntaxNode[];
+  inner: ReuseEntry[];
+}
+
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
+let copies = 0;
+
 /** The fields `copyTree` moves when it reuses a copy; nothing else writes them. */
-type Movable = { -readonly [K in 'source' | 'start' | 'end' | 'field']: SyntaxNode[K] };
+type Movable = { -readonly [K in 'start' | 'end' | 'field']: SyntaxNode[K] };
 
 /**
  * Copies a tree-sitter tree into `SyntaxNode`s with one cursor walk (no recursion: deep nesting is fine).
  *
  * With `previous` (the copy of the tree this one was incrementally parsed from), every subtree tree-sitter reused
- * unchanged (same id, same length) is not copied again from WASM: its old copy is moved to its new offsets and
- * text in JavaScript, which is an order of magnitude cheaper than reading it through the cursor. Subtrees with
- * syntax errors are always copied afresh (call recovery rewrites them). The old copy is consumed: its reused nodes
- * now belong to the new tree.
+ * unchanged (same id, same length) is not copied again from WASM: its old copy is moved to its new offsets in
+ * JavaScript (nodes before the edit are not even visited: the text is shared, `SourceText`, and the comments and
+ * reusable copies inside are listed in its `ReuseEntry`), which is an order of magnitude cheaper than reading it
+ * through the cursor. Subtrees with syntax errors are always copied afresh (call recovery rewrites them). The old
+ * copy is consumed: its reused nodes now belong to the new tree, and it must not be read any more.
+ *
+ * `reuse: false` (a one-shot parse, whose tree is never parsed again) skips recording what the next copy could reuse.
  */
-export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree): SyntaxTree {
+export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, reuse = true): SyntaxTree {
   const cursor: TreeCursor = tree.walk();
   const comments: SyntaxNode[] = [];
-  const reusable = new Map<number, SyntaxNode>();
-  const candidates = previous ? new Map(previous.reusable) : undefined;
+  const reusable = new Map<number, ReuseEntry>();
+  const candidates = previous?.reusable;
+  const copy = ++copies;
+  const text = previous ? previous.root.sourceText : new SourceText(source);
+  text.text = source;
+  /** The reusable copies being made, innermost last. */
+  const open: OpenEntry[] = [];
   let hasErrors = false;
   /** The node made last, if it is a reused copy (the walk does not descend into it). */
   let reused = false;
+  // Every cursor getter is a call into WASM: read per node only what cannot be known from its type (its type id,
+  // offsets and field), and look up the rest by type in JavaScript. A node is named when its type is (tree-sitter
+  // reads the same symbol metadata); MISSING nodes exist only in trees with errors; only a node that can be reused
+  // (`mayBeReuseRoot`) needs its id.
+  const language = tree.language;
+  const { types, fields } = language;
+  const named = namedTypes(language);
+  const mayHaveMissing = tree.rootNode.hasError;
 
   const makeNode = (): SyntaxNode => {
-    const id = cursor.nodeId;
-    const old = candidates?.get(id);
-    if (old) {
-      const start = cursor.startIndex;
-      if (old.end - old.start === cursor.endIndex - start) {
-        candidates!.delete(id);
-        move(old, start - old.start, source, cursor.currentFieldName, comments, reusable);
-        reused = true;
-        return old;
+    const typeId = cursor.nodeTypeId;
+    const type = types[typeId] || 'ERROR';
+    const rootType = mayBeReuseRoot(type);
+    const id = rootType ? cursor.nodeId : 0;
+    const start = cursor.startIndex;
+    const end = cursor.endIndex;
+    const old = id === 0 ? undefined : candidates?.get(id);
+    if (old && old.claimed !== copy && old.node.end - old.node.start === end - start) {
+      old.claimed = copy;
+      move(old, start - old.node.start, fields[cursor.currentFieldId] ?? null, comments, reusable);
+      const outer = open[open.length - 1];
+      if (outer) {
+        outer.inner.push(old);
+        for (const comment of old.comments) outer.comments.push(comment);
       }
+      reused = true;
+      return old.node;
     }
     reused = false;
-    const type = cursor.nodeType;
+    let isNamed = named[typeId];
+    if (isNamed === undefined) isNamed = named[typeId] = language.nodeTypeIsNamed(typeId);
     const node = new SyntaxNode(
-      source,
+      text,
       type,
-      cursor.startIndex,
-      cursor.endIndex,
-      cursor.currentFieldName,
-      cursor.nodeIsNamed,
-      cursor.nodeIsMissing,
+      start,
+      end,
+      fields[cursor.currentFieldId] ?? null,
+      isNamed,
+      mayHaveMissing && cursor.nodeIsMissing,
       // ERROR nodes keep arrays of their own: call recovery rewrites their children in place.
       type === 'ERROR' ? [] : NO_CHILDREN,
     );
     node.tsId = id;
-    if (type === 'comment') comments.push(node);
-    else if (type === 'ERROR' || node.isMissing) hasErrors = node.hasError = true;
+    if (type === 'comment') {
+      comments.push(node);
+      open[open.length - 1]?.comments.push(node);
+    } else if (type === 'ERROR' || node.isMissing) {
+      hasErrors = node.hasError = true;
+    }
+    if (rootType && reuse) open.push({ node, comments: [], inner: [] });
     return node;
   };
   /** A node's subtree is complete: note whether it holds an error, and offer it for reuse if it does not. */
   const close = (node: SyntaxNode): void => {
-    if (reusable.get(node.tsId) === node) return; // a moved copy, registered by `move`
+    if (node.tsId !== 0 && reusable.get(node.tsId)?.node === node) return; // a moved copy, registered by `move`
     // Pushing grew the array's store by half plus 16 slots at a time; the copy keeps one of the exact size.
     if (node.children.length > 1) (node as { children: SyntaxNode[] }).children = node.children.slice();
     if (!node.hasError) node.hasError = node.children.some((child) => child.hasError);
-    if (!node.hasError && isReuseRoot(node)) reusable.set(node.tsId, node);
+    if (open.length === 0 || open[open.length - 1]!.node !== node) return;
+    const made = open.pop()!;
+    // An error or no children: not reusable, and neither is any copy around it (an error is in it too).
+    if (node.hasError || node.children.length === 0) return;
+    const entry: ReuseEntry = {
+      node,
+      comments: made.comments.length > 0 ? made.comments : NONE,
+      inner: made.inner.length > 0 ? made.inner : NONE,
+      claimed: 0,
+    };
+    reusable.set(node.tsId, entry);
+    const outer = open[open.length - 1];
+    if (outer) {
+      outer.inner.push(entry);
+      for (const comment of entry.comments) outer.comments.push(comment);
+    }
   };
   try {
     const root = makeNode();
@@ -266,47 +348,54 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree): S
   }
 }
 
-const REUSE_ROOT = /(_statement|_definition|_clause)$|^block$/;
+const REUSE_ROOT = /(_statement|_definition|_clause)$|^(block|parameters|decorator)$/;
 const reuseRoots = new Map<string, boolean>();
 
 /**
- * Whether a copy is offered for reuse: statements, definitions and blocks, the units tree-sitter reuses whole
- * after an edit. Smaller subtrees are cheaper to copy again than to keep an index of.
+ * Whether copies of this type are offered for reuse (when error-free and with children): statements, definitions and
+ * blocks, the units tree-sitter reuses whole after an edit. Smaller subtrees are cheaper to copy again than to keep an
+ * index of.
  */
-function isReuseRoot(node: SyntaxNode): boolean {
-  let answer = reuseRoots.get(node.type);
-  if (answer === undefined) reuseRoots.set(node.type, (answer = REUSE_ROOT.test(node.type)));
-  return answer && node.children.length > 0;
+function mayBeReuseRoot(type: string): boolean {
+  let answer = reuseRoots.get(type);
+  if (answer === undefined) reuseRoots.set(type, (answer = REUSE_ROOT.test(type)));
+  return answer;
+}
+
+/** Whether each type id of a language is named, filled in as types are met (one WASM call per type, not per node). */
+const namedByLanguage = new WeakMap<Language, Array<boolean | undefined>>();
+
+function namedTypes(language: Language): Array<boolean | undefined> {
+  let named = namedByLanguage.get(language);
+  if (!named) namedByLanguage.set(language, (named = []));
+  return named;
 }
 
 /**
- * Moves a reused copy by `delta` UTF-16 units into `source`, gives its root its new field, restores its parent
- * links (call recovery may have re-parented nodes under an old copy) and collects its comments and reusable nodes.
+ * Moves a reused copy by `delta` UTF-16 units, gives its root its new field, and hands its comments and the reusable
+ * copies inside it to the new tree. Only a copy that moved (`delta` ≠ 0) is walked, to shift its offsets; its parent
+ * links are intact (call recovery re-parents nodes only inside error regions, which are never reused), and its text
+ * is the tree's shared `SourceText`.
  */
-function move(
-  root: SyntaxNode,
-  delta: number,
-  source: string,
-  field: string | null,
-  comments: SyntaxNode[],
-  reusable: Map<number, SyntaxNode>,
-): void {
+function move(entry: ReuseEntry, delta: number, field: string | null, comments: SyntaxNode[], reusable: Map<number, ReuseEntry>): void {
+  const root = entry.node;
   (root as Movable).field = field;
-  const stack: SyntaxNode[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    const movable = node as Movable;
-    movable.source = source;
-    if (delta !== 0) {
+  if (delta !== 0) {
+    const stack: SyntaxNode[] = [root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      const movable = node as Movable;
       movable.start += delta;
       movable.end += delta;
+      const children = node.children;
+      for (let i = 0; i < children.length; i++) stack.push(children[i]!);
     }
-    if (node.type === 'comment') comments.push(node);
-    if (isReuseRoot(node)) reusable.set(node.tsId, node);
-    for (let i = node.children.length - 1; i >= 0; i--) {
-      const child = node.children[i]!;
-      child.parent = node;
-      stack.push(child);
-    }
+  }
+  for (const comment of entry.comments) comments.push(comment);
+  const entries: ReuseEntry[] = [entry];
+  while (entries.length > 0) {
+    const next = entries.pop()!;
+    reusable.set(next.node.tsId, next);
+    for (const inner of next.inner) entries.push(inner);
   }
 }
