@@ -342,7 +342,7 @@ export class Analyzer {
     let visited = 0;
     /** Runs one visitor (`node` null for `unit:exit`), isolating and timing it. */
     const call = (rule: Rule, visitor: NodeVisitor | (() => void), node: SyntaxNode | null): void => {
-      if ((failed.size > 0 && failed.has(rule)) || clock.ruleStopped(rule)) return;
+      if ((failed.size > 0 && failed.has(rule)) || (clock.anyRuleStopped() && clock.ruleStopped(rule))) return;
       const started = timed ? performance.now() : 0;
       try {
         if (node) (visitor as NodeVisitor)(node);

@@ -49,6 +49,8 @@ const NOSEC = /#\s*nosec\b:?([^#]*)/gi;
 const NOQA_FILE = /#\s*(?:ruff|flake8)\s*:\s*noqa\b(?:\s*:([^#]*))?/gi;
 const NOQA = /#\s*noqa\b(?:\s*:([^#]*))?/gi;
 const VIGIL = /#\s*vigil:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?/gi;
+/** A word every directive above holds: comments without one (nearly all) are skipped with one test. */
+const ANY_DIRECTIVE = /nosec|noqa|vigil/i;
 
 const BANDIT_BY_NAME = new Map(BANDIT_CODES.map((code) => [code.name.toUpperCase(), code.code]));
 const FOREIGN = new Set([...BANDIT_CODES, ...RUFF_CODES].map((code) => code.code));
@@ -98,6 +100,7 @@ export function parseSuppressions(syntax: SyntaxTree, lineIndex: LineIndex, opti
   const directives: SuppressionDirective[] = [];
   for (const comment of syntax.comments) {
     const text = comment.text;
+    if (!ANY_DIRECTIVE.test(text)) continue;
     const line = lineIndex.positionAt(comment.start).line;
     const add = (dialect: SuppressionDialect, match: RegExpExecArray, codes: readonly string[] | null): void => {
       const trimmed = match[0].replace(/\s+$/, '');

@@ -67,9 +67,13 @@ export class LineIndex {
   /** Offset of the first character of each line. */
   private readonly lineStarts: number[];
 
+  /** Whether the text has a `\r` (then lines may end at `\r\n` or a lone `\r`). */
+  readonly hasCarriageReturn: boolean;
+
   constructor(private readonly text: string) {
     const starts = [0];
-    if (!text.includes('\r')) {
+    this.hasCarriageReturn = text.includes('\r');
+    if (!this.hasCarriageReturn) {
       // The common case, with the engine's own search for `\n` (much faster than a loop over every character).
       for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
       this.lineStarts = starts;

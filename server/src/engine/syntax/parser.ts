@@ -122,16 +122,21 @@ export class SourceFile {
       newText = '\r' + newText;
     }
     const text = oldText.slice(0, from) + newText + oldText.slice(to);
-    this.tree?.edit(
-      new Edit({
-        startIndex: from,
-        oldEndIndex: to,
-        newEndIndex: from + newText.length,
-        startPosition: treeSitterPoint(oldText, from),
-        oldEndPosition: treeSitterPoint(oldText, to),
-        newEndPosition: treeSitterPoint(text, from + newText.length),
-      }),
-    );
+    if (this.tree) {
+      // Without a `\r` anywhere, tree-sitter's rows are the line index's lines: no scan of the text from its start.
+      const lines = this.index !== undefined && !this.index.hasCarriageReturn && !newText.includes('\r') ? this.index : undefined;
+      const startPosition = lines ? indexPoint(lines, from) : treeSitterPoint(oldText, from);
+      this.tree.edit(
+        new Edit({
+          startIndex: from,
+          oldEndIndex: to,
+          newEndIndex: from + newText.length,
+          startPosition,
+          oldEndPosition: lines ? indexPoint(lines, to) : treeSitterPoint(oldText, to),
+          newEndPosition: lines ? pointAfter(startPosition, newText) : treeSitterPoint(text, from + newText.length),
+        }),
+      );
+    }
     this.currentText = text;
     this.snapshot = undefined;
     this.index = undefined;
@@ -178,6 +183,23 @@ export class SourceFile {
 
 function clamp(value: number, low: number, high: number): number {
   return Math.max(low, Math.min(value, high));
+}
+
+/** A line index's position as a tree-sitter point (only for text without `\r`, where the two agree). */
+function indexPoint(lines: LineIndex, offset: number): { row: number; column: number } {
+  const { line, character } = lines.positionAt(offset);
+  return { row: line, column: character };
+}
+
+/** Where `inserted` (no `\r` in it) ends when it starts at `start`. */
+function pointAfter(start: { row: number; column: number }, inserted: string): { row: number; column: number } {
+  let rows = 0;
+  let last = -1;
+  for (let i = inserted.indexOf('\n'); i !== -1; i = inserted.indexOf('\n', i + 1)) {
+    rows++;
+    last = i;
+  }
+  return rows === 0 ? { row: start.row, column: start.column + inserted.length } : { row: start.row + rows, column: inserted.length - last - 1 };
 }
 
 /**
