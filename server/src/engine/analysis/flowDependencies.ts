@@ -17,9 +17,11 @@ export interface FlowPlan {
 
 /**
  * Calls the flow layer resolves to a same-file function: `name(` not preceded by a dot, and `self.name(` /
- * `cls.name(` (`FlowEngine.localCall` resolves nothing else).
+ * `cls.name(` (`FlowEngine.localCall` resolves nothing else). A definition's own header (`def name(`, which every
+ * function's own text starts with, and nested definitions' headers) is no call: otherwise every function would
+ * depend on all the functions of its name (`__init__`, `get`), and an edit to one would analyse the others again.
  */
-const CALLED_NAME = /(?:^|[^.\w])([A-Za-z_][A-Za-z0-9_]*)\s*\(|\b(?:self|cls)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(/g;
+const CALLED_NAME = /(?:^|[^.\w])(?<!\bdef\s+)([A-Za-z_][A-Za-z0-9_]*)\s*\(|\b(?:self|cls)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(/g;
 
 /**
  * Which same-file functions each unit may call, judged from the calls in its own text (a superset of the calls the
