@@ -82,7 +82,8 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
   let loadedParser: PythonParser | undefined;
   let docsBase = defaultDocsBase();
   let workspaceFolders: string[] = [];
-  const timers = new Map<string, NodeJS.Timeout>();
+  /** Scheduled analyses by URI: how to cancel each (a timer, or an immediate for analyses due at once). */
+  const timers = new Map<string, () => void>();
   const reportedRuleErrors = new Set<string>();
   const reportedConfigProblems = new Set<string>();
   /** Closed files whose diagnostics a workspace review published. */
@@ -368,21 +369,30 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
   };
   const idleReparse = new Map<string, NodeJS.Timeout>();
 
+  /**
+   * Analyses a document after `delay` ms, replacing any analysis already scheduled for it. `0` means as soon as the
+   * messages already received are handled (`setImmediate`: edits that arrived together are coalesced, and no timer's
+   * 1 ms minimum is added to every keystroke).
+   */
   const schedule = (document: OpenDocument, delay: number): void => {
-    clearTimeout(timers.get(document.uri));
-    timers.set(
-      document.uri,
-      setTimeout(() => {
-        timers.delete(document.uri);
-        validate(document).catch((error) => {
-          logError(`vigil: analysing ${document.uri} failed`, error);
-          status({ state: 'error', message: 'Analysis failed; see the output channel.' });
-          // Stale squiggles are worse than none: clear them.
-          document.publishedDiagnostics = undefined;
-          publish(document, undefined, []);
-        });
-      }, delay),
-    );
+    timers.get(document.uri)?.();
+    const run = (): void => {
+      timers.delete(document.uri);
+      validate(document).catch((error) => {
+        logError(`vigil: analysing ${document.uri} failed`, error);
+        status({ state: 'error', message: 'Analysis failed; see the output channel.' });
+        // Stale squiggles are worse than none: clear them.
+        document.publishedDiagnostics = undefined;
+        publish(document, undefined, []);
+      });
+    };
+    if (delay <= 0) {
+      const immediate = setImmediate(run);
+      timers.set(document.uri, () => clearImmediate(immediate));
+    } else {
+      const timer = setTimeout(run, delay);
+      timers.set(document.uri, () => clearTimeout(timer));
+    }
   };
 
   /** A closed file in `workspace` mode keeps its findings: analyse it from disk. */
@@ -448,7 +458,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
   connection.onDidCloseTextDocument(
     guard('didClose', undefined, async (params) => {
       const { uri } = params.textDocument;
-      clearTimeout(timers.get(uri));
+      timers.get(uri)?.();
       timers.delete(uri);
       store().close(uri);
       changeReviews.forget(uri); // issue 9
@@ -490,7 +500,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
       schedule(document, 0);
     },
     closed: (uri, cellUris) => {
-      clearTimeout(timers.get(uri));
+      timers.get(uri)?.();
       timers.delete(uri);
       store().close(uri);
       changeReviews.forget(uri);
@@ -735,7 +745,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
 
   connection.onShutdown(() => {
     shutDown = true;
-    for (const timer of timers.values()) clearTimeout(timer);
+    for (const cancel of timers.values()) cancel();
     for (const timer of idleReparse.values()) clearTimeout(timer);
     for (const document of documents?.all() ?? []) document.dispose();
   });
