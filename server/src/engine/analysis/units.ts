@@ -67,9 +67,18 @@ function layoutOf(node: SyntaxNode): UnitLayout {
     cursor = nestedBody.end;
   }
   addSegment(node.end);
-  const layout = { ownText, segments, nested };
-  layouts.set(body ?? node, { header, layout });
+  const layout = { ownText: detached(ownText), segments, nested };
+  layouts.set(body ?? node, { header: detached(header), layout });
   return layout;
+}
+
+/**
+ * A copy of `text` that does not keep alive the string it was cut from. V8 makes a long `slice` a view of the whole
+ * string: a unit's own text, kept by the caches across edits, would otherwise hold every old version of the document.
+ * Joining with one character and cutting it off again makes V8 flatten the text into a string of its own.
+ */
+function detached(text: string): string {
+  return text.length < 13 ? text : (text + ' ').slice(0, -1);
 }
 
 export function collectUnits(root: SyntaxNode): AnalysisUnit[] {
