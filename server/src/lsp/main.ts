@@ -1,6 +1,14 @@
+import { setFlagsFromString } from 'node:v8';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { loadPythonParser } from '../host/grammar';
 import { startServer } from './server';
+
+// A language server lives for hours with a working set of tens of megabytes and makes garbage on every keystroke: let
+// V8 grow its heap by 20% of what survived a full collection before the next one, not by its default factor (about
+// 1.5x to 2x, tuned for throughput), so the process does not sit on hundreds of megabytes of collectable memory. Set at
+// startup, before any document is read; measured with `npm run bench:lsp` (resident memory with many open files, and no
+// change in keystroke latency).
+setFlagsFromString('--heap-growing-percent=20');
 
 // Transport comes from the command line: --stdio, --node-ipc or --socket=PORT.
 const connection = createConnection(ProposedFeatures.all);
