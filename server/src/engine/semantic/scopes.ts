@@ -482,6 +482,8 @@ function bindCaptures(pattern: SyntaxNode, scope: Scope): void {
 export function scopeOf(tree: ScopeTree, node: SyntaxNode, cache?: Map<SyntaxNode, Scope>): Scope {
   for (;;) {
     const path: SyntaxNode[] = [node];
+    /** Whether some node of `path` is a parameter's default value or annotation (kept as the path grows). */
+    let inDefault = isDefaultOrAnnotation(node);
     /** Visited ancestors whose answer is the node's, until the first owner is met. */
     const same: SyntaxNode[] = [];
     let sharing = !!cache;
@@ -498,12 +500,13 @@ export function scopeOf(tree: ScopeTree, node: SyntaxNode, cache?: Map<SyntaxNod
         }
         same.push(ancestor);
       }
-      if (scope && runsInside(ancestor, path)) {
+      if (scope && runsInside(ancestor, path, inDefault)) {
         if (scope.stub) stub = scope;
         result = scope;
         break;
       }
       path.push(ancestor);
+      inDefault ||= isDefaultOrAnnotation(ancestor);
     }
     if (stub) {
       tree.expand(stub);
@@ -531,8 +534,29 @@ function isPlain(node: SyntaxNode, tree: ScopeTree): boolean {
   return !node.parent || !tree.byNode.has(node.parent);
 }
 
-/** Whether the code at the end of `path` (innermost first, ending just below `owner`) runs in owner's scope. */
-function runsInside(owner: SyntaxNode, path: readonly SyntaxNode[]): boolean {
+/** A comprehension's first `for … in` clause, by comprehension node (a node's children never change once copied). */
+const firstFors = new WeakMap<SyntaxNode, SyntaxNode | null>();
+
+function firstForClause(comprehension: SyntaxNode): SyntaxNode | null {
+  let first = firstFors.get(comprehension);
+  if (first === undefined) {
+    first = comprehension.namedChildren.find((child) => child.type === 'for_in_clause') ?? null;
+    firstFors.set(comprehension, first);
+  }
+  return first;
+}
+
+/** A parameter's default value or annotation: code that runs where the function is defined, not inside it. */
+function isDefaultOrAnnotation(node: SyntaxNode): boolean {
+  return (node.field === 'value' || node.field === 'type') && node.parent !== null && node.parent.type.endsWith('parameter');
+}
+
+/**
+ * Whether the code at the end of `path` (innermost first, ending just below `owner`) runs in owner's scope.
+ * `inDefault`: whether a node of `path` is a parameter's default or annotation (`isDefaultOrAnnotation`), kept by the
+ * caller as the path grows: asking the path each time made a query quadratic in its depth.
+ */
+function runsInside(owner: SyntaxNode, path: readonly SyntaxNode[], inDefault: boolean): boolean {
   const child = path[path.length - 1]!;
   switch (owner.type) {
     case 'module':
@@ -544,11 +568,10 @@ function runsInside(owner: SyntaxNode, path: readonly SyntaxNode[]): boolean {
       if (child.field === 'body' || child.type === 'ERROR') return true;
       if (child.field !== 'parameters') return false;
       // Inside the parameter list, defaults and annotations run in the enclosing scope.
-      return !path.some((node) => (node.field === 'value' || node.field === 'type') && node.parent?.type.endsWith('parameter'));
+      return !inDefault;
     default: {
       // A comprehension: everything but its first iterable.
-      const firstFor = owner.namedChildren.find((c) => c.type === 'for_in_clause');
-      if (child !== firstFor) return true;
+      if (child !== firstForClause(owner)) return true;
       const inIterable = path.length >= 2 && path[path.length - 2]!.field === 'right';
       return !inIterable;
     }
