@@ -13,11 +13,8 @@ import { lineStartAt } from './lineIndex';
  */
 const CALLEES = new Set(['identifier', 'attribute', 'call', 'subscript']);
 
-export function recoverCalls(root: SyntaxNode): void {
-  const errors: SyntaxNode[] = [];
-  root.walk((node) => {
-    if (node.type === 'ERROR') errors.push(node);
-  });
+/** Recovers the calls inside a tree's ERROR nodes, given in pre-order (`copyTree` collects them as it makes them). */
+export function recoverCalls(errors: readonly SyntaxNode[]): void {
   for (const error of errors) recoverIn(error);
 }
 

@@ -241,6 +241,8 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
   const copy = ++copies;
   const text = previous ? previous.root.sourceText : new SourceText(source);
   text.text = source;
+  /** The ERROR nodes made, in pre-order: where call recovery looks (a reused copy holds none). */
+  const errors: SyntaxNode[] = [];
   /** The reusable copies being made, innermost last. */
   const open: OpenEntry[] = [];
   let hasErrors = false;
@@ -294,6 +296,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
       open[open.length - 1]?.comments.push(node);
     } else if (type === 'ERROR' || node.isMissing) {
       hasErrors = node.hasError = true;
+      if (type === 'ERROR') errors.push(node);
     }
     if (rootType && reuse) open.push({ node, comments: [], inner: [] });
     return node;
@@ -343,7 +346,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
       for (;;) {
         close(current);
         if (current === root) {
-          if (hasErrors) recoverCalls(root);
+          if (errors.length > 0) recoverCalls(errors);
           return { root, comments, hasErrors, reusable };
         }
         if (cursor.gotoNextSibling()) {
