@@ -459,9 +459,20 @@ async function profiles(serverPath: string, distDir: string, engine: LoadedEngin
   const dir = join(scratch, 'profile-cli');
   log(`profile: CLI scan of ${corpus.files} files`);
   await runProcess(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, join(distDir, 'cli.js'), 'check', corpus.dir, '--format', 'json'], scratch);
-  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
-  if (!file) throw new Error(`no CPU profile written in ${dir}`);
-  md.push(...profileMarkdown(`CLI: \`vigil check\` of ${corpus.files} files (${corpus.lines.toLocaleString('en')} lines)`, summarizeProfile(join(dir, file), join(distDir, 'cli.js')), 'Whole process.'));
+  // One profile per thread: the main thread (reads files, reports) and each analysis worker. Shown: the main thread
+  // and the busiest worker, where the analysis runs.
+  const threads = readdirSync(dir)
+    .filter((name) => name.endsWith('.cpuprofile'))
+    // CPU.<date>.<time>.<pid>.<thread id>.<sequence>.cpuprofile: thread 0 is the main thread.
+    .sort((a, b) => Number(a.split('.')[4]) - Number(b.split('.')[4]))
+    .map((name) => summarizeProfile(join(dir, name), join(distDir, 'cli.js')))
+    .map((summary) => ({ summary, busy: summary.totalMs - (summary.byKind.find((kind) => kind.kind === '(idle)')?.ms ?? 0) }));
+  if (threads.length === 0) throw new Error(`no CPU profile written in ${dir}`);
+  const title = `CLI: \`vigil check\` of ${corpus.files} files (${corpus.lines.toLocaleString('en')} lines)`;
+  const [main, ...workers] = threads;
+  md.push(...profileMarkdown(`${title}, main thread`, main!.summary, 'Reads the files, hands them to the workers, reports.'));
+  const busiest = workers.sort((a, b) => b.busy - a.busy)[0];
+  if (busiest) md.push(...profileMarkdown(`${title}, the busiest of ${workers.length} analysis workers`, busiest.summary, 'One worker thread: parse, copy and analysis of its share of the files.'));
   return md.join('\n');
 }
 
