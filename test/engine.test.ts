@@ -67,6 +67,52 @@ describe('parser', () => {
     }
   });
 
+  test('a copy that reuses the previous one equals a fresh copy of the same tree, through typing and syntax errors', async () => {
+    // The incremental copy takes over the previous copy's reusable subtrees (shared text, reuse entries: nodes before
+    // the edit are not visited, nodes after it only shifted). Compared with a fresh copy of the very same tree-sitter
+    // tree, so the check is exact even where tree-sitter's incremental error recovery differs from a fresh parse.
+    const parser = await loadParser();
+    const fixtures = join(__dirname, 'fixtures', 'rules');
+    const text = readdirSync(fixtures)
+      .filter((name) => name.endsWith('.py'))
+      .sort()
+      .slice(0, 6)
+      .map((name) => readFileSync(join(fixtures, name), 'utf8'))
+      .join('\n');
+    const dump = (tree: { root: SyntaxNode; comments: readonly SyntaxNode[]; hasErrors: boolean }): string => {
+      const lines: string[] = [];
+      const stack: SyntaxNode[] = [tree.root];
+      while (stack.length > 0) {
+        const node = stack.pop()!;
+        lines.push(`${node.type}|${node.start}|${node.end}|${node.field}|${node.isNamed}|${node.isMissing}|${node.hasError}|${node.parent?.type}|${node.text.length}`);
+        for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+      }
+      lines.push(`comments ${tree.comments.map((comment) => `${comment.start}:${comment.text}`).join(',')}`, `errors ${tree.hasErrors}`);
+      return lines.join('\n');
+    };
+    let seed = 20261130;
+    const random = (below: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % below;
+    };
+    const pieces = ['x', ' ', '\n', '\n    ', '(', ')', '"', "'", ':', '# note\n', 'def g(a):\n    return a\n', ''];
+    const file = new SourceFile(parser, text);
+    try {
+      void file.syntax;
+      for (let i = 0; i < 45; i++) {
+        const at = random(file.text.length);
+        const removed = random(4) === 0 ? random(20) : 0;
+        file.edit(at, Math.min(file.text.length, at + removed), pieces[random(pieces.length)]!);
+        const incremental = dump(file.syntax);
+        if (i % 3 !== 2) continue; // let reuse chains grow between checks
+        file.releaseSyntax();
+        assert.equal(incremental, dump(file.syntax), `after edit ${i + 1}`);
+      }
+    } finally {
+      file.dispose();
+    }
+  });
+
   test('a half-typed call is recovered as a call', async () => {
     const parser = await loadParser();
     const syntax = parser.parseOnce('def f(cmd):\n    subprocess.call(cmd, shell=True\n\nx = 1\n');
