@@ -193,13 +193,8 @@ function indexPoint(lines: LineIndex, offset: number): { row: number; column: nu
 
 /** Where `inserted` (no `\r` in it) ends when it starts at `start`. */
 function pointAfter(start: { row: number; column: number }, inserted: string): { row: number; column: number } {
-  let rows = 0;
-  let last = -1;
-  for (let i = inserted.indexOf('\n'); i !== -1; i = inserted.indexOf('\n', i + 1)) {
-    rows++;
-    last = i;
-  }
-  return rows === 0 ? { row: start.row, column: start.column + inserted.length } : { row: start.row + rows, column: inserted.length - last - 1 };
+  const { row, column } = treeSitterPoint(inserted, inserted.length);
+  return row === 0 ? { row: start.row, column: start.column + column } : { row: start.row + row, column };
 }
 
 /**

@@ -162,8 +162,11 @@ export class SyntaxNode {
   }
 }
 
+/** One frozen empty list, shared by every empty list the copy keeps (a leaf's children, an entry's comments). */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
 /** The children of every leaf `copyTree` makes (frozen: nothing may add to it; see `SyntaxNode.children`). */
-const NO_CHILDREN: SyntaxNode[] = Object.freeze([]) as unknown as SyntaxNode[];
+const NO_CHILDREN: SyntaxNode[] = NONE;
 
 function namedOf(children: readonly SyntaxNode[]): readonly SyntaxNode[] {
   for (let i = 0; i < children.length; i++) {
@@ -214,8 +217,6 @@ interface OpenEntry {
   inner: ReuseEntry[];
 }
 
-const NONE: never[] = Object.freeze([]) as unknown as never[];
-
 let copies = 0;
 
 /** The fields `copyTree` moves when it reuses a copy; nothing else writes them. */
@@ -256,6 +257,13 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
   const { types, fields } = language;
   const named = namedTypes(language);
   const mayHaveMissing = tree.rootNode.hasError;
+  /** A reusable copy (moved or just made) is inside the innermost one being made: list it and its comments there. */
+  const addToOuter = (entry: ReuseEntry): void => {
+    const outer = open[open.length - 1];
+    if (!outer) return;
+    outer.inner.push(entry);
+    appendAll(outer.comments, entry.comments);
+  };
 
   const makeNode = (): SyntaxNode => {
     const typeId = cursor.nodeTypeId;
@@ -268,11 +276,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     if (old && old.claimed !== copy && old.node.end - old.node.start === end - start) {
       old.claimed = copy;
       move(old, start - old.node.start, fields[cursor.currentFieldId] ?? null, comments, reusable);
-      const outer = open[open.length - 1];
-      if (outer) {
-        outer.inner.push(old);
-        appendAll(outer.comments, old.comments);
-      }
+      addToOuter(old);
       reused = true;
       return old.node;
     }
@@ -326,11 +330,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
       claimed: 0,
     };
     reusable.set(node.tsId, entry);
-    const outer = open[open.length - 1];
-    if (outer) {
-      outer.inner.push(entry);
-      appendAll(outer.comments, entry.comments);
-    }
+    addToOuter(entry);
   };
   try {
     const root = makeNode();
