@@ -45,8 +45,8 @@ function recoverIn(error: SyntaxNode): void {
       args.push(next.type === 'ERROR' && next.namedChildren.length === 1 && next.children.length === 1 ? next.children[0]! : next);
     }
     const last = close ?? args[args.length - 1] ?? open;
-    const call = new SyntaxNode(callee.sourceText, 'call', callee.start, last.end, callee.field, true, false);
-    const list = new SyntaxNode(callee.sourceText, 'argument_list', open.start, last.end, 'arguments', true, false);
+    const call = new SyntaxNode(callee.frame, 'call', callee.start, last.end, callee.field, true, false);
+    const list = new SyntaxNode(callee.frame, 'argument_list', open.start, last.end, 'arguments', true, false);
     adopt(call, [withField(callee, 'function'), list]);
     adopt(list, [open, ...args, ...(close ? [close] : [])]);
     call.parent = error;
@@ -70,7 +70,7 @@ function adopt(parent: SyntaxNode, children: SyntaxNode[]): void {
 /** A copy of `node` (same children) that fills `field` in its new parent. */
 function withField(node: SyntaxNode, field: string): SyntaxNode {
   if (node.field === field) return node;
-  const copy = new SyntaxNode(node.sourceText, node.type, node.start, node.end, field, node.isNamed, node.isMissing);
+  const copy = new SyntaxNode(node.frame, node.type, node.start, node.end, field, node.isNamed, node.isMissing);
   for (const child of node.children) {
     child.parent = copy;
     copy.children.push(child);

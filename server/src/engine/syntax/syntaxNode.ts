@@ -24,6 +24,21 @@ export class SourceText {
   constructor(public text: string) {}
 }
 
+/**
+ * Where a group of nodes is: their offsets are stored relative to the frame, which moves them all at once. `copyTree`
+ * gives each reusable copy (`ReuseEntry`) a frame of its own for the nodes it makes inside it, up to the reusable
+ * copies inside it (which have theirs); every other node shares the tree's base frame, which never moves. Reusing a
+ * copy after an edit moves its frames (one per reusable copy inside it), not its nodes: a keystroke costs the number
+ * of reused statements after the edit, not the number of their nodes.
+ */
+export class Frame {
+  constructor(
+    readonly source: SourceText,
+    /** UTF-16 units added to the stored offsets of the frame's nodes. */
+    public delta = 0,
+  ) {}
+}
+
 export class SyntaxNode {
   /**
    * The children in source order. Leaves made by `copyTree` share one frozen empty array (most nodes are tokens,
@@ -40,13 +55,20 @@ export class SyntaxNode {
   /** `isNamed`, `isMissing` and `hasError`, one bit each: one field instead of three, on every node. */
   private flags: number;
 
+  /** The offsets relative to `frame` (see `start`, `end`). */
+  private readonly relativeStart: number;
+  private readonly relativeEnd: number;
+
   constructor(
-    /** The whole text of the file, shared by the tree's nodes (a reused copy gets the new text with its tree). */
-    readonly sourceText: SourceText,
+    /**
+     * Where the node is: the whole text of the file, shared by the tree's nodes (a reused copy gets the new text
+     * with its tree), and the shift of the node's group (see `Frame`).
+     */
+    readonly frame: Frame,
     readonly type: string,
-    /** UTF-16 offsets into `source` (a reused copy is moved to where its subtree now is). */
-    readonly start: number,
-    readonly end: number,
+    /** UTF-16 offsets into `source`, as they are now (stored relative to `frame`). */
+    start: number,
+    end: number,
     /** The grammar field this node fills in its parent (`function`, `arguments`, `left`…), if any. */
     readonly field: string | null,
     isNamed: boolean,
@@ -56,11 +78,23 @@ export class SyntaxNode {
   ) {
     this.children = children ?? [];
     this.flags = (isNamed ? NAMED : 0) | (isMissing ? MISSING : 0);
+    this.relativeStart = start - frame.delta;
+    this.relativeEnd = end - frame.delta;
+  }
+
+  /** UTF-16 offset of the node's first character in `source` (a reused copy is where its subtree now is). */
+  get start(): number {
+    return this.relativeStart + this.frame.delta;
+  }
+
+  /** UTF-16 offset just past the node's last character in `source`. */
+  get end(): number {
+    return this.relativeEnd + this.frame.delta;
   }
 
   /** The whole text of the file. */
   get source(): string {
-    return this.sourceText.text;
+    return this.frame.source.text;
   }
 
   get isNamed(): boolean {
@@ -212,6 +246,7 @@ export interface ReuseEntry {
 
 /** A reusable copy being made: what its entry will hold. */
 interface OpenEntry {
+  /** The copy; its frame is the frame of the nodes made inside it. */
   readonly node: SyntaxNode;
   comments: SyntaxNode[];
   inner: ReuseEntry[];
@@ -219,8 +254,8 @@ interface OpenEntry {
 
 let copies = 0;
 
-/** The fields `copyTree` moves when it reuses a copy; nothing else writes them. */
-type Movable = { -readonly [K in 'start' | 'end' | 'field']: SyntaxNode[K] };
+/** The fields `copyTree` sets after making a node; nothing else writes them. */
+type Movable = { -readonly [K in 'frame' | 'field']: SyntaxNode[K] };
 
 /**
  * Copies a tree-sitter tree into `SyntaxNode`s with one cursor walk (no recursion: deep nesting is fine).
@@ -240,8 +275,10 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
   const reusable = new Map<number, ReuseEntry>();
   const candidates = previous?.reusable;
   const copy = ++copies;
-  const text = previous ? previous.root.sourceText : new SourceText(source);
+  const text = previous ? previous.root.frame.source : new SourceText(source);
   text.text = source;
+  /** The frame of nodes outside every reusable copy: it never moves. */
+  const base = new Frame(text);
   /** The ERROR nodes made, in pre-order: where call recovery looks (a reused copy holds none). */
   const errors: SyntaxNode[] = [];
   /** The reusable copies being made, innermost last. */
@@ -283,8 +320,10 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     reused = false;
     let isNamed = named[typeId];
     if (isNamed === undefined) isNamed = named[typeId] = language.nodeTypeIsNamed(typeId);
+    const opensEntry = rootType && reuse;
     const node = new SyntaxNode(
-      text,
+      // Every frame in use here is new, with no shift: offsets are stored as they are.
+      opensEntry ? new Frame(text) : open.length > 0 ? open[open.length - 1]!.node.frame : base,
       type,
       start,
       end,
@@ -302,7 +341,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
       hasErrors = node.hasError = true;
       if (type === 'ERROR') errors.push(node);
     }
-    if (rootType && reuse) open.push({ node, comments: [], inner: [] });
+    if (opensEntry) open.push({ node, comments: [], inner: [] });
     return node;
   };
   /** A node's subtree is complete: note whether it holds an error, and offer it for reuse if it does not. */
@@ -321,8 +360,13 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     }
     if (open.length === 0 || open[open.length - 1]!.node !== node) return;
     const made = open.pop()!;
-    // An error or no children: not reusable, and neither is any copy around it (an error is in it too).
-    if (node.hasError || node.children.length === 0) return;
+    // An error: not reusable, and neither is any copy around it (an error is in it too).
+    if (node.hasError) return;
+    if (node.children.length === 0) {
+      // Not reusable, but a copy around it may be: it joins that copy's frame, to move with it (both have no shift).
+      (node as Movable).frame = open.length > 0 ? open[open.length - 1]!.node.frame : base;
+      return;
+    }
     const entry: ReuseEntry = {
       node,
       comments: made.comments.length > 0 ? made.comments : NONE,
@@ -391,28 +435,17 @@ function namedTypes(language: Language): Array<boolean | undefined> {
 
 /**
  * Moves a reused copy by `delta` UTF-16 units, gives its root its new field, and hands its comments and the reusable
- * copies inside it to the new tree. Only a copy that moved (`delta` ≠ 0) is walked, to shift its offsets; its parent
- * links are intact (call recovery re-parents nodes only inside error regions, which are never reused), and its text
- * is the tree's shared `SourceText`.
+ * copies inside it to the new tree. Its nodes are not visited: each reusable copy inside it (itself included) has a
+ * frame, and moving the frames moves every node (see `Frame`). Its parent links are intact (call recovery re-parents
+ * nodes only inside error regions, which are never reused), and its text is the tree's shared `SourceText`.
  */
 function move(entry: ReuseEntry, delta: number, field: string | null, comments: SyntaxNode[], reusable: Map<number, ReuseEntry>): void {
-  const root = entry.node;
-  (root as Movable).field = field;
-  if (delta !== 0) {
-    const stack: SyntaxNode[] = [root];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      const movable = node as Movable;
-      movable.start += delta;
-      movable.end += delta;
-      const children = node.children;
-      for (let i = 0; i < children.length; i++) stack.push(children[i]!);
-    }
-  }
+  (entry.node as Movable).field = field;
   appendAll(comments, entry.comments);
   const entries: ReuseEntry[] = [entry];
   while (entries.length > 0) {
     const next = entries.pop()!;
+    next.node.frame.delta += delta;
     reusable.set(next.node.tsId, next);
     appendAll(entries, next.inner);
   }
