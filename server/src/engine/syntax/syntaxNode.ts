@@ -229,7 +229,28 @@ export interface SyntaxTree {
    * for the tree that is parsed next from this one's tree-sitter tree (while that tree is alive, no new subtree can
    * take one of these ids).
    */
-  readonly reusable: ReadonlyMap<number, ReuseEntry>;
+  readonly reusable: ReuseIndex;
+}
+
+/**
+ * The reusable copies of the trees of one document, by tree-sitter id: one map handed from each copy to the next
+ * (rebuilding it per keystroke was a tenth of a keystroke, most of it growing a new map). An entry belongs to the
+ * copy that made or reused it last (`ReuseEntry.live`); only those of the index's current copy may be reused, the
+ * others are left-overs of subtrees an edit replaced (their ids may since name other subtrees), dropped when they
+ * outnumber the live ones.
+ */
+export class ReuseIndex {
+  readonly entries = new Map<number, ReuseEntry>();
+  /** The copy whose entries are live; 0 while none is. */
+  copy = 0;
+  /** How many entries are live. */
+  live = 0;
+
+  /** The live entry for a tree-sitter subtree id, if any. */
+  get(id: number): ReuseEntry | undefined {
+    const entry = this.entries.get(id);
+    return entry !== undefined && entry.live === this.copy ? entry : undefined;
+  }
 }
 
 /**
@@ -240,8 +261,8 @@ export interface ReuseEntry {
   readonly node: SyntaxNode;
   readonly comments: readonly SyntaxNode[];
   readonly inner: readonly ReuseEntry[];
-  /** The number of the copy that reused it last (each copy reuses an entry at most once). */
-  claimed: number;
+  /** The number of the copy that made or reused it last: only the next copy may reuse it (see `ReuseIndex`). */
+  live: number;
 }
 
 /** A reusable copy being made: what its entry will hold. */
@@ -272,9 +293,10 @@ type Movable = { -readonly [K in 'frame' | 'field']: SyntaxNode[K] };
 export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, reuse = true): SyntaxTree {
   const cursor: TreeCursor = tree.walk();
   const comments: SyntaxNode[] = [];
-  const reusable = new Map<number, ReuseEntry>();
-  const candidates = previous?.reusable;
   const copy = ++copies;
+  // The previous copy's index becomes this one's: its live entries are the candidates until this copy takes them.
+  const reusable = previous?.reusable ?? new ReuseIndex();
+  const candidates = previous !== undefined && reusable.copy !== 0 ? reusable : undefined;
   const text = previous ? previous.root.frame.source : new SourceText(source);
   text.text = source;
   /** The frame of nodes outside every reusable copy: it never moves. */
@@ -284,6 +306,8 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
   /** The reusable copies being made, innermost last. */
   const open: OpenEntry[] = [];
   let hasErrors = false;
+  /** The entries this copy made or took over (its live entries). */
+  let taken = 0;
   /** The node made last, if it is a reused copy (the walk does not descend into it). */
   let reused = false;
   // Every cursor getter is a call into WASM: read per node only what cannot be known from its type (its type id,
@@ -310,9 +334,8 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     const start = cursor.startIndex;
     const end = cursor.endIndex;
     const old = id === 0 ? undefined : candidates?.get(id);
-    if (old && old.claimed !== copy && old.node.end - old.node.start === end - start) {
-      old.claimed = copy;
-      move(old, start - old.node.start, fields[cursor.currentFieldId] ?? null, comments, reusable);
+    if (old && old.node.end - old.node.start === end - start) {
+      taken += move(old, start - old.node.start, fields[cursor.currentFieldId] ?? null, comments, copy);
       addToOuter(old);
       reused = true;
       return old.node;
@@ -346,7 +369,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
   };
   /** A node's subtree is complete: note whether it holds an error, and offer it for reuse if it does not. */
   const close = (node: SyntaxNode): void => {
-    if (node.tsId !== 0 && reusable.get(node.tsId)?.node === node) return; // a moved copy, registered by `move`
+    if (node.tsId !== 0 && reusable.entries.get(node.tsId)?.node === node) return; // a moved copy, taken by `move`
     // Pushing grew the array's store by half plus 16 slots at a time; the copy keeps one of the exact size.
     if (node.children.length > 1) (node as { children: SyntaxNode[] }).children = node.children.slice();
     if (!node.hasError) {
@@ -371,9 +394,10 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
       node,
       comments: made.comments.length > 0 ? made.comments : NONE,
       inner: made.inner.length > 0 ? made.inner : NONE,
-      claimed: 0,
+      live: copy,
     };
-    reusable.set(node.tsId, entry);
+    reusable.entries.set(node.tsId, entry);
+    taken++;
     addToOuter(entry);
   };
   try {
@@ -391,6 +415,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
         close(current);
         if (current === root) {
           if (errors.length > 0) recoverCalls(errors);
+          handOver(reusable, copy, taken);
           return { root, comments, hasErrors, reusable };
         }
         if (cursor.gotoNextSibling()) {
@@ -439,16 +464,30 @@ function namedTypes(language: Language): Array<boolean | undefined> {
  * frame, and moving the frames moves every node (see `Frame`). Its parent links are intact (call recovery re-parents
  * nodes only inside error regions, which are never reused), and its text is the tree's shared `SourceText`.
  */
-function move(entry: ReuseEntry, delta: number, field: string | null, comments: SyntaxNode[], reusable: Map<number, ReuseEntry>): void {
+function move(entry: ReuseEntry, delta: number, field: string | null, comments: SyntaxNode[], copy: number): number {
   (entry.node as Movable).field = field;
   appendAll(comments, entry.comments);
+  let taken = 0;
   const entries: ReuseEntry[] = [entry];
   while (entries.length > 0) {
     const next = entries.pop()!;
     next.node.frame.delta += delta;
-    reusable.set(next.node.tsId, next);
+    next.live = copy;
+    taken++;
     appendAll(entries, next.inner);
   }
+  return taken;
+}
+
+/**
+ * Makes `copy`'s entries the live ones of the index, with `live` of them; drops the left-overs when they outnumber
+ * the live entries (so the index stays within twice what the document needs, and old copies can be collected).
+ */
+function handOver(index: ReuseIndex, copy: number, live: number): void {
+  index.copy = copy;
+  index.live = live;
+  if (index.entries.size <= 2 * live + 1024) return;
+  for (const [id, entry] of index.entries) if (entry.live !== copy) index.entries.delete(id);
 }
 
 /** `target.push(...items)` without spreading (a long list would overflow the stack) or an iterator. */
