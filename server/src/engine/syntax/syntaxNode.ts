@@ -233,24 +233,30 @@ export interface SyntaxTree {
 }
 
 /**
- * The reusable copies of the trees of one document, by tree-sitter id: one map handed from each copy to the next
- * (rebuilding it per keystroke was a tenth of a keystroke, most of it growing a new map). An entry belongs to the
- * copy that made or reused it last (`ReuseEntry.live`); only those of the index's current copy may be reused, the
- * others are left-overs of subtrees an edit replaced (their ids may since name other subtrees), dropped when they
- * outnumber the live ones.
+ * The reusable copies of the trees of one document, by tree-sitter id: one map handed from each copy to the next, so
+ * a keystroke neither rebuilds it nor visits the copies it reuses (both were a tenth of a keystroke). An entry is live
+ * when its copy is in the index's current tree (its ancestors lead to that tree's root); the others are left-overs of
+ * subtrees an edit replaced (their ids may since name other subtrees), never reused, and dropped when they outnumber
+ * the live ones.
  */
 export class ReuseIndex {
   readonly entries = new Map<number, ReuseEntry>();
-  /** The copy whose entries are live; 0 while none is. */
-  copy = 0;
+  /** The root of the tree whose copies are live; undefined while there is none. */
+  root: SyntaxNode | undefined;
   /** How many entries are live. */
   live = 0;
 
   /** The live entry for a tree-sitter subtree id, if any. */
   get(id: number): ReuseEntry | undefined {
     const entry = this.entries.get(id);
-    return entry !== undefined && entry.live === this.copy ? entry : undefined;
+    return entry !== undefined && rootOf(entry.node) === this.root ? entry : undefined;
   }
+}
+
+function rootOf(node: SyntaxNode): SyntaxNode {
+  let root = node;
+  while (root.parent !== null) root = root.parent;
+  return root;
 }
 
 /**
@@ -261,8 +267,8 @@ export interface ReuseEntry {
   readonly node: SyntaxNode;
   readonly comments: readonly SyntaxNode[];
   readonly inner: readonly ReuseEntry[];
-  /** The number of the copy that made or reused it last: only the next copy may reuse it (see `ReuseIndex`). */
-  live: number;
+  /** How many entries it makes live when it is reused: itself and those inside it. */
+  readonly size: number;
 }
 
 /** A reusable copy being made: what its entry will hold. */
@@ -271,9 +277,8 @@ interface OpenEntry {
   readonly node: SyntaxNode;
   comments: SyntaxNode[];
   inner: ReuseEntry[];
+  size: number;
 }
-
-let copies = 0;
 
 /** The fields `copyTree` sets after making a node; nothing else writes them. */
 type Movable = { -readonly [K in 'frame' | 'field']: SyntaxNode[K] };
@@ -293,10 +298,10 @@ type Movable = { -readonly [K in 'frame' | 'field']: SyntaxNode[K] };
 export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, reuse = true): SyntaxTree {
   const cursor: TreeCursor = tree.walk();
   const comments: SyntaxNode[] = [];
-  const copy = ++copies;
-  // The previous copy's index becomes this one's: its live entries are the candidates until this copy takes them.
+  // The previous copy's index becomes this one's: its live entries are the candidates. Once this copy takes one, its
+  // ancestors lead to this copy's root, and it cannot be taken twice.
   const reusable = previous?.reusable ?? new ReuseIndex();
-  const candidates = previous !== undefined && reusable.copy !== 0 ? reusable : undefined;
+  const candidates = previous !== undefined && reusable.root !== undefined ? reusable : undefined;
   const text = previous ? previous.root.frame.source : new SourceText(source);
   text.text = source;
   /** The frame of nodes outside every reusable copy: it never moves. */
@@ -306,7 +311,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
   /** The reusable copies being made, innermost last. */
   const open: OpenEntry[] = [];
   let hasErrors = false;
-  /** The entries this copy made or took over (its live entries). */
+  /** The entries of this copy's tree: those it made, and those inside the copies it took over. */
   let taken = 0;
   /** The node made last, if it is a reused copy (the walk does not descend into it). */
   let reused = false;
@@ -323,6 +328,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     const outer = open[open.length - 1];
     if (!outer) return;
     outer.inner.push(entry);
+    outer.size += entry.size;
     appendAll(outer.comments, entry.comments);
   };
 
@@ -335,7 +341,8 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     const end = cursor.endIndex;
     const old = id === 0 ? undefined : candidates?.get(id);
     if (old && old.node.end - old.node.start === end - start) {
-      taken += move(old, start - old.node.start, fields[cursor.currentFieldId] ?? null, comments, copy);
+      move(old, start - old.node.start, fields[cursor.currentFieldId] ?? null, comments);
+      taken += old.size;
       addToOuter(old);
       reused = true;
       return old.node;
@@ -364,7 +371,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
       hasErrors = node.hasError = true;
       if (type === 'ERROR') errors.push(node);
     }
-    if (opensEntry) open.push({ node, comments: [], inner: [] });
+    if (opensEntry) open.push({ node, comments: [], inner: [], size: 1 });
     return node;
   };
   /** A node's subtree is complete: note whether it holds an error, and offer it for reuse if it does not. */
@@ -394,7 +401,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
       node,
       comments: made.comments.length > 0 ? made.comments : NONE,
       inner: made.inner.length > 0 ? made.inner : NONE,
-      live: copy,
+      size: made.size,
     };
     reusable.entries.set(node.tsId, entry);
     taken++;
@@ -415,7 +422,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
         close(current);
         if (current === root) {
           if (errors.length > 0) recoverCalls(errors);
-          handOver(reusable, copy, taken);
+          handOver(reusable, root, taken);
           return { root, comments, hasErrors, reusable };
         }
         if (cursor.gotoNextSibling()) {
@@ -464,30 +471,28 @@ function namedTypes(language: Language): Array<boolean | undefined> {
  * frame, and moving the frames moves every node (see `Frame`). Its parent links are intact (call recovery re-parents
  * nodes only inside error regions, which are never reused), and its text is the tree's shared `SourceText`.
  */
-function move(entry: ReuseEntry, delta: number, field: string | null, comments: SyntaxNode[], copy: number): number {
+function move(entry: ReuseEntry, delta: number, field: string | null, comments: SyntaxNode[]): void {
   (entry.node as Movable).field = field;
   appendAll(comments, entry.comments);
-  let taken = 0;
+  if (delta === 0) return;
   const entries: ReuseEntry[] = [entry];
   while (entries.length > 0) {
     const next = entries.pop()!;
     next.node.frame.delta += delta;
-    next.live = copy;
-    taken++;
     appendAll(entries, next.inner);
   }
-  return taken;
 }
 
 /**
- * Makes `copy`'s entries the live ones of the index, with `live` of them; drops the left-overs when they outnumber
- * the live entries (so the index stays within twice what the document needs, and old copies can be collected).
+ * Makes the copies in the tree of `root` the live ones of the index, `live` of them. Drops the left-overs once there
+ * are more than a sixteenth of the live entries (plus 64): each keeps the part of an old tree an edit replaced alive,
+ * ancestors included, so they are kept few; a drop walks the index, so it is not done on every keystroke.
  */
-function handOver(index: ReuseIndex, copy: number, live: number): void {
-  index.copy = copy;
+function handOver(index: ReuseIndex, root: SyntaxNode, live: number): void {
+  index.root = root;
   index.live = live;
-  if (index.entries.size <= 2 * live + 1024) return;
-  for (const [id, entry] of index.entries) if (entry.live !== copy) index.entries.delete(id);
+  if (index.entries.size - live <= 64 + live / 16) return;
+  for (const [id, entry] of index.entries) if (rootOf(entry.node) !== root) index.entries.delete(id);
 }
 
 /** `target.push(...items)` without spreading (a long list would overflow the stack) or an iterator. */
