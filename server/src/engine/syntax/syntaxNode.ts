@@ -485,13 +485,14 @@ function move(entry: ReuseEntry, delta: number, field: string | null, comments: 
 
 /**
  * Makes the copies in the tree of `root` the live ones of the index, `live` of them. Drops the left-overs once there
- * are more than a sixteenth of the live entries (plus 64): each keeps the part of an old tree an edit replaced alive,
- * ancestors included, so they are kept few; a drop walks the index, so it is not done on every keystroke.
+ * are more than half as many as live entries (plus 1,024): each keeps a few nodes of an old tree alive (an edit inside
+ * a class makes tree-sitter rebuild ~200 `def` nodes of `_pydecimal.py` around their reused parts, so ~200 left-overs
+ * a keystroke), and a drop walks the whole index, so it is done every few keystrokes, not on each one.
  */
 function handOver(index: ReuseIndex, root: SyntaxNode, live: number): void {
   index.root = root;
   index.live = live;
-  if (index.entries.size - live <= 64 + live / 16) return;
+  if (index.entries.size - live <= 1024 + live / 2) return;
   for (const [id, entry] of index.entries) if (rootOf(entry.node) !== root) index.entries.delete(id);
 }
 
