@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeText, LineIndex, SourceFile } from '../server/src/engine';
 import { SemanticModel, shapeTemplate, shapeValues } from '../server/src/engine/semantic/model';
-import type { SyntaxNode } from '../server/src/engine/syntax/syntaxNode';
+import { LEFT_OVERS, type SyntaxNode } from '../server/src/engine/syntax/syntaxNode';
 import { loadParser } from './support/engine';
 
 function calls(root: SyntaxNode): SyntaxNode[] {
@@ -67,7 +67,8 @@ describe('parser', () => {
     }
   });
 
-  test('a copy that reuses the previous one equals a fresh copy of the same tree, through typing and syntax errors', async () => {
+  for (const drops of ['every few keystrokes', 'on every keystroke'] as const)
+  test(`a copy that reuses the previous one equals a fresh copy of the same tree, through typing and syntax errors (left-over reuse entries dropped ${drops})`, async () => {
     // The incremental copy takes over the previous copy's reusable subtrees (shared text, reuse entries: nodes before
     // the edit are not visited, nodes after it only shifted). Compared with a fresh copy of the very same tree-sitter
     // tree, so the check is exact even where tree-sitter's incremental error recovery differs from a fresh parse.
@@ -97,18 +98,23 @@ describe('parser', () => {
     };
     const pieces = ['x', ' ', '\n', '\n    ', '(', ')', '"', "'", ':', '# note\n', 'def g(a):\n    return a\n', ''];
     const file = new SourceFile(parser, text);
+    const defaults = { ...LEFT_OVERS };
+    if (drops === 'on every keystroke') Object.assign(LEFT_OVERS, { kept: 0, keptPerLive: 0 });
     try {
       void file.syntax;
-      for (let i = 0; i < 45; i++) {
+      for (let i = 0; i < 60; i++) {
         const at = random(file.text.length);
         const removed = random(4) === 0 ? random(20) : 0;
         file.edit(at, Math.min(file.text.length, at + removed), pieces[random(pieces.length)]!);
         const incremental = dump(file.syntax);
-        if (i % 3 !== 2) continue; // let reuse chains grow between checks
+        // Reuse chains of 3 edits, then of 10 (a check releases the copy: the next copy starts from a fresh one).
+        const chain = i < 30 ? 3 : 10;
+        if (i % chain !== chain - 1) continue;
         file.releaseSyntax();
         assert.equal(incremental, dump(file.syntax), `after edit ${i + 1}`);
       }
     } finally {
+      Object.assign(LEFT_OVERS, defaults);
       file.dispose();
     }
   });

@@ -483,6 +483,9 @@ function move(entry: ReuseEntry, delta: number, field: string | null, comments: 
   }
 }
 
+/** How many left-over reuse entries an index keeps before dropping them: `kept` plus `keptPerLive` per live entry. */
+export const LEFT_OVERS = { kept: 1024, keptPerLive: 0.5 };
+
 /**
  * Makes the copies in the tree of `root` the live ones of the index, `live` of them. Drops the left-overs once there
  * are more than half as many as live entries (plus 1,024): each keeps a few nodes of an old tree alive (an edit inside
@@ -492,7 +495,7 @@ function move(entry: ReuseEntry, delta: number, field: string | null, comments: 
 function handOver(index: ReuseIndex, root: SyntaxNode, live: number): void {
   index.root = root;
   index.live = live;
-  if (index.entries.size - live <= 1024 + live / 2) return;
+  if (index.entries.size - live <= LEFT_OVERS.kept + live * LEFT_OVERS.keptPerLive) return;
   for (const [id, entry] of index.entries) if (rootOf(entry.node) !== root) index.entries.delete(id);
 }
 
