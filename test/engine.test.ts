@@ -152,6 +152,30 @@ describe('line index', () => {
     assert.equal(index.lineText(1), 'bb');
     assert.equal(index.offsetAt({ line: 9, character: 0 }), 10, 'lines past the end clamp to the end');
   });
+
+  test('an index made from the one before an edit equals a fresh index of the new text', () => {
+    let seed = 7;
+    const random = (below: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % below;
+    };
+    // Inserts, deletions and replacements at line starts, line ends and inside lines; `\r` only in the last part.
+    const pieces = ['', 'a', '\n', 'ab\ncd\n', '\n\n', 'x\n', 'é😀\n', '\r', '\r\n'];
+    let text = 'line1\nline2\n\nline4';
+    let index = new LineIndex(text);
+    const lines = (of: LineIndex): number[] => Array.from({ length: of.lineCount }, (_, line) => of.lineStart(line));
+    for (let i = 0; i < 3000; i++) {
+      const from = random(text.length + 1);
+      const to = Math.min(text.length, from + (random(3) === 0 ? random(12) : 0));
+      const inserted = pieces[random(i < 2500 ? pieces.length - 2 : pieces.length)]!;
+      text = text.slice(0, from) + inserted + text.slice(to);
+      index = LineIndex.afterEdit(index, text, from, to, inserted);
+      const fresh = new LineIndex(text);
+      assert.deepEqual(lines(index), lines(fresh), `after edit ${i + 1}`);
+      assert.equal(index.hasCarriageReturn, fresh.hasCarriageReturn);
+      if (text.length > 2000) index = new LineIndex((text = text.slice(0, 300)));
+    }
+  });
 });
 
 describe('semantic model', () => {

@@ -70,7 +70,35 @@ export class LineIndex {
   /** Whether the text has a `\r` (then lines may end at `\r\n` or a lone `\r`). */
   readonly hasCarriageReturn: boolean;
 
-  constructor(private readonly text: string) {
+  /**
+   * The index of `text`, made from `before`, the index of the text before one edit that replaced the UTF-16 range
+   * `[from, to)` with `inserted`: the line starts before the edit are kept, those after it shifted, and only
+   * `inserted` is searched for line ends (a keystroke in a 6k-line file does not scan the whole text again). Only
+   * for text without `\r` (a `\r` changes how the line ends around it read); otherwise a fresh index.
+   */
+  static afterEdit(before: LineIndex, text: string, from: number, to: number, inserted: string): LineIndex {
+    if (before.hasCarriageReturn || inserted.includes('\r')) return new LineIndex(text);
+    const old = before.lineStarts;
+    // Lines starting at or before `from` are unchanged; those starting after `to` move by the edit's length change.
+    const kept = before.positionAt(from).line + 1;
+    let after = before.positionAt(to).line + 1;
+    const delta = inserted.length - (to - from);
+    const starts = old.slice(0, kept);
+    for (let i = inserted.indexOf('\n'); i !== -1; i = inserted.indexOf('\n', i + 1)) starts.push(from + i + 1);
+    for (; after < old.length; after++) starts.push(old[after]! + delta);
+    return new LineIndex(text, starts);
+  }
+
+  constructor(
+    private readonly text: string,
+    /** The line starts, when the caller already knows them (`afterEdit`; text without `\r`). */
+    lineStarts?: number[],
+  ) {
+    if (lineStarts) {
+      this.hasCarriageReturn = false;
+      this.lineStarts = lineStarts;
+      return;
+    }
     const starts = [0];
     this.hasCarriageReturn = text.includes('\r');
     if (!this.hasCarriageReturn) {

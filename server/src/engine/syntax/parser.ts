@@ -139,7 +139,7 @@ export class SourceFile {
     }
     this.currentText = text;
     this.snapshot = undefined;
-    this.index = undefined;
+    this.index = this.index && LineIndex.afterEdit(this.index, text, from, to, newText);
     this.fresh = false;
     this.parsed = false;
   }

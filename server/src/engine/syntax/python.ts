@@ -169,10 +169,23 @@ export interface ParameterEntry {
   readonly splat: 'list' | 'dictionary' | null;
 }
 
-/** The parameters of a parameter list in order (separators such as `*` and `/` bind nothing and are left out). */
-export function parameterEntries(parameters: SyntaxNode | null): ParameterEntry[] {
+const entriesOf = new WeakMap<SyntaxNode, readonly ParameterEntry[]>();
+
+/**
+ * The parameters of a parameter list in order (separators such as `*` and `/` bind nothing and are left out).
+ * Computed once per list (the semantic model reads every method's list on every analysis, and a list a keystroke did
+ * not touch is the same node, with the same children, afterwards).
+ */
+export function parameterEntries(parameters: SyntaxNode | null): readonly ParameterEntry[] {
+  if (!parameters) return [];
+  let entries = entriesOf.get(parameters);
+  if (!entries) entriesOf.set(parameters, (entries = Object.freeze(readParameters(parameters))));
+  return entries;
+}
+
+function readParameters(parameters: SyntaxNode): ParameterEntry[] {
   const entries: ParameterEntry[] = [];
-  for (const parameter of parameters?.namedChildren ?? []) {
+  for (const parameter of parameters.namedChildren) {
     let name: SyntaxNode | null = null;
     let defaultValue: SyntaxNode | null = null;
     let splat: ParameterEntry['splat'] = null;
