@@ -151,6 +151,7 @@ describe('line index', () => {
     assert.equal(index.offsetAt({ line: 1, character: 99 }), 5, 'characters past the end clamp to the line end');
     assert.equal(index.lineText(1), 'bb');
     assert.equal(index.offsetAt({ line: 9, character: 0 }), 10, 'lines past the end clamp to the end');
+    assert.deepEqual(index.positionAt(2), { line: 0, character: 1 }, 'between the \\r and the \\n of a line end: its end');
   });
 
   test('an index made from the one before an edit equals a fresh index of the new text', () => {

@@ -16,25 +16,29 @@ export interface Range {
   readonly end: Position;
 }
 
-/** The offset where the line holding `offset` starts (after a `\n`, a `\r\n` or a lone `\r`). */
-export function lineStartAt(text: string, offset: number): number {
-  for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) {
+/**
+ * The offset where the line holding `offset` starts (after a `\n`, a `\r\n` or a lone `\r`); with `floor`, the
+ * search stops there (the result is at least `floor`: for excerpts of long lines).
+ */
+export function lineStartAt(text: string, offset: number, floor = 0): number {
+  for (let i = Math.min(offset, text.length) - 1; i >= floor; i--) {
     const ch = text.charCodeAt(i);
     if (ch === 10 || ch === 13) return i + 1;
   }
-  return 0;
+  return Math.max(floor, 0);
 }
 
 /**
  * The offset of the line break that ends the line holding `offset` (its `\r` for a `\r\n`), or the text's length
- * when the last line has none.
+ * when the last line has none; with `ceiling`, the search stops there (the result is at most `ceiling`).
  */
-export function lineEndAt(text: string, offset: number): number {
-  for (let i = Math.max(offset, 0); i < text.length; i++) {
+export function lineEndAt(text: string, offset: number, ceiling = text.length): number {
+  const end = Math.min(ceiling, text.length);
+  for (let i = Math.max(offset, 0); i < end; i++) {
     const ch = text.charCodeAt(i);
     if (ch === 10 || ch === 13) return i;
   }
-  return text.length;
+  return end;
 }
 
 /** The offset just after the line break that ends the line holding `offset`; null when the text ends first. */
@@ -123,8 +127,14 @@ export class LineIndex {
     return this.lineStarts.length;
   }
 
+  /**
+   * The position of a UTF-16 offset (clamped to the text). An offset between the `\r` and the `\n` of a line end is
+   * the end of that line: no position lies inside a line terminator (tree-sitter's comments, for one, end after the
+   * `\r` of a `\r\n`, and a range ending there would point past its line's end).
+   */
   positionAt(offset: number): Position {
-    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let clamped = Math.max(0, Math.min(offset, this.text.length));
+    if (this.hasCarriageReturn && clamped > 0 && this.text.charCodeAt(clamped) === 10 && this.text.charCodeAt(clamped - 1) === 13) clamped--;
     let low = 0;
     let high = this.lineStarts.length - 1;
     while (low < high) {

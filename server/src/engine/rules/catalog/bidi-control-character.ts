@@ -1,6 +1,7 @@
 import type { Confidence, Severity } from '../../findings';
 import { ELLIPSIS, escapeControlChars } from '../../report/escape';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
+import { lineEndAt, lineStartAt } from '../../syntax/lineIndex';
 import { stringPrefix } from '../../syntax/python';
 import { defineRule, type FixSpec } from '../rule';
 
@@ -67,10 +68,9 @@ function placeOf(root: SyntaxNode, offset: number): Place {
 /** The text of `node` on the character's line, at most 30 characters either side of it, with the controls escaped. */
 function excerpt(node: SyntaxNode, offset: number): string {
   const source = node.source;
-  const lineStart = source.lastIndexOf('\n', offset - 1) + 1;
-  const lineEnd = source.indexOf('\n', offset);
-  const start = Math.max(node.start, lineStart, offset - 30);
-  const end = Math.min(node.end, lineEnd === -1 ? source.length : lineEnd, offset + 31);
+  // The line ends wherever Python's do (a lone `\r` too); searched no further than the excerpt reaches.
+  const start = lineStartAt(source, offset, Math.max(node.start, offset - 30));
+  const end = lineEndAt(source, offset, Math.min(node.end, offset + 31));
   const before = start > node.start ? ELLIPSIS : '';
   const after = end < node.end ? ELLIPSIS : '';
   return before + escapeControlChars(source.slice(start, end), { newlines: true }) + after;
