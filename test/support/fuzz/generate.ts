@@ -253,7 +253,8 @@ function tokenMutations(rng: Random, corpus: Corpus, text: string): string {
         const times = 1 + rng.small(40);
         lines.splice(line, 0, ...Array.from({ length: times }, () => lines[line]!));
         tokens.length = 0;
-        tokens.push(...tokenize(lines.join('\n')));
+        // Not `push(...all)`: a long text's tokens are more arguments than the stack holds.
+        for (const token of tokenize(lines.join('\n'))) tokens.push(token);
         break;
       }
       default: {
@@ -423,7 +424,7 @@ function hundredThousandLines(rng: Random, corpus: Corpus): [string, string] {
   switch (variant) {
     case 'corpus-repeat': {
       const out: string[] = [];
-      while (out.length < LINES) out.push(...rng.pick(corpus.files).text.split('\n'));
+      while (out.length < LINES) for (const line of rng.pick(corpus.files).text.split('\n')) out.push(line);
       return [variant, out.slice(0, LINES).join('\n') + '\n'];
     }
     case 'assign':
