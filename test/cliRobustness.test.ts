@@ -149,6 +149,24 @@ describe('command line: names that are not UTF-8', () => {
     const json = JSON.parse(vigil(['check', '--format', 'json', '.'], dir).stdout);
     assert.deepEqual(json.findings.map((finding: { path: string }) => finding.path).sort(), ['d\\xfe/g.py', 'f\\xff.py']);
   });
+
+  test('named on the command line (Node decodes the bad byte to U+FFFD), they are found by check and review', () => {
+    if (!created) return;
+    // What a shell's `f$'\xff'.py` becomes in process.argv.
+    const check = vigil(['check', 'f\ufffd.py'], dir);
+    assert.doesNotMatch(check.stderr, /ENOENT|no such file/);
+    assert.match(check.stdout, /^f\\xff\.py:5:16: VG202/m);
+    assert.equal(check.code, 1);
+    const review = vigil(['review', 'f\ufffd.py'], dir);
+    assert.doesNotMatch(review.stderr, /ENOENT|no such file/);
+    assert.match(review.stdout, /^# Security review: `f\\xff\.py`/m);
+    assert.match(review.stdout, /VG202/);
+    assert.equal(review.code, 0);
+    // A name that matches no entry is still missing, with the hint.
+    const missing = vigil(['check', 'zz\ufffd.py'], dir);
+    assert.match(missing.stderr, /no such file or directory \(if its name is not valid UTF-8/);
+    assert.equal(missing.code, 2);
+  });
 });
 
 describe('command line: loops, folders named like files, permissions', () => {

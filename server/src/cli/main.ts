@@ -37,6 +37,7 @@ import { BaselineError, BaselineMatcher, baselineEntry, fingerprint, readBaselin
 import { absolutePath, changeSetFromGit, changeSetFromPatch, classifyChangedFiles, deletedFileReviews, isReviewable, isUnder, type ChangeSet } from '../host/changes';
 import { ConfigResolver, isKnownRuleCode, isTestFile, unknownRuleCodeMessage, type ProjectConfig } from '../host/config';
 import {
+  commandLinePath,
   displayPath,
   findPythonFiles,
   visiblePath,
@@ -561,7 +562,7 @@ async function reviewChange(paths: string[], diff: string | true): Promise<numbe
 async function review(paths: string[], options: { diff?: string | true }): Promise<number> {
   if (options.diff !== undefined) return reviewChange(paths, options.diff);
   if (paths.length !== 1) throw new UsageError('name one file to review (or a change with --diff BASE)');
-  const path = paths[0]!;
+  const path = commandLinePath(paths[0]!);
   const read = readSource(path);
   if ('error' in read) {
     say(`${displayPath(path)}: ${read.error}`);

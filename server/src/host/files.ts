@@ -1,5 +1,5 @@
 import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
 /** Folders that never hold the project's own code (ruff and Bandit skip the same kind). */
@@ -171,6 +171,29 @@ function childPath(dir: FsPath, name: Buffer): FsPath {
 }
 
 /** A path as text: bytes that are not UTF-8 are written `\xff`, so the name stays recognisable and honest. */
+/**
+ * The file a name given on the command line stands for. Node decodes command-line arguments as UTF-8, so a name that
+ * is not valid UTF-8 arrives with U+FFFD in place of its bad bytes and names a missing file; then the one entry of its
+ * folder whose name reads the same once decoded is the file meant, reached through a Buffer path. Any other name, or
+ * one that matches no entry or several, is returned as it was given.
+ */
+export function commandLinePath(path: string): FsPath {
+  if (!path.includes('\ufffd') || existsSync(path)) return path;
+  const folder = dirname(path);
+  const name = basename(path);
+  let entries: Buffer[];
+  try {
+    entries = readdirSync(folder, { encoding: 'buffer' });
+  } catch {
+    return path;
+  }
+  const matches = entries.filter((entry) => entry.toString('utf8') === name);
+  if (matches.length !== 1) return path;
+  // Keep the name as it was given: relative stays relative (`x.py`, not `./x.py`).
+  const prefix = path === name ? '' : folder.endsWith(sep) ? folder : folder + sep;
+  return Buffer.concat([Buffer.from(prefix), matches[0]!]);
+}
+
 export function visiblePath(path: FsPath): string {
   if (typeof path === 'string') return path;
   let text = '';
@@ -262,6 +285,13 @@ export function findPythonFiles(paths: readonly string[], options: FindOptions =
     }
   };
   for (const path of paths) {
+    // A file named with bytes that are not UTF-8 (see `commandLinePath`): read through its Buffer path. A folder of
+    // such a name is not walked (the message below says to name the folder above it).
+    const named = commandLinePath(path);
+    if (typeof named !== 'string' && !isFolder(named)) {
+      rawFiles.push(named);
+      continue;
+    }
     let stats: Stats;
     try {
       stats = statSync(path);
@@ -302,6 +332,14 @@ export function findPythonFiles(paths: readonly string[], options: FindOptions =
     problems,
     folders,
   };
+}
+
+function isFolder(path: FsPath): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function isSymbolicLink(path: string): boolean {
