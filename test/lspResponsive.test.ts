@@ -83,6 +83,29 @@ describe('language server: a partial analysis says so', () => {
   });
 });
 
+describe('language server: a file with more findings than an editor shows', () => {
+  let client: TestClient;
+  before(async () => {
+    client = await TestClient.start();
+  });
+  after(async () => client.stop());
+
+  test('publishes the 1,000 most severe and one information diagnostic counting the rest', async () => {
+    // 1,200 medium findings, then 3 high ones at the end of the file: the high ones must be among those shown.
+    const lines = ['import pickle', ...Array.from({ length: 1200 }, (_, i) => `pickle.loads(x${i})`), 'eval(input())', 'eval(input())', 'eval(input())'];
+    const uri = 'file:///work/many.py';
+    await client.open(uri, lines.join('\n') + '\n');
+    const diagnostics = await client.diagnosticsFor(uri);
+    const notes = diagnostics.filter((d) => d.code === 'findings-omitted');
+    assert.equal(notes.length, 1);
+    assert.equal(notes[0]!.severity, 3, 'information');
+    assert.match(String(notes[0]!.message), /the 1,000 most severe findings of this file; 203 more are not shown here/);
+    const findings = diagnostics.filter((d) => d.code !== 'findings-omitted');
+    assert.equal(findings.length, 1000);
+    assert.equal(findings.filter((d) => d.code === 'VG103').length, 3, 'the high-severity findings are kept');
+  });
+});
+
 describe('language server: text with syntax errors settles on what a fresh parse gives', () => {
   let client: TestClient;
   before(async () => {

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
-import { ruleSetting, unusedSuppressionMessage, type Finding, type Severity, type UnusedSuppression } from '../engine';
+import { ruleSetting, severityRank, unusedSuppressionMessage, type Finding, type Severity, type UnusedSuppression } from '../engine';
 import { ruleDocFileName } from '../engine/report/docs';
 import { escapeControlChars, oneLine } from '../engine/report/escape';
 import { ruleById } from '../engine';
@@ -88,6 +88,40 @@ export function toDiagnostic(
         }
       : {}),
     data,
+  };
+}
+
+/**
+ * How many findings of one document are published. VS Code keeps at most 1,000 diagnostics per file and underlines
+ * 500 (`extHostDiagnostics.ts`, `markerDecorationsService.ts`; microsoft/vscode#172696, #200206): publishing more
+ * only costs JSON on every keystroke (a 1 MB line can hold 80,000 findings) and drops the rest at random.
+ */
+export const MAX_PUBLISHED_FINDINGS = 1000;
+
+/**
+ * The findings to publish: all of them, or the `limit` most severe (then in their order in the file), and how many
+ * were left out (`omittedDiagnostic` says so).
+ */
+export function publishedFindings(findings: readonly Finding[], limit = MAX_PUBLISHED_FINDINGS): { readonly shown: readonly Finding[]; readonly omitted: number } {
+  if (findings.length <= limit) return { shown: findings, omitted: 0 };
+  const kept = new Set(
+    findings
+      .map((finding, index) => ({ finding, index }))
+      .sort((a, b) => severityRank(b.finding.severity) - severityRank(a.finding.severity) || a.index - b.index)
+      .slice(0, limit)
+      .map(({ finding }) => finding),
+  );
+  return { shown: findings.filter((finding) => kept.has(finding)), omitted: findings.length - limit };
+}
+
+/** The one diagnostic that says findings were left out of the editor (`publishedFindings`): information, first line. */
+export function omittedDiagnostic(omitted: number, limit = MAX_PUBLISHED_FINDINGS): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    code: 'findings-omitted',
+    source: 'vigil',
+    message: `Vigil shows the ${limit.toLocaleString('en')} most severe findings of this file; ${omitted.toLocaleString('en')} more are not shown here (Vigil: Review File, or \`vigil check\`, lists every one).`,
   };
 }
 

@@ -49,7 +49,7 @@ import {
 import { version } from '../version';
 import { ChangeReviews } from './changeReview';
 import { codeActionsFor, FIX_ALL_KIND } from './codeActions';
-import { configDiagnostic, defaultDocsBase, partialDiagnostic, ruleDocsUri, toDiagnostic, unusedSuppressionDiagnostics } from './diagnostics';
+import { configDiagnostic, defaultDocsBase, omittedDiagnostic, partialDiagnostic, publishedFindings, ruleDocsUri, toDiagnostic, unusedSuppressionDiagnostics } from './diagnostics';
 import { DocumentStore, type DocumentAnalysis, type OpenDocument } from './documents';
 import { EditorBaselines } from './baselines';
 import { hoverFor } from './hover';
@@ -339,7 +339,9 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     if (document.closed || document.revision !== revision || document.publishedRevision === revision) return;
     // End of issue 9's hook.
     document.publishedRevision = revision;
-    const diagnostics = diagnosticsOf(hideBaselined(document.uri, shown, current, document.source), document.uri, version, current);
+    const { shown: published, omitted } = publishedFindings(hideBaselined(document.uri, shown, current, document.source));
+    const diagnostics = diagnosticsOf(published, document.uri, version, current);
+    if (omitted > 0) diagnostics.unshift(omittedDiagnostic(omitted));
     if (analysis.partial.length > 0) diagnostics.unshift(partialDiagnostic(analysis.partial));
     diagnostics.push(...unusedSuppressionDiagnostics(analysis.unusedSuppressions ?? []));
     // A fresh re-parse (below) that changed nothing sends nothing again (compared only then: not on every keystroke).
@@ -406,9 +408,11 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     }
     const policy = policyFor(uri, current);
     const analysis = policy.excluded ? undefined : analyzeText(parser(), read.text, policy.selection, { knowledge: policy.knowledge });
-    const findings = analysis ? hideBaselined(uri, analysis.findings, current, analysis) : [];
+    const { shown, omitted } = publishedFindings(analysis ? hideBaselined(uri, analysis.findings, current, analysis) : []);
     workspacePublished.add(uri);
-    void connection.sendDiagnostics({ uri, diagnostics: diagnosticsOf(findings, uri, undefined, current) });
+    const diagnostics = diagnosticsOf(shown, uri, undefined, current);
+    if (omitted > 0) diagnostics.unshift(omittedDiagnostic(omitted));
+    void connection.sendDiagnostics({ uri, diagnostics });
   };
 
   connection.onDidOpenTextDocument(

@@ -100,6 +100,11 @@ interface UnitResult {
   readonly errors: Array<{ ruleId: string; message: string; stack?: string }>;
   /** False when a finding points outside the unit's own text: such a result cannot be moved, only redone. */
   readonly cacheable: boolean;
+  /**
+   * The base keys of the other units whose definitions the rules read (`SemanticModel.definitionsRead`: a helper's
+   * body, `self._get_port`'s): the result is reused only while each of them is unchanged.
+   */
+  readonly reads: readonly string[];
 }
 
 /**
@@ -236,10 +241,17 @@ export class Analyzer {
     }
     this.summaries = nextSummaries;
 
+    const currentBaseKeys = new Set(baseKeys.values());
+    /** The base key of the unit a definition read by a rule belongs to; undefined when it is no unit's. */
+    const baseKeyOf = (definition: SyntaxNode): string | undefined => {
+      const unit = plan.unitOf(definition);
+      return unit ? baseKeys.get(unit) : undefined;
+    };
     for (const unit of units) {
       yield* pauseIfDue();
       const key = unitKeys.get(unit) ?? keyOf(unit);
       let result = nextCache.get(key) ?? this.cache.get(key);
+      if (result && !result.reads.every((read) => currentBaseKeys.has(read))) result = undefined;
       if (result) {
         unitsReused++;
       } else if (clock.fileSpent()) {
@@ -247,7 +259,7 @@ export class Analyzer {
         continue;
       } else {
         model ??= new SemanticModel(syntax.root);
-        result = this.runRules(unit, model, text, flowEngine, clock, lineIndex);
+        result = this.runRules(unit, model, text, flowEngine, clock, lineIndex, baseKeyOf);
         unitsAnalyzed++;
       }
       if (result.cacheable) nextCache.set(key, result);
@@ -292,9 +304,12 @@ export class Analyzer {
     flowEngine: () => FlowEngine,
     clock: BudgetClock,
     lineIndex: LineIndex,
+    baseKeyOf: (definition: SyntaxNode) => string | undefined,
   ): UnitResult {
     const findings: UnitFinding[] = [];
     const placement = { cacheable: true };
+    const definitionsRead = new Set<SyntaxNode>();
+    model.definitionsRead = definitionsRead;
     const errors: UnitResult['errors'] = [];
     const failed = new Set<Rule>();
     const fail = (rule: Rule, error: unknown): void => {
@@ -374,7 +389,19 @@ export class Analyzer {
     }
     // A rule stopped on this file is missing from every unit analysed after it: none of those results is whole.
     if (clock.anyRuleStopped()) placement.cacheable = false;
-    return { findings: failed.size > 0 ? findings.filter((found) => !failed.has(found.rule)) : findings, errors, cacheable: placement.cacheable };
+    model.definitionsRead = undefined;
+    const reads: string[] = [];
+    for (const definition of definitionsRead) {
+      const read = baseKeyOf(definition);
+      if (read === undefined) placement.cacheable = false;
+      else if (read !== baseKeyOf(unit.node) && !reads.includes(read)) reads.push(read);
+    }
+    return {
+      findings: failed.size > 0 ? findings.filter((found) => !failed.has(found.rule)) : findings,
+      errors,
+      cacheable: placement.cacheable,
+      reads,
+    };
   }
 }
 

@@ -183,7 +183,7 @@ export class FlowEngine {
   /** The same-file function a call calls: `helper(x)`, or `self.helper(x)` inside a method of the same class. */
   private localCall(call: SyntaxNode): LocalCallee | null {
     // Exactly the call shapes `FlowDependencies` keys units on: `helper(…)`, `self.helper(…)`, `cls.helper(…)`.
-    const local = this.model.localDefinition(call);
+    const local = this.model.localDefinition(call, { untracked: true });
     if (!local) return null;
     const { definition } = local;
     const offset = local.viaInstance && !isStaticMethod(definition) ? 1 : 0;

@@ -121,7 +121,20 @@ export class SemanticModel {
    * `self.method(…)` / `cls.method(…)` inside a class (the class's method of that name; `viaInstance`). Null for
    * anything else. The flow layer's summaries and the ownership rules resolve calls with it.
    */
-  localDefinition(call: SyntaxNode): { readonly definition: SyntaxNode; readonly viaInstance: boolean } | null {
+  localDefinition(call: SyntaxNode, options: { readonly untracked?: boolean } = {}): { readonly definition: SyntaxNode; readonly viaInstance: boolean } | null {
+    const found = this.findLocalDefinition(call);
+    if (found && !options.untracked) this.definitionsRead?.add(found.definition);
+    return found;
+  }
+
+  /**
+   * While set (the analyzer sets it around one unit's rules), every definition `localDefinition` hands out is added
+   * to it: a rule that read another function's body made its unit's findings depend on that body, which the unit's
+   * own cache key does not name. The flow layer asks `untracked`: its reads are covered by the callees' summaries.
+   */
+  definitionsRead: Set<SyntaxNode> | undefined;
+
+  private findLocalDefinition(call: SyntaxNode): { readonly definition: SyntaxNode; readonly viaInstance: boolean } | null {
     const expr = call.child('function');
     if (expr?.type === 'identifier') {
       const bindings = this.bindingsOf(expr);
