@@ -146,7 +146,11 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 
 function decodeEscapes(text: string): string {
   return text.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.|\n)/g, (match, body: string) => {
-    if (body.length > 1 && 'xuU'.includes(body[0]!)) return String.fromCodePoint(parseInt(body.slice(1), 16));
+    if (body.length > 1 && 'xuU'.includes(body[0]!)) {
+      // Past U+10FFFF (`\\U8001f600`) Python refuses the literal; the escape is kept as written.
+      const codePoint = parseInt(body.slice(1), 16);
+      return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : match;
+    }
     return SIMPLE_ESCAPES[body] ?? match;
   });
 }
