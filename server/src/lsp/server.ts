@@ -275,8 +275,17 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     }
   };
 
-  const diagnosticsOf = (findings: readonly Finding[], uri: string, version: number | undefined, current: VigilSettings) =>
-    findings.map((finding) => toDiagnostic(finding, uri, version, current, docsBase));
+  /**
+   * The diagnostics of a file's findings, as every publication sends them (open documents, closed files in
+   * `workspace` mode, Review Workspace): at most the `MAX_PUBLISHED_FINDINGS` most severe, with one information
+   * diagnostic counting the rest (`publishedFindings`).
+   */
+  const diagnosticsOf = (findings: readonly Finding[], uri: string, version: number | undefined, current: VigilSettings): Diagnostic[] => {
+    const { shown, omitted } = publishedFindings(findings);
+    const diagnostics = shown.map((finding) => toDiagnostic(finding, uri, version, current, docsBase));
+    if (omitted > 0) diagnostics.unshift(omittedDiagnostic(omitted));
+    return diagnostics;
+  };
 
   /**
    * The baseline named in the project configuration (`baseline`) hides the findings it holds: from the Problems
@@ -339,9 +348,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     if (document.closed || document.revision !== revision || document.publishedRevision === revision) return;
     // End of issue 9's hook.
     document.publishedRevision = revision;
-    const { shown: published, omitted } = publishedFindings(hideBaselined(document.uri, shown, current, document.source));
-    const diagnostics = diagnosticsOf(published, document.uri, version, current);
-    if (omitted > 0) diagnostics.unshift(omittedDiagnostic(omitted));
+    const diagnostics = diagnosticsOf(hideBaselined(document.uri, shown, current, document.source), document.uri, version, current);
     if (analysis.partial.length > 0) diagnostics.unshift(partialDiagnostic(analysis.partial));
     diagnostics.push(...unusedSuppressionDiagnostics(analysis.unusedSuppressions ?? []));
     // A fresh re-parse (below) that changed nothing sends nothing again (compared only then: not on every keystroke).
@@ -408,11 +415,9 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     }
     const policy = policyFor(uri, current);
     const analysis = policy.excluded ? undefined : analyzeText(parser(), read.text, policy.selection, { knowledge: policy.knowledge });
-    const { shown, omitted } = publishedFindings(analysis ? hideBaselined(uri, analysis.findings, current, analysis) : []);
+    const findings = analysis ? hideBaselined(uri, analysis.findings, current, analysis) : [];
     workspacePublished.add(uri);
-    const diagnostics = diagnosticsOf(shown, uri, undefined, current);
-    if (omitted > 0) diagnostics.unshift(omittedDiagnostic(omitted));
-    void connection.sendDiagnostics({ uri, diagnostics });
+    void connection.sendDiagnostics({ uri, diagnostics: diagnosticsOf(findings, uri, undefined, current) });
   };
 
   connection.onDidOpenTextDocument(

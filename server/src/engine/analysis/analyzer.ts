@@ -390,11 +390,12 @@ export class Analyzer {
     // A rule stopped on this file is missing from every unit analysed after it: none of those results is whole.
     if (clock.anyRuleStopped()) placement.cacheable = false;
     model.definitionsRead = undefined;
+    const own = baseKeyOf(unit.node);
     const reads: string[] = [];
     for (const definition of definitionsRead) {
       const read = baseKeyOf(definition);
       if (read === undefined) placement.cacheable = false;
-      else if (read !== baseKeyOf(unit.node) && !reads.includes(read)) reads.push(read);
+      else if (read !== own && !reads.includes(read)) reads.push(read);
     }
     return {
       findings: failed.size > 0 ? findings.filter((found) => !failed.has(found.rule)) : findings,
