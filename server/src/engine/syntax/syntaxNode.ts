@@ -245,6 +245,8 @@ export class ReuseIndex {
   root: SyntaxNode | undefined;
   /** How many entries are live. */
   live = 0;
+  /** Copies handed over since left-overs were last dropped. */
+  sinceDrop = 0;
 
   /** The live entry for a tree-sitter subtree id, if any. */
   get(id: number): ReuseEntry | undefined {
@@ -483,19 +485,29 @@ function move(entry: ReuseEntry, delta: number, field: string | null, comments: 
   }
 }
 
-/** How many left-over reuse entries an index keeps before dropping them: `kept` plus `keptPerLive` per live entry. */
-export const LEFT_OVERS = { kept: 1024, keptPerLive: 0.5 };
+/**
+ * When an index drops its left-over entries: once there are more than `kept` plus `keptPerLive` per live entry, or
+ * once `copies` copies have been handed over since the last drop, whichever comes first.
+ */
+export const LEFT_OVERS = { kept: 1024, keptPerLive: 0.5, copies: 8 };
 
 /**
- * Makes the copies in the tree of `root` the live ones of the index, `live` of them. Drops the left-overs once there
- * are more than half as many as live entries (plus 1,024): each keeps a few nodes of an old tree alive (an edit inside
- * a class makes tree-sitter rebuild ~200 `def` nodes of `_pydecimal.py` around their reused parts, so ~200 left-overs
- * a keystroke), and a drop walks the whole index, so it is done every few keystrokes, not on each one.
+ * Makes the copies in the tree of `root` the live ones of the index, `live` of them, and drops the left-overs every
+ * few copies (`LEFT_OVERS`). A drop walks the whole index, so it is not done on every keystroke; but each left-over
+ * keeps the old tree it came from alive (its ancestors, and their entries' lists of comments and inner copies: ~0.3 MB
+ * a version in `_pydecimal.py`), so they are dropped after a few copies even when there are few of them (a keystroke
+ * inside a class leaves ~200, one elsewhere ~10).
  */
 function handOver(index: ReuseIndex, root: SyntaxNode, live: number): void {
   index.root = root;
   index.live = live;
-  if (index.entries.size - live <= LEFT_OVERS.kept + live * LEFT_OVERS.keptPerLive) return;
+  const leftOvers = index.entries.size - live;
+  if (leftOvers === 0) {
+    index.sinceDrop = 0;
+    return;
+  }
+  if (++index.sinceDrop < LEFT_OVERS.copies && leftOvers <= LEFT_OVERS.kept + live * LEFT_OVERS.keptPerLive) return;
+  index.sinceDrop = 0;
   for (const [id, entry] of index.entries) if (rootOf(entry.node) !== root) index.entries.delete(id);
 }
 
