@@ -18,6 +18,7 @@ import {
   type PublishDiagnosticsParams,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
+import { SERVER_NODE_FLAGS } from '../../server/src/launch';
 import type { PlacedEdit } from './text';
 
 /** Loaded into the server with `--require` when the bench wants its WASM heap (see wasmProbe.cjs). */
@@ -76,7 +77,8 @@ export class BenchServer {
    * `nodeArgs`: extra Node flags (e.g. `--cpu-prof`).
    */
   static async start(serverPath: string, options: { probe?: string; nodeArgs?: readonly string[] } = {}): Promise<BenchServer> {
-    const args = [...(options.nodeArgs ?? []), ...(options.probe ? ['--require', WASM_PROBE] : []), serverPath, '--stdio'];
+    // With the Node flags the VS Code extension starts it with.
+    const args = [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? []), ...(options.probe ? ['--require', WASM_PROBE] : []), serverPath, '--stdio'];
     const env = options.probe ? { ...process.env, VIGIL_BENCH_PROBE_CONTROL: options.probe } : process.env;
     const spawnedAt = performance.now();
     const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env });

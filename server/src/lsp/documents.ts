@@ -88,6 +88,7 @@ export class OpenDocument {
   analyzerFor(knowledge: Knowledge): Analyzer {
     if (this.currentAnalyzer.knowledge !== knowledge) this.currentAnalyzer = new Analyzer(ACTIVE_RULES, knowledge, this.budget);
     this.used?.(this, 'analysis');
+    this.analyzerUsed = true;
     return this.currentAnalyzer;
   }
 
@@ -116,6 +117,20 @@ export class OpenDocument {
     return this.latest?.revision === this.revision ? this.latest : undefined;
   }
 
+  /**
+   * Drops what parsing and analysis made and the next edit can remake: the trees (`SourceFile.releaseParse`) and
+   * the analyzer's caches. The text, the findings of the current revision and what was published stay.
+   */
+  release(): void {
+    this.source.releaseParse();
+    if (!this.analyzerUsed) return;
+    this.currentAnalyzer = new Analyzer(ACTIVE_RULES, this.currentAnalyzer.knowledge, this.budget);
+    this.analyzerUsed = false;
+  }
+
+  /** Whether the analyzer may hold cached results (it has been handed out since it was made). */
+  private analyzerUsed = false;
+
   dispose(): void {
     this.closed = true;
     this.source.dispose();
@@ -123,47 +138,57 @@ export class OpenDocument {
 }
 
 /**
- * How many documents keep the JavaScript copy of their syntax tree between analyses: the most recently opened or
- * edited ones. A 2k-line file's copy is ~3 MB of JS heap, most of what an open document holds; the others keep
- * their text, tree-sitter tree and findings cache, and copy their tree afresh on their next edit (see
- * `SourceFile.releaseSyntax`).
+ * Which documents keep what parsing and analysis made between analyses: the `recent` most recently opened or edited
+ * ones, and also the `edited` most recently edited ones (so a file being written keeps it while the user opens a few
+ * others to read). They keep their tree-sitter tree (~1 MB of WASM heap for a 2k-line file), its `SyntaxNode` copy
+ * (~3 MB of JS heap) and the analyzer's per-unit caches (~0.4 MB), so their next keystroke re-parses, copies and
+ * analyses only what changed. The others keep their text, line index and findings (`OpenDocument.release`): their
+ * next edit parses, copies and analyses them whole (~70 ms for 2k lines instead of ~10 ms), once.
  */
-export const SYNTAX_COPIES_KEPT = 8;
+export const KEPT = { recent: 4, edited: 2 } as const;
 
 export class DocumentStore {
   private readonly documents = new Map<string, OpenDocument>();
   /** The open documents, least recently opened or edited first. */
   private readonly recent = new Set<OpenDocument>();
+  /** The `kept.edited` documents edited last, least recently edited first. */
+  private readonly edited: OpenDocument[] = [];
 
   constructor(
     private readonly parser: PythonParser,
     private readonly budget: AnalysisBudget = DEFAULT_BUDGET,
-    private readonly syntaxCopiesKept: number = SYNTAX_COPIES_KEPT,
+    private readonly kept: { readonly recent: number; readonly edited: number } = KEPT,
   ) {}
 
   open(uri: string, version: number, text: string): OpenDocument {
     this.close(uri);
     const document = new OpenDocument(uri, version, text, this.parser, this.budget, (used, how) => this.used(used, how));
     this.documents.set(uri, document);
-    this.used(document, 'edit');
+    this.used(document, 'open');
     return document;
   }
 
   /**
-   * An edit (or opening) makes a document the most recent; then every document past the `syntaxCopiesKept` most
-   * recent ones releases its syntax copy. Also run when an analysis starts: a document past them that was analysed
-   * anyway (settings changed) keeps its copy only while that analysis reads it.
+   * Opening or editing makes a document the most recent (editing also the most recently edited); then every document
+   * outside the ones `kept` is released. Also run when an analysis starts: a document outside them that is analysed
+   * anyway (settings changed) keeps what that analysis makes only until the next document is used.
    */
-  private used(document: OpenDocument, how: 'edit' | 'analysis'): void {
+  private used(document: OpenDocument, how: 'open' | 'edit' | 'analysis'): void {
     if (document.closed) return;
-    if (how === 'edit') {
+    if (how !== 'analysis') {
       this.recent.delete(document);
       this.recent.add(document);
     }
-    let excess = this.recent.size - this.syntaxCopiesKept;
+    if (how === 'edit') {
+      const at = this.edited.indexOf(document);
+      if (at >= 0) this.edited.splice(at, 1);
+      this.edited.push(document);
+      if (this.edited.length > this.kept.edited) this.edited.shift();
+    }
+    let excess = this.recent.size - this.kept.recent;
     for (const older of this.recent) {
       if (excess-- <= 0) break;
-      older.source.releaseSyntax();
+      if (!this.edited.includes(older)) older.release();
     }
   }
 
@@ -176,6 +201,8 @@ export class DocumentStore {
     if (!document) return;
     document.dispose();
     this.recent.delete(document);
+    const at = this.edited.indexOf(document);
+    if (at >= 0) this.edited.splice(at, 1);
     this.documents.delete(uri);
   }
 
