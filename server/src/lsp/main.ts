@@ -9,6 +9,12 @@ import { startServer } from './server';
 // startup, before any document is read; measured with `npm run bench:lsp` (resident memory with many open files, and no
 // change in keystroke latency).
 setFlagsFromString('--heap-growing-percent=20');
+// V8 compiles a WebAssembly function the first time it is called, by default: tree-sitter's parser is ~300 functions,
+// so the first parse of the first document paid for compiling them one by one on the main thread. Compiled eagerly,
+// the work happens while the grammar loads, on V8's background threads: cold open of a 2k-line file ~15 ms faster,
+// startup ~3 ms slower (`npm run bench:lsp`, startup section). Read when a module is compiled: set before the grammar
+// is loaded.
+setFlagsFromString('--no-wasm-lazy-compilation');
 
 // Transport comes from the command line: --stdio, --node-ipc or --socket=PORT.
 const connection = createConnection(ProposedFeatures.all);
