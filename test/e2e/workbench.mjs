@@ -2,7 +2,7 @@
 // in scratch folders, shown in Debian's Chromium driven by playwright-core. Helpers read what a person sees:
 // squiggles and the lines they sit on, the Problems panel, hovers, the code action menu, webviews.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -184,6 +184,17 @@ export class Workbench {
       await this.server?.stop();
       this.keepLogs();
     }
+  }
+
+  /** What the "Vigil" output channel holds so far (VS Code writes each channel to a log file), or '' before it exists. */
+  vigilOutput() {
+    const logs = join(this.scratch, 'user-data', 'logs');
+    if (!existsSync(logs)) return '';
+    return readdirSync(logs)
+      .map((session) => join(logs, session, 'exthost1', 'vigil.vigil', 'Vigil.log'))
+      .filter((path) => existsSync(path))
+      .map((path) => readFileSync(path, 'utf8'))
+      .join('\n');
   }
 
   /** Copies the extension host's log and Vigil's output channel next to the screenshots. */
