@@ -171,7 +171,8 @@ export class Analyzer {
     let model: SemanticModel | undefined;
     const nextCache = new Map<string, UnitResult>();
     const nextIds = new Map<string, number>();
-    const ids = new Map<AnalysisUnit, number>();
+    /** By unit index: the unit's id (see below). */
+    const ids: number[] = new Array(units.length);
     let unitsAnalyzed = 0;
     let unitsReused = 0;
     const all: Finding[] = [];
@@ -189,7 +190,8 @@ export class Analyzer {
       return facts;
     };
     const rootContext = crossUnitSignature(units, factsOf);
-    const baseKeys = new Map<AnalysisUnit, string>();
+    /** By unit index: the unit's base key. */
+    const baseKeys: string[] = new Array(units.length);
     const classSignatures = classAttributeSignatures(units, factsOf);
     const idOf = (key: string): number => {
       const id = nextIds.get(key) ?? this.ids.get(key) ?? this.nextId++;
@@ -197,11 +199,11 @@ export class Analyzer {
       return id;
     };
     for (const unit of units) {
-      const parent = unit.parent ? `#${ids.get(unit.parent)!}` : rootContext;
+      const parent = unit.parent ? `#${ids[unit.parent.index]!}` : rootContext;
       const classFacts = unit.parent?.kind === 'class' ? `\u0005${idOf(`\u0007${classSignatures.get(unit.parent) ?? ''}`)}` : '';
       const id = idOf(`${unit.kind}\u0000${factsOf(unit).id}\u0001${parent}${classFacts}`);
-      baseKeys.set(unit, `#${id}`);
-      ids.set(unit, id);
+      baseKeys[unit.index] = `#${id}`;
+      ids[unit.index] = id;
     }
     this.texts = nextTexts;
     this.ids = nextIds;
@@ -209,8 +211,9 @@ export class Analyzer {
     // Flow: a unit's findings may depend on the summaries of the same-file functions it calls. Summaries are
     // computed callees first, each cached under its own key; a unit's key names its callees' summaries.
     const plan = this.dependencies.plan(units, baseKeys);
-    const computed = new Map<AnalysisUnit, { readonly summary: FunctionSummary; readonly fingerprint: string }>();
-    const keyOf = (unit: AnalysisUnit): string => plan.keyOf(unit, (callee) => computed.get(callee)?.fingerprint ?? 'unknown');
+    /** By unit index: the function's summary, once computed. */
+    const computed: Array<{ readonly summary: FunctionSummary; readonly fingerprint: string } | undefined> = new Array(units.length);
+    const keyOf = (unit: AnalysisUnit): string => plan.keyOf(unit, (callee) => computed[callee.index]?.fingerprint ?? 'unknown');
     let flow: FlowEngine | undefined;
     const flowEngine = (): FlowEngine => {
       model ??= new SemanticModel(syntax.root);
@@ -218,40 +221,43 @@ export class Analyzer {
         const callee = plan.unitOf(definition);
         const from = caller ? plan.unitOf(caller) : undefined;
         if (!callee || (from && plan.sameCycle(from, callee))) return null;
-        return computed.get(callee)?.summary ?? null;
+        return computed[callee.index]?.summary ?? null;
       });
       return flow;
     };
     const nextSummaries = new Map<string, { readonly summary: FunctionSummary; readonly fingerprint: string }>();
     const usesFlow = this.rules.some((rule) => rule.usesFlow);
-    // A function's key is final once its callees are summarised: the rules below reuse it.
-    const unitKeys = new Map<AnalysisUnit, string>();
+    // A function's key is final once its callees are summarised: the rules below reuse it (by unit index).
+    const unitKeys: Array<string | undefined> = new Array(units.length);
     for (const unit of usesFlow ? plan.functionsCalleesFirst : []) {
       yield* pauseIfDue();
       if (clock.fileSpent()) break;
       const key = keyOf(unit);
-      unitKeys.set(unit, key);
+      unitKeys[unit.index] = key;
       let entry = nextSummaries.get(key) ?? this.summaries.get(key);
       if (!entry) {
         const summary = flowEngine().summarize(unit.node);
         entry = { summary, fingerprint: summaryFingerprint(summary) };
       }
       nextSummaries.set(key, entry);
-      computed.set(unit, entry);
+      computed[unit.index] = entry;
     }
     this.summaries = nextSummaries;
 
-    const currentBaseKeys = new Set(baseKeys.values());
+    let currentBaseKeys: Set<string> | undefined;
+    /** Whether a result's reads (base keys of other units) all name units of this analysis. */
+    const readsCurrent = (reads: readonly string[]): boolean =>
+      reads.length === 0 || reads.every((read) => (currentBaseKeys ??= new Set(baseKeys)).has(read));
     /** The base key of the unit a definition read by a rule belongs to; undefined when it is no unit's. */
     const baseKeyOf = (definition: SyntaxNode): string | undefined => {
       const unit = plan.unitOf(definition);
-      return unit ? baseKeys.get(unit) : undefined;
+      return unit ? baseKeys[unit.index] : undefined;
     };
     for (const unit of units) {
       yield* pauseIfDue();
-      const key = unitKeys.get(unit) ?? keyOf(unit);
+      const key = unitKeys[unit.index] ?? keyOf(unit);
       let result = nextCache.get(key) ?? this.cache.get(key);
-      if (result && !result.reads.every((read) => currentBaseKeys.has(read))) result = undefined;
+      if (result && !readsCurrent(result.reads)) result = undefined;
       if (result) {
         unitsReused++;
       } else if (clock.fileSpent()) {
@@ -263,8 +269,10 @@ export class Analyzer {
         unitsAnalyzed++;
       }
       if (result.cacheable) nextCache.set(key, result);
-      const unitLine = lineIndex.positionAt(unit.node.start).line;
-      for (const error of result.errors) ruleErrors.push({ ...error, line: unitLine });
+      if (result.errors.length > 0) {
+        const unitLine = lineIndex.positionAt(unit.node.start).line;
+        for (const error of result.errors) ruleErrors.push({ ...error, line: unitLine });
+      }
       for (const found of result.findings) all.push(toFinding(found, unit, lineIndex));
     }
     this.cache = nextCache;

@@ -31,7 +31,8 @@ const CALLED_NAME = /(?:^|[^.\w])(?<!\bdef\s+)([A-Za-z_][A-Za-z0-9_]*)\s*\(|\b(?
 export class FlowDependencies {
   private names = new Map<string, readonly string[]>();
 
-  plan(units: readonly AnalysisUnit[], baseKeys: ReadonlyMap<AnalysisUnit, string>): FlowPlan {
+  /** `baseKeys[unit.index]` is each unit's base key. */
+  plan(units: readonly AnalysisUnit[], baseKeys: readonly string[]): FlowPlan {
     const byName = new Map<string, AnalysisUnit[]>();
     const byNode = new Map<SyntaxNode, AnalysisUnit>();
     for (const unit of units) {
@@ -45,32 +46,36 @@ export class FlowDependencies {
     }
 
     const nextNames = new Map<string, readonly string[]>();
-    const callees = new Map<AnalysisUnit, AnalysisUnit[]>();
+    /** By unit index: the same-file functions the unit may call. */
+    const callees: AnalysisUnit[][] = new Array(units.length);
     for (const unit of units) {
       let names = nextNames.get(unit.ownText) ?? this.names.get(unit.ownText);
       if (!names) names = [...new Set([...unit.ownText.matchAll(CALLED_NAME)].map((match) => (match[1] ?? match[2])!))];
       nextNames.set(unit.ownText, names);
       const list: AnalysisUnit[] = [];
-      for (const name of names) for (const callee of byName.get(name) ?? []) list.push(callee);
-      callees.set(unit, list);
+      for (const name of names) {
+        const found = byName.get(name);
+        if (found) for (const callee of found) list.push(callee);
+      }
+      callees[unit.index] = list;
     }
     this.names = nextNames;
 
-    const { order, component } = stronglyConnected(units.filter((unit) => unit.kind === 'function'), callees);
+    const { order, component } = stronglyConnected(units, callees);
     const sameCycle = (a: AnalysisUnit, b: AnalysisUnit): boolean => {
-      const ca = component.get(a);
-      return ca !== undefined && ca === component.get(b);
+      const ca = component[a.index]!;
+      return ca >= 0 && ca === component[b.index];
     };
     return {
       functionsCalleesFirst: order,
       unitOf: (node) => byNode.get(node),
       sameCycle,
       keyOf(unit, fingerprintOf) {
-        const base = baseKeys.get(unit)!;
-        const list = callees.get(unit) ?? [];
+        const base = baseKeys[unit.index]!;
+        const list = callees[unit.index]!;
         if (list.length === 0) return base;
         const parts = list.map((callee) =>
-          sameCycle(unit, callee) ? `~${baseKeys.get(callee)}` : `=${fingerprintOf(callee)}`,
+          sameCycle(unit, callee) ? `~${baseKeys[callee.index]}` : `=${fingerprintOf(callee)}`,
         );
         return `${base}\u0003${parts.join('\u0004')}`;
       },
@@ -79,59 +84,70 @@ export class FlowDependencies {
 }
 
 /**
- * Tarjan's strongly connected components, iteratively (call chains can be long): components come out callees
- * first, which is the order summaries are computed in.
+ * Tarjan's strongly connected components of the function units and their calls to each other, iteratively (call
+ * chains can be long): components come out callees first, which is the order summaries are computed in. Tables are
+ * indexed by unit index; `component` is -1 for units that are not functions.
  */
 function stronglyConnected(
-  nodes: readonly AnalysisUnit[],
-  edges: ReadonlyMap<AnalysisUnit, readonly AnalysisUnit[]>,
-): { order: AnalysisUnit[]; component: Map<AnalysisUnit, number> } {
-  const index = new Map<AnalysisUnit, number>();
-  const low = new Map<AnalysisUnit, number>();
-  const onStack = new Set<AnalysisUnit>();
-  const stack: AnalysisUnit[] = [];
-  const component = new Map<AnalysisUnit, number>();
+  units: readonly AnalysisUnit[],
+  callees: readonly (readonly AnalysisUnit[])[],
+): { order: AnalysisUnit[]; component: Int32Array } {
+  const count = units.length;
+  const index = new Int32Array(count).fill(-1);
+  const low = new Int32Array(count);
+  const onStack = new Uint8Array(count);
+  const component = new Int32Array(count).fill(-1);
+  const stack: number[] = [];
   const order: AnalysisUnit[] = [];
+  /** The call edges from a function to functions (a call may name a class's method as well as a function). */
+  const targetsOf = (at: number): readonly AnalysisUnit[] => callees[at]!;
   let counter = 0;
   let components = 0;
-  const isFunction = new Set(nodes);
-  const targetsOf = new Map(nodes.map((node) => [node, (edges.get(node) ?? []).filter((target) => isFunction.has(target))]));
+  // The walk's frames: the unit and how many of its targets have been looked at.
+  const workUnit: number[] = [];
+  const workNext: number[] = [];
 
-  for (const root of nodes) {
-    if (index.has(root)) continue;
-    const work: Array<{ node: AnalysisUnit; next: number }> = [{ node: root, next: 0 }];
-    index.set(root, counter);
-    low.set(root, counter++);
-    stack.push(root);
-    onStack.add(root);
-    while (work.length > 0) {
-      const frame = work[work.length - 1]!;
-      const targets = targetsOf.get(frame.node)!;
-      if (frame.next < targets.length) {
-        const target = targets[frame.next++]!;
-        if (!index.has(target)) {
-          index.set(target, counter);
-          low.set(target, counter++);
-          stack.push(target);
-          onStack.add(target);
-          work.push({ node: target, next: 0 });
-        } else if (onStack.has(target)) {
-          low.set(frame.node, Math.min(low.get(frame.node)!, index.get(target)!));
+  for (const root of units) {
+    if (root.kind !== 'function' || index[root.index]! >= 0) continue;
+    index[root.index] = low[root.index] = counter++;
+    stack.push(root.index);
+    onStack[root.index] = 1;
+    workUnit.push(root.index);
+    workNext.push(0);
+    while (workUnit.length > 0) {
+      const top = workUnit.length - 1;
+      const at = workUnit[top]!;
+      const targets = targetsOf(at);
+      if (workNext[top]! < targets.length) {
+        const target = targets[workNext[top]!++]!;
+        if (target.kind !== 'function') continue;
+        const to = target.index;
+        if (index[to]! < 0) {
+          index[to] = low[to] = counter++;
+          stack.push(to);
+          onStack[to] = 1;
+          workUnit.push(to);
+          workNext.push(0);
+        } else if (onStack[to]) {
+          low[at] = Math.min(low[at]!, index[to]!);
         }
         continue;
       }
-      work.pop();
-      const parent = work[work.length - 1];
-      if (parent) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
-      if (low.get(frame.node) === index.get(frame.node)) {
+      workUnit.pop();
+      workNext.pop();
+      if (workUnit.length > 0) {
+        const parent = workUnit[workUnit.length - 1]!;
+        low[parent] = Math.min(low[parent]!, low[at]!);
+      }
+      if (low[at] === index[at]) {
         const id = components++;
-        let member: AnalysisUnit;
+        let member: number;
         do {
           member = stack.pop()!;
-          onStack.delete(member);
-          component.set(member, id);
-          order.push(member);
-        } while (member !== frame.node);
+          onStack[member] = 0;
+          component[member] = id;
+          order.push(units[member]!);
+        } while (member !== at);
       }
     }
   }

@@ -17,6 +17,8 @@ export interface AnalysisUnit {
   readonly ownText: string;
   /** The source ranges that make up `ownText`, in order. */
   readonly segments: readonly Segment[];
+  /** The unit's position in `collectUnits`' list (pre-order): per-analysis tables are arrays indexed by it. */
+  readonly index: number;
 }
 
 export interface Segment {
@@ -88,7 +90,7 @@ export function collectUnits(root: SyntaxNode): AnalysisUnit[] {
     const layout = layoutOf(node);
     const base = node.start;
     const segments = layout.segments.map((segment) => ({ start: segment.start + base, end: segment.end + base, ownStart: segment.ownStart }));
-    const unit: AnalysisUnit = { kind, node, parent, ownText: layout.ownText, segments };
+    const unit: AnalysisUnit = { kind, node, parent, ownText: layout.ownText, segments, index: units.length };
     units.push(unit);
     for (const definition of layout.nested) visit(definition, unit);
   };

@@ -40,18 +40,57 @@ export interface Binding {
   readonly scope: Scope;
 }
 
+const NO_NAMES: ReadonlySet<string> = new Set();
+const NO_MODULES: readonly string[] = [];
+
 export class Scope {
   readonly bindings = new Map<string, Binding[]>();
-  readonly globals = new Set<string>();
-  readonly nonlocals = new Set<string>();
+  readonly children: Scope[] = [];
+  // The sets below are made when a first name is added: most scopes have none, and a keystroke builds hundreds of
+  // scopes (every function of the module is at least a stub).
+  private globalNames: Set<string> | undefined;
+  private nonlocalNames: Set<string> | undefined;
+  private wildcards: string[] | undefined;
+  private mutatedNames: Set<string> | undefined;
+
+  /** Names declared `global` in this scope. */
+  get globals(): ReadonlySet<string> {
+    return this.globalNames ?? NO_NAMES;
+  }
+
+  /** Names declared `nonlocal` in this scope. */
+  get nonlocals(): ReadonlySet<string> {
+    return this.nonlocalNames ?? NO_NAMES;
+  }
+
   /** Modules imported with `from M import *` in this scope. */
-  readonly wildcardImports: string[] = [];
+  get wildcardImports(): readonly string[] {
+    return this.wildcards ?? NO_MODULES;
+  }
+
   /**
    * Names whose value this scope changes in place (`xs.append(v)`, `d[k] = v`, `s.update(t)`): a list bound once
    * to a constant literal is no longer that constant. By name, not resolved: a shadowing local counts too.
    */
-  readonly mutated = new Set<string>();
-  readonly children: Scope[] = [];
+  get mutated(): ReadonlySet<string> {
+    return this.mutatedNames ?? NO_NAMES;
+  }
+
+  addGlobal(name: string): void {
+    (this.globalNames ??= new Set()).add(name);
+  }
+
+  addNonlocal(name: string): void {
+    (this.nonlocalNames ??= new Set()).add(name);
+  }
+
+  addWildcardImport(module: string): void {
+    (this.wildcards ??= []).push(module);
+  }
+
+  addMutated(name: string): void {
+    (this.mutatedNames ??= new Set()).add(name);
+  }
   /**
    * A function scope whose body has not been read yet (see `buildScopes`): until `ScopeTree.expand` reads it, its
    * bindings, `mutated` names and children are empty. Only the semantic model sees stubs: it expands one before
@@ -319,14 +358,14 @@ class ScopeBuilder implements ScopeTree {
           const moduleName = node.child('module_name');
           const from = moduleName ? moduleName.text.replace(/\s+/g, '') : '';
           for (const name of node.childrenOf('name')) bindImport(name, scope, from);
-          if (node.children.some((child) => child.type === 'wildcard_import')) scope.wildcardImports.push(from);
+          if (node.children.some((child) => child.type === 'wildcard_import')) scope.addWildcardImport(from);
           break;
         }
         case 'global_statement':
-          for (const name of node.namedChildren) if (name.type === 'identifier') scope.globals.add(name.text);
+          for (const name of node.namedChildren) if (name.type === 'identifier') scope.addGlobal(name.text);
           break;
         case 'nonlocal_statement':
-          for (const name of node.namedChildren) if (name.type === 'identifier') scope.nonlocals.add(name.text);
+          for (const name of node.namedChildren) if (name.type === 'identifier') scope.addNonlocal(name.text);
           break;
         case 'case_pattern':
         case 'splat_pattern':
@@ -395,7 +434,7 @@ function noteMutation(node: SyntaxNode, scope: Scope): void {
     const left = node.child('left');
     if (left?.type === 'subscript') target = left.child('value');
   }
-  if (target?.type === 'identifier') scope.mutated.add(target.text);
+  if (target?.type === 'identifier') scope.addMutated(target.text);
 }
 
 function bindParameterNames(parameters: SyntaxNode | null, inner: Scope): void {
