@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import { SourceFile } from '../server/src/engine';
 import { SemanticModel, type StringShape } from '../server/src/engine/semantic/model';
 import type { Binding, Scope } from '../server/src/engine/semantic/scopes';
 import type { SyntaxNode } from '../server/src/engine/syntax/syntaxNode';
@@ -102,7 +103,10 @@ function ask(model: SemanticModel, questions: ReadonlyArray<[string, Question]>,
  */
 async function checkAgreement(name: string, text: string): Promise<void> {
   const parser = await loadParser();
-  const root = parser.parseOnce(text).root;
+  agreeOn(name, parser.parseOnce(text).root);
+}
+
+function agreeOn(name: string, root: SyntaxNode): void {
   const nodes = nodesOf(root);
   const reversed = [...nodes].reverse();
   const all = Object.entries(QUESTIONS);
@@ -285,6 +289,32 @@ describe('lazy function scopes agree with building every scope at once', () => {
   for (const [name, text] of Object.entries(SNIPPETS)) {
     test(name, async () => checkAgreement(name, text));
   }
+
+  // Whether a function must be built at once is remembered per body and header across edits (`eagerness`): after
+  // each edit of an incrementally parsed document (bodies tree-sitter reused keep their copies), the answers agree.
+  test('across edits that add and remove statements reaching outside a function', async () => {
+    const text = ['X = ["a"]', 'def f(a):', '    y = a', '    return y', 'def g(b):', '    return X', ''].join('\n');
+    const source = new SourceFile(await loadParser(), text);
+    const edits: Array<[string, string]> = [
+      ['    y = a', '    global X\n    X = a\n    y = a'],
+      ['def f(a):', 'def f(a=importer):'],
+      ['    global X\n    X = a\n', '    X.append(a)\n'],
+      ['def f(a=importer):', 'def f(a):'],
+      ['    return X', '    nonlocal_x = 1\n    return X'],
+      ['    X.append(a)\n', '    import os as X\n'],
+    ];
+    try {
+      agreeOn('before the edits', source.syntax.root);
+      for (const [i, [from, to]] of edits.entries()) {
+        const at = source.text.indexOf(from);
+        assert.ok(at >= 0, `edit ${i + 1}: ${from}`);
+        source.edit(at, at + from.length, to);
+        agreeOn(`after edit ${i + 1}`, source.syntax.root);
+      }
+    } finally {
+      source.dispose();
+    }
+  });
 
   const stdlib = '/usr/lib/python3.11';
   const files = ['_pydecimal.py', 'argparse.py', 'inspect.py', 'json/encoder.py', 'subprocess.py', 'string.py'];

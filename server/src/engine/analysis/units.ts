@@ -1,4 +1,4 @@
-import type { SyntaxNode } from '../syntax/syntaxNode';
+import { detachedText, type SyntaxNode } from '../syntax/syntaxNode';
 import { DEFINITION_TYPES } from '../syntax/python';
 
 /**
@@ -69,18 +69,9 @@ function layoutOf(node: SyntaxNode): UnitLayout {
     cursor = nestedBody.end;
   }
   addSegment(node.end);
-  const layout = { ownText: detached(ownText), segments, nested };
-  layouts.set(body ?? node, { header: detached(header), layout });
+  const layout = { ownText: detachedText(ownText), segments, nested };
+  layouts.set(body ?? node, { header: detachedText(header), layout });
   return layout;
-}
-
-/**
- * A copy of `text` that does not keep alive the string it was cut from. V8 makes a long `slice` a view of the whole
- * string: a unit's own text, kept by the caches across edits, would otherwise hold every old version of the document.
- * Joining with one character and cutting it off again makes V8 flatten the text into a string of its own.
- */
-function detached(text: string): string {
-  return text.length < 13 ? text : (text + ' ').slice(0, -1);
 }
 
 export function collectUnits(root: SyntaxNode): AnalysisUnit[] {

@@ -1,4 +1,4 @@
-import type { SyntaxNode } from '../syntax/syntaxNode';
+import { detachedText, type SyntaxNode } from '../syntax/syntaxNode';
 import { parameterEntries } from '../syntax/python';
 
 /**
@@ -168,6 +168,13 @@ export interface ScopeOptions {
 
 /** Statements of a function body that change scopes outside it: such functions are always built at once. */
 const OUTWARD_KEYWORDS = ['import', 'global', 'nonlocal'];
+const OUTWARD_LONGEST = Math.max(...OUTWARD_KEYWORDS.map((word) => word.length));
+
+/**
+ * Whether a definition must be built at once, by its body (a copy tree-sitter reused keeps its identity across
+ * edits, `copyTree`) and the text before it: the same body and header are the same text.
+ */
+const eagerness = new WeakMap<SyntaxNode, { readonly header: string; readonly eager: boolean }>();
 
 /**
  * Builds the scope tree of a module. Iterative, so deeply nested (or garbage) input cannot overflow the stack.
@@ -190,8 +197,7 @@ class ScopeBuilder implements ScopeTree {
   private readonly work: Array<[SyntaxNode, Scope]> = [];
   /** Scopes made by the current run, whose bindings are sorted at its end. */
   private made: Scope[] = [];
-  /** Where each of `OUTWARD_KEYWORDS` occurs in the text (ascending), when building lazily. */
-  private readonly outward: number[][] | null;
+  private readonly lazy: boolean;
   /** Where a name occurs as a whole word (ascending), per name asked about. */
   private readonly words = new Map<string, number[]>();
 
@@ -201,7 +207,7 @@ class ScopeBuilder implements ScopeTree {
   ) {
     this.module = new Scope('module', root, null);
     this.byNode = new Map<SyntaxNode, Scope>([[root, this.module]]);
-    this.outward = lazy ? OUTWARD_KEYWORDS.map((word) => occurrences(root.source, word, root.start, root.end, false)) : null;
+    this.lazy = lazy;
     this.made.push(this.module);
     this.work.push([root, this.module]);
     this.run();
@@ -259,19 +265,28 @@ class ScopeBuilder implements ScopeTree {
     return scope;
   }
 
-  /** Whether a function must be built at once: its body may record something outside it (see `buildScopes`). */
+  /**
+   * Whether a function must be built at once: its body may record something outside it (see `buildScopes`): its
+   * text holds one of `OUTWARD_KEYWORDS` (anywhere, as a word or not). Remembered per body and header (`eagerness`):
+   * a keystroke reads only the text of the definitions it changed.
+   */
   private eager(definition: SyntaxNode): boolean {
-    if (!this.outward || definition.hasError) return true;
-    return this.outward.some((found) => {
-      let low = 0;
-      let high = found.length;
-      while (low < high) {
-        const mid = (low + high) >> 1;
-        if (found[mid]! < definition.start) low = mid + 1;
-        else high = mid;
-      }
-      return low < found.length && found[low]! < definition.end;
+    if (!this.lazy || definition.hasError) return true;
+    const body = definition.child('body');
+    const source = definition.source;
+    const header = body ? source.slice(definition.start, body.start) : undefined;
+    const known = body ? eagerness.get(body) : undefined;
+    if (known && known.header === header) return known.eager;
+    // A keyword that starts inside the definition counts, as long as it ends inside the module.
+    const end = Math.min(definition.end + OUTWARD_LONGEST - 1, this.root.end);
+    const text = source.slice(definition.start, end);
+    const inside = definition.end - definition.start;
+    const answer = OUTWARD_KEYWORDS.some((word) => {
+      const at = text.indexOf(word);
+      return at >= 0 && at < inside;
     });
+    if (body) eagerness.set(body, { header: detachedText(header!), eager: answer });
+    return answer;
   }
 
   private run(): void {

@@ -25,6 +25,16 @@ export class SourceText {
 }
 
 /**
+ * A copy of `text` that does not keep alive the string it was cut from. V8 makes a long `slice` a view of the whole
+ * string: a piece of a document kept by a cache across edits (a unit's own text, a definition's header) would
+ * otherwise hold every old version of the document. Joining with one character and cutting it off again makes V8
+ * flatten the text into a string of its own.
+ */
+export function detachedText(text: string): string {
+  return text.length < 13 ? text : (text + ' ').slice(0, -1);
+}
+
+/**
  * Where a group of nodes is: their offsets are stored relative to the frame, which moves them all at once. `copyTree`
  * gives each reusable copy (`ReuseEntry`) a frame of its own for the nodes it makes inside it, up to the reusable
  * copies inside it (which have theirs); every other node shares the tree's base frame, which never moves. Reusing a
