@@ -68,8 +68,8 @@ export function parserView(text: string): string {
 }
 
 export class LineIndex {
-  /** Offset of the first character of each line. */
-  private readonly lineStarts: number[];
+  /** Offset of the first character of each line (a typed array: made anew after every keystroke, at its exact size). */
+  private readonly lineStarts: Int32Array;
 
   /** Whether the text has a `\r` (then lines may end at `\r\n` or a lone `\r`). */
   readonly hasCarriageReturn: boolean;
@@ -87,16 +87,20 @@ export class LineIndex {
     const kept = before.positionAt(from).line + 1;
     let after = before.positionAt(to).line + 1;
     const delta = inserted.length - (to - from);
-    const starts = old.slice(0, kept);
-    for (let i = inserted.indexOf('\n'); i !== -1; i = inserted.indexOf('\n', i + 1)) starts.push(from + i + 1);
-    for (; after < old.length; after++) starts.push(old[after]! + delta);
+    let added = 0;
+    for (let i = inserted.indexOf('\n'); i !== -1; i = inserted.indexOf('\n', i + 1)) added++;
+    const starts = new Int32Array(kept + added + old.length - after);
+    starts.set(old.subarray(0, kept));
+    let at = kept;
+    for (let i = inserted.indexOf('\n'); i !== -1; i = inserted.indexOf('\n', i + 1)) starts[at++] = from + i + 1;
+    for (; after < old.length; after++) starts[at++] = old[after]! + delta;
     return new LineIndex(text, starts);
   }
 
   constructor(
     private readonly text: string,
     /** The line starts, when the caller already knows them (`afterEdit`; text without `\r`). */
-    lineStarts?: number[],
+    lineStarts?: Int32Array,
   ) {
     if (lineStarts) {
       this.hasCarriageReturn = false;
@@ -108,7 +112,7 @@ export class LineIndex {
     if (!this.hasCarriageReturn) {
       // The common case, with the engine's own search for `\n` (much faster than a loop over every character).
       for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-      this.lineStarts = starts;
+      this.lineStarts = Int32Array.from(starts);
       return;
     }
     for (let i = 0; i < text.length; i++) {
@@ -120,7 +124,7 @@ export class LineIndex {
         starts.push(i + 1);
       }
     }
-    this.lineStarts = starts;
+    this.lineStarts = Int32Array.from(starts);
   }
 
   get lineCount(): number {
