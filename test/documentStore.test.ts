@@ -60,6 +60,21 @@ describe('DocumentStore', () => {
     assert.equal(a.source.holdsTree, false);
   });
 
+  test('a document asked for code actions (in view) is kept like one just opened; one being analysed is not released by it', async () => {
+    const store = new DocumentStore(await loadParser(), undefined, { recent: 2, edited: 0 });
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => store.open(`file:///${name}.py`, 1, TEXT)) as [OpenDocument, OpenDocument, OpenDocument];
+    // a is outside the two used last: analysing it anyway (settings changed) does not release it mid-way.
+    analyze(a);
+    assert.equal(a.source.holdsTree, true, 'kept while its own analysis reads it');
+    analyze(b);
+    assert.equal(a.source.holdsTree, false, 'released once another document is used');
+    analyze(a);
+    store.touch(a);
+    analyze(c);
+    assert.equal(a.source.holdsTree, true, 'touched: among the two used last');
+    assert.equal(b.source.holdsTree, false);
+  });
+
   test('a released document is parsed afresh: its next analysis is a from-scratch one', async () => {
     const parser = await loadParser();
     const store = new DocumentStore(parser, undefined, { recent: 1, edited: 1 });

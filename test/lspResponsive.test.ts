@@ -138,4 +138,46 @@ describe('language server: text with syntax errors settles on what a fresh parse
       await client.close(freshUri);
     });
   }
+
+  // The same, when the document is released to save memory (`DocumentStore`) while that analysis is paused between
+  // slices: the next tree would be a fresh parse, but the one analysed was not (the server must still re-parse).
+  test('divergence-cgitb-rename: also when the document is released during the analysis', async () => {
+    const recorded = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'fuzz', 'divergence-cgitb-rename.edits.json'), 'utf8')) as {
+      text: string;
+      edits: Array<{ start: number; end: number; text: string }>;
+    };
+    // Thousands of functions and one that rebinds a global: editing that one re-analyses every unit (many slices).
+    const padding = Array.from({ length: 3000 }, (_, i) => `def f${i}(a):\n    b = a + ${i}\n    return b\n\n`).join('') + 'def setg():\n    global G\n    G = 1\n\n';
+    const uri = 'file:///work/released-mid-analysis.py';
+    const others = ['b', 'c', 'd', 'e'].map((name) => `file:///work/released-other-${name}.py`);
+    await client.open(uri, padding + recorded.text);
+    await client.diagnosticsFor(uri);
+    for (const other of others.slice(0, 2)) {
+      await client.open(other, 'import yaml\nyaml.load(x)\n');
+      await client.diagnosticsFor(other);
+    }
+    let document = TextDocument.create(uri, 'python', 1, padding + recorded.text);
+    for (const [i, edit] of recorded.edits.entries()) {
+      const changes = [{ range: { start: document.positionAt(edit.start + padding.length), end: document.positionAt(edit.end + padding.length) }, text: edit.text }];
+      if (i === recorded.edits.length - 1) {
+        const at = document.getText().indexOf('G = 1') + 4;
+        changes.push({ range: { start: document.positionAt(at), end: document.positionAt(at + 1) }, text: '2' });
+      }
+      // Both in one didChange (the global's edit lies before the recorded one, so its position holds either way).
+      document = TextDocument.update(document, changes, document.version + 1);
+      await client.change(uri, changes);
+    }
+    // While that analysis runs: two other documents are edited and two opened, which releases this one.
+    const insert = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '#\n' };
+    await client.change(others[0]!, [insert]);
+    await client.change(others[1]!, [insert]);
+    await client.open(others[2]!, 'x = 1\n');
+    await client.open(others[3]!, 'y = 2\n');
+    const freshUri = 'file:///work/released-mid-analysis-fresh.py';
+    await client.open(freshUri, document.getText());
+    const expected = JSON.stringify((await client.diagnosticsFor(freshUri)).map((d) => [d.code, d.range]));
+    const settled = await client.diagnostics(uri, (params) => JSON.stringify(params.diagnostics.map((d) => [d.code, d.range])) === expected, 15_000);
+    assert.equal(settled.version, client.versionOf(uri));
+    for (const other of [uri, freshUri, ...others]) await client.close(other);
+  });
 });

@@ -11,6 +11,11 @@ export interface DocumentAnalysis {
   readonly partial: readonly string[];
   /** Suppression comments that hide nothing (`AnalysisResult.unusedSuppressions`), shown as faded hints. */
   readonly unusedSuppressions?: readonly UnusedSuppression[];
+  /**
+   * Whether the tree analysed was a fresh parse of the text (`SourceFile.isFresh` when it was read): recorded with the
+   * analysis, since the document may be released (and its next tree be fresh) while the analysis runs.
+   */
+  readonly freshParse?: boolean;
 }
 
 /**
@@ -169,9 +174,17 @@ export class DocumentStore {
   }
 
   /**
+   * A request that reads the document's tree (code actions: the editor asks for them where the cursor is) makes it the
+   * most recent, as opening does: the document in view keeps its parse.
+   */
+  touch(document: OpenDocument): void {
+    this.used(document, 'open');
+  }
+
+  /**
    * Opening or editing makes a document the most recent (editing also the most recently edited); then every document
    * outside the ones `kept` is released. Also run when an analysis starts: a document outside them that is analysed
-   * anyway (settings changed) keeps what that analysis makes only until the next document is used.
+   * anyway (settings changed) keeps what that analysis makes only until another document is used.
    */
   private used(document: OpenDocument, how: 'open' | 'edit' | 'analysis'): void {
     if (document.closed) return;
@@ -188,7 +201,7 @@ export class DocumentStore {
     let excess = this.recent.size - this.kept.recent;
     for (const older of this.recent) {
       if (excess-- <= 0) break;
-      if (!this.edited.includes(older)) older.release();
+      if (older !== document && !this.edited.includes(older)) older.release();
     }
   }
 

@@ -234,13 +234,14 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
       }
       const { source } = document;
       const input = { text: source.text, syntax: source.syntax, lineIndex: source.lineIndex };
+      const freshParse = source.isFresh;
       const steps = document.analyzerFor(policy.knowledge).analyzeInSlices(input, policy.selection, SLICE_MS);
       for (;;) {
         const step = steps.next();
         if (step.done) {
           const result = step.value;
           reportRuleErrors(document.uri, result.ruleErrors);
-          document.latest = { revision, version, findings: result.findings, hasSyntaxErrors: result.hasSyntaxErrors, partial: result.partial, unusedSuppressions: result.unusedSuppressions };
+          document.latest = { revision, version, findings: result.findings, hasSyntaxErrors: result.hasSyntaxErrors, partial: result.partial, unusedSuppressions: result.unusedSuppressions, freshParse };
           return document.latest;
         }
         await new Promise((resolve) => setImmediate(resolve));
@@ -363,7 +364,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     }
     // With syntax errors, tree-sitter's incremental recovery can differ from a fresh parse of the same text: once
     // the user pauses, parse it afresh, so what stays on screen is what a fresh analysis gives.
-    if (analysis.hasSyntaxErrors && !document.source.isFresh) {
+    if (analysis.hasSyntaxErrors && analysis.freshParse === false) {
       clearTimeout(idleReparse.get(document.uri));
       idleReparse.set(
         document.uri,
@@ -597,6 +598,8 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
       if (!current.enable) return [];
       const analysis = await currentAnalysis(document, current);
       if (!analysis) return [];
+      // The suppressions read the tree: the document in view keeps it (see `DocumentStore.touch`).
+      store().touch(document);
       if (!target.view) return codeActionsFor(document, analysis.findings, params.context, docsBase);
       // In a notebook cell: the cell's diagnostics in the joined text, the actions' edits back in the cells.
       const view = notebooks.view(document.uri) ?? target.view;
