@@ -47,7 +47,8 @@ interface UnitLayout {
 const layouts = new WeakMap<SyntaxNode, { readonly header: string; readonly layout: UnitLayout }>();
 
 function layoutOf(node: SyntaxNode): UnitLayout {
-  const body = node.type === 'module' ? null : node.child('body');
+  // The root is the module, even when tree-sitter made it an ERROR node (a file whose parse failed at its top level).
+  const body = node.parent === null ? null : node.child('body');
   const header = body ? node.source.slice(node.start, body.start) : '';
   const known = layouts.get(body ?? node);
   if (known && known.header === header) return known.layout;
@@ -77,7 +78,7 @@ function layoutOf(node: SyntaxNode): UnitLayout {
 export function collectUnits(root: SyntaxNode): AnalysisUnit[] {
   const units: AnalysisUnit[] = [];
   const visit = (node: SyntaxNode, parent: AnalysisUnit | null): void => {
-    const kind = node.type === 'module' ? 'module' : node.type === 'class_definition' ? 'class' : 'function';
+    const kind = parent === null ? 'module' : node.type === 'class_definition' ? 'class' : 'function';
     const layout = layoutOf(node);
     const base = node.start;
     const segments = layout.segments.map((segment) => ({ start: segment.start + base, end: segment.end + base, ownStart: segment.ownStart }));

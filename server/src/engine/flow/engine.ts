@@ -344,7 +344,9 @@ export class FlowEngine {
 }
 
 function enclosingUnit(node: SyntaxNode): SyntaxNode | null {
-  for (let current = node.parent; current; current = current.parent) if (UNIT_TYPES.has(current.type)) return current;
+  for (let current = node.parent; current; current = current.parent) {
+    if (UNIT_TYPES.has(current.type) || current.parent === null) return current;
+  }
   return null;
 }
 

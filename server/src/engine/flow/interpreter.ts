@@ -100,7 +100,8 @@ export class UnitInterpreter {
   ) {}
 
   run(): void {
-    const body = this.unitNode.type === 'module' ? this.unitNode : this.unitNode.child('body');
+    // The root is the module's body, whatever its type (an ERROR node when the file's top level does not parse).
+    const body = this.unitNode.parent === null ? this.unitNode : this.unitNode.child('body');
     const env = new Map(this.initial);
     const end = body ? this.block(body, env) : env;
     this.finalEnv = end ?? env;
