@@ -170,7 +170,6 @@ function childPath(dir: FsPath, name: Buffer): FsPath {
   return Buffer.concat(needsSeparator ? [base, SEPARATOR, name] : [base, name]);
 }
 
-/** A path as text: bytes that are not UTF-8 are written `\xff`, so the name stays recognisable and honest. */
 /**
  * The file a name given on the command line stands for. Node decodes command-line arguments as UTF-8, so a name that
  * is not valid UTF-8 arrives with U+FFFD in place of its bad bytes and names a missing file; then the one entry of its
@@ -194,6 +193,7 @@ export function commandLinePath(path: string): FsPath {
   return Buffer.concat([Buffer.from(prefix), matches[0]!]);
 }
 
+/** A path as text: bytes that are not UTF-8 are written `\xff`, so the name stays recognisable and honest. */
 export function visiblePath(path: FsPath): string {
   if (typeof path === 'string') return path;
   let text = '';

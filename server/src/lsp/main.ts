@@ -11,9 +11,9 @@ import { startServer } from './server';
 setFlagsFromString('--heap-growing-percent=20');
 // V8 compiles a WebAssembly function the first time it is called, by default: tree-sitter's parser is ~300 functions,
 // so the first parse of the first document paid for compiling them one by one on the main thread. Compiled eagerly,
-// the work happens while the grammar loads, on V8's background threads: cold open of a 2k-line file ~15 ms faster,
-// startup ~3 ms slower (`npm run bench:lsp`, startup section). Read when a module is compiled: set before the grammar
-// is loaded.
+// the work happens while the grammar loads, on V8's background threads: cold open of a 2k-line file ~14 ms faster and
+// startup ~12 ms slower (`npm run bench:lsp`, startup section, 2026-11-30): it pays when the server starts before the
+// first file is opened. Read when a module is compiled: set before the grammar is loaded.
 setFlagsFromString('--no-wasm-lazy-compilation');
 
 // Transport comes from the command line: --stdio, --node-ipc or --socket=PORT.

@@ -1,4 +1,4 @@
-import { detachedText, type SyntaxNode } from '../syntax/syntaxNode';
+import { DefinitionMemo, detachedText, type SyntaxNode } from '../syntax/syntaxNode';
 import { DEFINITION_TYPES } from '../syntax/python';
 
 /**
@@ -38,20 +38,19 @@ interface UnitLayout {
 }
 
 /**
- * Layouts by node: by the unit's node for the module, by its body for a definition, with the header's text (a
- * definition's layout is its header followed by its body's). A node the tree copy reused (`copyTree`) stands for the
- * same text as before, only moved, so its own text, segments and nested definitions are computed once, not on every
- * keystroke, and the own text stays the same string, whose hash the caches' lookups then reuse. tree-sitter rebuilds
- * most `function_definition` nodes after an edit above them while reusing their bodies: hence the key.
+ * Layouts by definition (`DefinitionMemo`: by body and header; the module by its node). A node the tree copy reused
+ * (`copyTree`) stands for the same text as before, only moved, so its own text, segments and nested definitions are
+ * computed once, not on every keystroke, and the own text stays the same string, whose hash the caches' lookups then
+ * reuse.
  */
-const layouts = new WeakMap<SyntaxNode, { readonly header: string; readonly layout: UnitLayout }>();
+const layouts = new DefinitionMemo<UnitLayout>();
 
 function layoutOf(node: SyntaxNode): UnitLayout {
   // The root is the module, even when tree-sitter made it an ERROR node (a file whose parse failed at its top level).
-  const body = node.parent === null ? null : node.child('body');
-  const header = body ? node.source.slice(node.start, body.start) : '';
-  const known = layouts.get(body ?? node);
-  if (known && known.header === header) return known.layout;
+  return layouts.get(node, node.parent === null ? null : node.child('body'), () => computeLayout(node));
+}
+
+function computeLayout(node: SyntaxNode): UnitLayout {
   const nested: SyntaxNode[] = [];
   forEachNodeInUnit(node, () => {}, (definition) => nested.push(definition));
   const segments: Segment[] = [];
@@ -70,9 +69,7 @@ function layoutOf(node: SyntaxNode): UnitLayout {
     cursor = nestedBody.end;
   }
   addSegment(node.end);
-  const layout = { ownText: detachedText(ownText), segments, nested };
-  layouts.set(body ?? node, { header: detachedText(header), layout });
-  return layout;
+  return { ownText: detachedText(ownText), segments, nested };
 }
 
 export function collectUnits(root: SyntaxNode): AnalysisUnit[] {

@@ -1,6 +1,6 @@
 import type { SemanticModel } from '../semantic/model';
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import { enclosingClass, parameterEntries, unparenthesize } from '../syntax/python';
+import { DEFINITION_TYPES, enclosingClass, parameterEntries, unparenthesize } from '../syntax/python';
 import { ALL_CONCEPTS, kindBit, type HandlerReturn, type HandlerRow, type RequestParameterRow } from './concepts';
 import { UnitInterpreter, argumentMatches as conditionHolds, type FlowHit } from './interpreter';
 import type { Knowledge } from './knowledge';
@@ -48,7 +48,6 @@ const SCALAR_TYPES: ReadonlySet<string> = new Set([
   'int', 'float', 'bool', 'decimal.Decimal', 'uuid.UUID', 'datetime.date', 'datetime.datetime', 'datetime.time',
   'pydantic.PositiveInt', 'pydantic.NonNegativeInt', 'pydantic.conint',
 ]);
-const UNIT_TYPES = new Set(['module', 'function_definition', 'class_definition']);
 
 /**
  * The flow layer for one parse of one file: runs the interpreter over units on demand and remembers the results
@@ -345,7 +344,8 @@ export class FlowEngine {
 
 function enclosingUnit(node: SyntaxNode): SyntaxNode | null {
   for (let current = node.parent; current; current = current.parent) {
-    if (UNIT_TYPES.has(current.type) || current.parent === null) return current;
+    // The root is the module, whatever its type (an ERROR node when the file's top level does not parse).
+    if (DEFINITION_TYPES.has(current.type) || current.parent === null) return current;
   }
   return null;
 }

@@ -1,4 +1,4 @@
-import { detachedText, type SyntaxNode } from '../syntax/syntaxNode';
+import { DefinitionMemo, type SyntaxNode } from '../syntax/syntaxNode';
 import { parameterEntries } from '../syntax/python';
 
 /**
@@ -170,11 +170,8 @@ export interface ScopeOptions {
 const OUTWARD_KEYWORDS = ['import', 'global', 'nonlocal'];
 const OUTWARD_LONGEST = Math.max(...OUTWARD_KEYWORDS.map((word) => word.length));
 
-/**
- * Whether a definition must be built at once, by its body (a copy tree-sitter reused keeps its identity across
- * edits, `copyTree`) and the text before it: the same body and header are the same text.
- */
-const eagerness = new WeakMap<SyntaxNode, { readonly header: string; readonly eager: boolean }>();
+/** Whether a definition must be built at once, remembered across edits (`DefinitionMemo`). */
+const eagerness = new DefinitionMemo<boolean>();
 
 /**
  * Builds the scope tree of a module. Iterative, so deeply nested (or garbage) input cannot overflow the stack.
@@ -272,21 +269,16 @@ class ScopeBuilder implements ScopeTree {
    */
   private eager(definition: SyntaxNode): boolean {
     if (!this.lazy || definition.hasError) return true;
-    const body = definition.child('body');
-    const source = definition.source;
-    const header = body ? source.slice(definition.start, body.start) : undefined;
-    const known = body ? eagerness.get(body) : undefined;
-    if (known && known.header === header) return known.eager;
-    // A keyword that starts inside the definition counts, as long as it ends inside the module.
-    const end = Math.min(definition.end + OUTWARD_LONGEST - 1, this.root.end);
-    const text = source.slice(definition.start, end);
-    const inside = definition.end - definition.start;
-    const answer = OUTWARD_KEYWORDS.some((word) => {
-      const at = text.indexOf(word);
-      return at >= 0 && at < inside;
+    return eagerness.get(definition, definition.child('body'), () => {
+      // A keyword that starts inside the definition counts, as long as it ends inside the module.
+      const end = Math.min(definition.end + OUTWARD_LONGEST - 1, this.root.end);
+      const text = definition.source.slice(definition.start, end);
+      const inside = definition.end - definition.start;
+      return OUTWARD_KEYWORDS.some((word) => {
+        const at = text.indexOf(word);
+        return at >= 0 && at < inside;
+      });
     });
-    if (body) eagerness.set(body, { header: detachedText(header!), eager: answer });
-    return answer;
   }
 
   private run(): void {

@@ -35,6 +35,26 @@ export function detachedText(text: string): string {
 }
 
 /**
+ * Remembers a value computed from a definition's text across edits. tree-sitter rebuilds most `def` and `class` nodes
+ * around an edit while reusing their bodies, and a copy it reused keeps its identity (`copyTree`): so the key is the
+ * body, and the text before it (decorators, name, parameters) is compared as text; the same body and header are the
+ * same text. A node without a body (the module) is its own key.
+ */
+export class DefinitionMemo<T> {
+  private readonly known = new WeakMap<SyntaxNode, { readonly header: string; readonly value: T }>();
+
+  get(node: SyntaxNode, body: SyntaxNode | null, compute: () => T): T {
+    const header = body ? node.source.slice(node.start, body.start) : '';
+    const key = body ?? node;
+    const known = this.known.get(key);
+    if (known && known.header === header) return known.value;
+    const value = compute();
+    this.known.set(key, { header: detachedText(header), value });
+    return value;
+  }
+}
+
+/**
  * Where a group of nodes is: their offsets are stored relative to the frame, which moves them all at once. `copyTree`
  * gives each reusable copy (`ReuseEntry`) a frame of its own for the nodes it makes inside it, up to the reusable
  * copies inside it (which have theirs); every other node shares the tree's base frame, which never moves. Reusing a
