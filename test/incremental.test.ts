@@ -232,6 +232,39 @@ describe('incremental analysis', () => {
     );
   });
 
+  test('a definition tree-sitter rebuilt around the body it reused keeps its copy, with or without errors elsewhere', async () => {
+    const parser = await loadParser();
+    const methods = Array.from({ length: 6 }, (_, i) => `    def m${i}(self, a=${i}):  # ${i}\n        return a + ${i}\n`).join('\n');
+    for (const tail of ['', 'broken = (\n']) {
+      const source = new SourceFile(parser, `class C:\n${methods}\nclass D:\n    pass\n${tail}`);
+      try {
+        const definitions = (root: SyntaxNode) => root.descendantsOfType('function_definition', 'class_definition');
+        const before = definitions(source.syntax.root);
+        const bodies = new Set(before.map((node) => node.child('body')));
+        // Inside m2's body: tree-sitter rebuilds the nodes of the other definitions, reusing some of their bodies.
+        const at = source.text.indexOf('return a + 2') + 'return a'.length;
+        source.edit(at, at, ' * 7');
+        const after = source.syntax;
+        const fresh = parser.parseOnce(source.text);
+        assert.deepEqual(treeShape(after.root), treeShape(fresh.root));
+        assert.deepEqual(after.comments.map(describeNode), fresh.comments.map(describeNode));
+        // A definition whose body was reused is its previous copy, moved (C holds the edit, so neither is reused).
+        const untouched = definitions(after.root).filter((node) => !(node.start <= at && at < node.end));
+        const kept = untouched.filter((node) => before.includes(node));
+        assert.deepEqual(kept, untouched.filter((node) => bodies.has(node.child('body'))), `tail ${JSON.stringify(tail)}`);
+        assert.ok(kept.length >= 3, `tail ${JSON.stringify(tail)}: ${kept.length} kept`);
+        // A change to a header is not taken over: the name is part of it.
+        const name = source.text.indexOf('m4');
+        source.edit(name, name + 2, 'renamed');
+        const renamed = definitions(source.syntax.root);
+        assert.equal(renamed[5]!.child('name')!.text, 'renamed');
+        assert.deepEqual(treeShape(source.syntax.root), treeShape(parser.parseOnce(source.text).root));
+      } finally {
+        source.dispose();
+      }
+    }
+  });
+
   test('the semantic model of an edited tree resolves every name as a fresh one does', async () => {
     const parser = await loadParser();
     const seed = seedText();

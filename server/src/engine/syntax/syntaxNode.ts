@@ -335,6 +335,8 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
   const reusable = previous?.reusable ?? new ReuseIndex();
   const candidates = previous !== undefined && reusable.root !== undefined ? reusable : undefined;
   const text = previous ? previous.root.frame.source : new SourceText(source);
+  /** The text the previous copy's offsets are in, until its copies are moved. */
+  const before = text.text;
   text.text = source;
   /** The frame of nodes outside every reusable copy: it never moves. */
   const base = new Frame(text);
@@ -372,12 +374,13 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     const start = cursor.startIndex;
     const end = cursor.endIndex;
     const old = id === 0 ? undefined : candidates?.get(id);
-    if (old && old.node.end - old.node.start === end - start) {
-      move(old, start - old.node.start, fields[cursor.currentFieldId] ?? null, comments);
-      taken += old.size;
-      addToOuter(old);
+    const entry = old && old.node.end - old.node.start === end - start ? old : id !== 0 && candidates && REBUILT_AROUND_BODY.has(type) ? rebuiltAroundBody(id, start, end) : undefined;
+    if (entry) {
+      move(entry, start - entry.node.start, fields[cursor.currentFieldId] ?? null, comments);
+      taken += entry.size;
+      addToOuter(entry);
       reused = true;
-      return old.node;
+      return entry.node;
     }
     reused = false;
     let isNamed = named[typeId];
@@ -405,6 +408,30 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     }
     if (opensEntry) open.push({ node, comments: [], inner: [], size: 1 });
     return node;
+  };
+  /**
+   * The copy of a definition tree-sitter rebuilt around a body it reused (a new id, so not found by it): the previous
+   * copy whose body is that body, when its text before the body is the same. Taken over under the new id, as if
+   * tree-sitter had reused it. The cursor is on the definition and stays there.
+   */
+  const rebuiltAroundBody = (id: number, start: number, end: number): ReuseEntry | undefined => {
+    if (!cursor.gotoLastChild()) return undefined;
+    const bodyId = cursor.nodeId;
+    const bodyStart = cursor.startIndex;
+    const bodyEnd = cursor.endIndex;
+    cursor.gotoParent();
+    const body = candidates!.get(bodyId)?.node;
+    const definition = body?.parent;
+    if (!body || !definition || body.end - body.start !== bodyEnd - bodyStart || definition.children.at(-1) !== body) return undefined;
+    if (definition.end - definition.start !== end - start || body.start - definition.start !== bodyStart - start) return undefined;
+    const entry = reusable.entries.get(definition.tsId);
+    if (entry?.node !== definition || before.slice(definition.start, body.start) !== source.slice(start, bodyStart)) return undefined;
+    // The same text before the same body parses the same, unless the new tree recovered from an error there.
+    if (mayHaveMissing && cursor.currentNode.hasError) return undefined;
+    reusable.entries.delete(definition.tsId);
+    definition.tsId = id;
+    reusable.entries.set(id, entry);
+    return entry;
   };
   /** A node's subtree is complete: note whether it holds an error, and offer it for reuse if it does not. */
   const close = (node: SyntaxNode): void => {
@@ -473,6 +500,12 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     cursor.delete();
   }
 }
+
+/**
+ * Definitions tree-sitter rebuilds after an edit while reusing their bodies (most `def` and `class` nodes of the
+ * edited class or module, each time): their copies are found by their body (see `copyTree`).
+ */
+const REBUILT_AROUND_BODY: ReadonlySet<string> = new Set(['function_definition', 'class_definition']);
 
 const REUSE_ROOT = /(_statement|_definition|_clause)$|^(block|parameters|decorator)$/;
 const reuseRoots = new Map<string, boolean>();
