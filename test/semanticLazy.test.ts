@@ -166,6 +166,17 @@ const SNIPPETS: Record<string, string> = {
     'def near():',
     '    x_y_z = 1',
     '    x_y.append(2)',
+    // Changed only in a method: the class holding it is looked into, the one that never names it is not.
+    'REGISTRY = ["r"]',
+    'class Quiet:',
+    '    def m(self):',
+    '        return "REGISTRY_X"',
+    'class Holder:',
+    '    class Inner:',
+    '        def keep(self, v):',
+    '            REGISTRY.append(v)',
+    'def listed():',
+    '    return " ".join(REGISTRY)',
     '',
   ].join('\n'),
   'nonlocal and global': [
@@ -311,6 +322,30 @@ describe('lazy function scopes agree with building every scope at once', () => {
         source.edit(at, at + from.length, to);
         agreeOn(`after edit ${i + 1}`, source.syntax.root);
       }
+    } finally {
+      source.dispose();
+    }
+  });
+
+  // Eager and lazy models prune the same way (`mutatedBelow` looks into a class or function only when its text
+  // names the list), so the answer itself is checked here, across edits that move the change in and out of classes.
+  test('a list changed in place in a method of a nested class, or after edits, is no constant', async () => {
+    const text = SNIPPETS['nested functions changing outer lists']!;
+    const source = new SourceFile(await loadParser(), text);
+    const constantAtUse = (): boolean => {
+      const root = source.syntax.root;
+      const use = root.descendantsOfType('identifier').filter((node) => node.text === 'REGISTRY').at(-1)!;
+      return new SemanticModel(root).isConstant(use);
+    };
+    try {
+      assert.equal(constantAtUse(), false, 'changed in Holder.Inner.keep');
+      const call = '            REGISTRY.append(v)';
+      let at = source.text.indexOf(call);
+      source.edit(at, at + call.length, '            pass');
+      assert.equal(constantAtUse(), true, 'changed nowhere');
+      at = source.text.indexOf('        return "REGISTRY_X"');
+      source.edit(at, at, '        REGISTRY[0] = input()\n');
+      assert.equal(constantAtUse(), false, 'changed in Quiet.m');
     } finally {
       source.dispose();
     }

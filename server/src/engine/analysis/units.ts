@@ -47,7 +47,7 @@ const layouts = new DefinitionMemo<UnitLayout>();
 
 function layoutOf(node: SyntaxNode): UnitLayout {
   // The root is the module, even when tree-sitter made it an ERROR node (a file whose parse failed at its top level).
-  return layouts.get(node, node.parent === null ? null : node.child('body'), () => computeLayout(node));
+  return layouts.get(node, () => computeLayout(node));
 }
 
 function computeLayout(node: SyntaxNode): UnitLayout {

@@ -375,8 +375,9 @@ export class SemanticModel {
   private readonly mutatedNames = new Map<Scope, Map<string, boolean>>();
 
   /**
-   * Whether `name` is changed in place in a scope or any scope nested in it (once per scope and name). A function
-   * not built yet is built only if its text mentions the name: the others cannot change it.
+   * Whether `name` is changed in place in a scope or any scope nested in it (once per scope and name). Only the
+   * functions and classes whose text mentions the name are looked into (and a function not built yet built): the
+   * others cannot change it.
    */
   private mutatedBelow(scope: Scope, name: string): boolean {
     let known = this.mutatedNames.get(scope);
@@ -387,10 +388,9 @@ export class SemanticModel {
     const work: Scope[] = [scope];
     while (work.length > 0 && !found) {
       const next = work.pop()!;
-      if (next.stub) {
-        if (!this.scopes.mentions(next, name)) continue;
-        this.scopes.expand(next);
-      }
+      // A function or class whose text does not hold the name changes it nowhere inside: not read, not built.
+      if (next !== scope && (next.kind === 'function' || next.kind === 'class') && !this.scopes.mentions(next, name)) continue;
+      if (next.stub) this.scopes.expand(next);
       found = next.mutated.has(name);
       for (const child of next.children) work.push(child);
     }

@@ -157,7 +157,7 @@ export interface ScopeTree {
   readonly byNode: Map<SyntaxNode, Scope>;
   /** Reads the body of a stub (whose enclosing scopes are built); nested functions in it become stubs in turn. */
   expand(scope: Scope): void;
-  /** Whether the text of a stub's function contains `name` as a whole word (so it may change `name` in place). */
+  /** Whether the text of a function or class contains `name` as a whole word (so it may change `name` in place). */
   mentions(scope: Scope, name: string): boolean;
 }
 
@@ -172,6 +172,12 @@ const OUTWARD_LONGEST = Math.max(...OUTWARD_KEYWORDS.map((word) => word.length))
 
 /** Whether a definition must be built at once, remembered across edits (`DefinitionMemo`). */
 const eagerness = new DefinitionMemo<boolean>();
+
+/**
+ * Per definition, whether its text holds a name as a whole word, for each name asked (`ScopeTree.mentions`),
+ * remembered across edits: a keystroke searches only the definitions it changed, not the whole file once per name.
+ */
+const mentioned = new DefinitionMemo<Map<string, boolean>>();
 
 /**
  * Builds the scope tree of a module. Iterative, so deeply nested (or garbage) input cannot overflow the stack.
@@ -195,8 +201,6 @@ class ScopeBuilder implements ScopeTree {
   /** Scopes made by the current run, whose bindings are sorted at its end. */
   private made: Scope[] = [];
   private readonly lazy: boolean;
-  /** Where a name occurs as a whole word (ascending), per name asked about. */
-  private readonly words = new Map<string, number[]>();
 
   constructor(
     private readonly root: SyntaxNode,
@@ -222,20 +226,11 @@ class ScopeBuilder implements ScopeTree {
   }
 
   mentions(scope: Scope, name: string): boolean {
-    let found = this.words.get(name);
-    if (!found) {
-      found = occurrences(this.root.source, name, this.root.start, this.root.end, true);
-      this.words.set(name, found);
-    }
-    const { start, end } = scope.node;
-    let low = 0;
-    let high = found.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (found[mid]! < start) low = mid + 1;
-      else high = mid;
-    }
-    return low < found.length && found[low]! + name.length <= end;
+    const definition = scope.node;
+    const asked = mentioned.get(definition, () => new Map());
+    let answer = asked.get(name);
+    if (answer === undefined) asked.set(name, (answer = containsWord(definition.text, name)));
+    return answer;
   }
 
   private push(node: SyntaxNode | null | undefined, scope: Scope): void {
@@ -269,7 +264,7 @@ class ScopeBuilder implements ScopeTree {
    */
   private eager(definition: SyntaxNode): boolean {
     if (!this.lazy || definition.hasError) return true;
-    return eagerness.get(definition, definition.child('body'), () => {
+    return eagerness.get(definition, () => {
       // A keyword that starts inside the definition counts, as long as it ends inside the module.
       const end = Math.min(definition.end + OUTWARD_LONGEST - 1, this.root.end);
       const text = definition.source.slice(definition.start, end);
@@ -408,17 +403,15 @@ class ScopeBuilder implements ScopeTree {
 }
 
 /**
- * Where `word` occurs in `text[start, end)`, ascending. With `whole`, only where no ASCII letter, digit or `_` is
- * next to it: an identifier is never next to one in code that parses, so no place it is used is left out.
+ * Whether `word` occurs in `text` with no ASCII letter, digit or `_` next to it: an identifier is never next to one
+ * in code that parses, so no place it is used is left out.
  */
-function occurrences(text: string, word: string, start: number, end: number, whole: boolean): number[] {
-  const found: number[] = [];
-  if (word.length === 0) return found;
-  for (let at = text.indexOf(word, start); at >= 0 && at + word.length <= end; at = text.indexOf(word, at + 1)) {
-    if (whole && (isWordChar(text.charCodeAt(at - 1)) || isWordChar(text.charCodeAt(at + word.length)))) continue;
-    found.push(at);
+function containsWord(text: string, word: string): boolean {
+  if (word.length === 0) return false;
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    if (!isWordChar(text.charCodeAt(at - 1)) && !isWordChar(text.charCodeAt(at + word.length))) return true;
   }
-  return found;
+  return false;
 }
 
 function isWordChar(code: number): boolean {

@@ -30,10 +30,11 @@ export class PythonParser {
 
   /**
    * Parses `text`, reusing `oldTree` (already edited to match `text`) when given. Never throws on bad input:
-   * syntax errors become ERROR nodes.
+   * syntax errors become ERROR nodes. `hasCarriageReturn: false` (known from a line index) spares a search of the
+   * whole text for a `\r` (`parserView`).
    */
-  parse(text: string, oldTree?: Tree): Tree {
-    const tree = this.parser.parse(parserView(text), oldTree ?? null);
+  parse(text: string, oldTree?: Tree, hasCarriageReturn?: boolean): Tree {
+    const tree = this.parser.parse(hasCarriageReturn === false ? text : parserView(text), oldTree ?? null);
     if (!tree) throw new Error('tree-sitter returned no tree (parser has no language)');
     return tree;
   }
@@ -98,7 +99,7 @@ export class SourceFile {
         this.previous = this.snapshot;
         return this.snapshot;
       }
-      const next = this.parser.parse(this.currentText, this.tree);
+      const next = this.parser.parse(this.currentText, this.tree, this.index?.hasCarriageReturn);
       this.tree?.delete();
       this.tree = next;
       this.parsed = true;

@@ -38,18 +38,27 @@ export function detachedText(text: string): string {
  * Remembers a value computed from a definition's text across edits. tree-sitter rebuilds most `def` and `class` nodes
  * around an edit while reusing their bodies, and a copy it reused keeps its identity (`copyTree`): so the key is the
  * body, and the text before it (decorators, name, parameters) is compared as text; the same body and header are the
- * same text. A node without a body (the module) is its own key.
+ * same text. The root (the module, whatever its type) is its own key.
  */
-export class DefinitionMemo<T> {
+export class DefinitionMemo<T extends NonNullable<unknown>> {
   private readonly known = new WeakMap<SyntaxNode, { readonly header: string; readonly value: T }>();
+  /**
+   * By the definition's copy itself: a copy is only ever moved to another tree with the same text (`copyTree`), so a
+   * copy seen before needs no header compared (most definitions of a keystroke's tree are such copies).
+   */
+  private readonly byCopy = new WeakMap<SyntaxNode, T>();
 
-  get(node: SyntaxNode, body: SyntaxNode | null, compute: () => T): T {
+  /** The value for a definition (or the root: the module), computed when neither its copy nor its text was seen. */
+  get(node: SyntaxNode, compute: () => T): T {
+    const seen = this.byCopy.get(node);
+    if (seen !== undefined) return seen;
+    const body = node.parent === null ? null : node.child('body');
     const header = body ? node.source.slice(node.start, body.start) : '';
     const key = body ?? node;
     const known = this.known.get(key);
-    if (known && known.header === header) return known.value;
-    const value = compute();
-    this.known.set(key, { header: detachedText(header), value });
+    const value = known && known.header === header ? known.value : compute();
+    if (known?.value !== value) this.known.set(key, { header: detachedText(header), value });
+    this.byCopy.set(node, value);
     return value;
   }
 }
