@@ -197,7 +197,9 @@ export function buildScopes(root: SyntaxNode, options: ScopeOptions = {}): Scope
 class ScopeBuilder implements ScopeTree {
   readonly module: Scope;
   readonly byNode: Map<SyntaxNode, Scope>;
-  private readonly work: Array<[SyntaxNode, Scope]> = [];
+  /** The nodes left to read and the scope each is read in (two stacks, not a pair per node: this runs per keystroke). */
+  private readonly workNodes: SyntaxNode[] = [];
+  private readonly workScopes: Scope[] = [];
   /** Scopes made by the current run, whose bindings are sorted at its end. */
   private made: Scope[] = [];
   private readonly lazy: boolean;
@@ -210,7 +212,8 @@ class ScopeBuilder implements ScopeTree {
     this.byNode = new Map<SyntaxNode, Scope>([[root, this.module]]);
     this.lazy = lazy;
     this.made.push(this.module);
-    this.work.push([root, this.module]);
+    this.workNodes.push(root);
+    this.workScopes.push(this.module);
     this.run();
   }
 
@@ -234,20 +237,26 @@ class ScopeBuilder implements ScopeTree {
   }
 
   private push(node: SyntaxNode | null | undefined, scope: Scope): void {
-    if (node) this.work.push([node, scope]);
+    if (node) {
+      this.workNodes.push(node);
+      this.workScopes.push(scope);
+    }
   }
 
   private pushChildren(node: SyntaxNode, scope: Scope): void {
     for (let i = node.children.length - 1; i >= 0; i--) {
       const child = node.children[i]!;
-      if (child.isNamed) this.work.push([child, scope]);
+      if (child.isNamed) {
+        this.workNodes.push(child);
+        this.workScopes.push(scope);
+      }
     }
   }
 
   // When a body does not parse, tree-sitter may leave its statements in ERROR children of the definition:
   // they still belong to the definition's scope.
   private pushErrors(definition: SyntaxNode, inner: Scope): void {
-    for (const child of definition.children) if (child.type === 'ERROR') this.work.push([child, inner]);
+    for (const child of definition.children) if (child.type === 'ERROR') this.push(child, inner);
   }
 
   private newScope(kind: ScopeKind, node: SyntaxNode, parent: Scope): Scope {
@@ -277,10 +286,11 @@ class ScopeBuilder implements ScopeTree {
   }
 
   private run(): void {
-    const work = this.work;
+    const { workNodes, workScopes } = this;
     const push = (node: SyntaxNode | null | undefined, scope: Scope): void => this.push(node, scope);
-    while (work.length > 0) {
-      const [node, scope] = work.pop()!;
+    while (workNodes.length > 0) {
+      const node = workNodes.pop()!;
+      const scope = workScopes.pop()!;
       noteMutation(node, scope);
       switch (node.type) {
         case 'function_definition': {
