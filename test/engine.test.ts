@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { analyzeText, LineIndex, SourceFile } from '../server/src/engine';
 import { SemanticModel, shapeTemplate, shapeValues } from '../server/src/engine/semantic/model';
+import { shorten } from '../server/src/engine/syntax/snippets';
 import { LEFT_OVERS, type SyntaxNode } from '../server/src/engine/syntax/syntaxNode';
 import { loadParser } from './support/engine';
 
@@ -139,6 +141,24 @@ describe('parser', () => {
     const garbage = '['.repeat(10_000);
     const result = analyzeText(parser, garbage);
     assert.deepEqual(result.ruleErrors, []);
+  });
+});
+
+describe('code snippets', () => {
+  test('shorten reads only the start of a long text and gives what collapsing the whole text gives', () => {
+    const whole = (text: string, max: number): string => {
+      const oneLine = text.replace(/\s*\n\s*/g, ' ').trim();
+      return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1).trimEnd()}…`;
+    };
+    const piece = fc.constantFrom('x', 'call(a, b)', ' ', '  ', '\n', '\n    ', '\r\n', '\t', '"s"', '😀', '\u00a0');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 400 }), fc.integer({ min: 1, max: 80 }), (pieces, max) => {
+        const text = pieces.join('');
+        assert.equal(shorten(text, max), whole(text, max));
+      }),
+      { numRuns: 500, seed: 20261130 },
+    );
+    assert.equal(shorten(`f(${' \n'.repeat(200)}x)`, 10), 'f( x)');
   });
 });
 
