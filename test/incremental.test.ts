@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { ACTIVE_RULES, Analyzer, analyzeText, SourceFile, type PythonParser } from '../server/src/engine';
+import { ACTIVE_RULES, Analyzer, analyzeText, SourceFile, type Finding, type PythonParser } from '../server/src/engine';
 import { SemanticModel } from '../server/src/engine/semantic/model';
 import type { SyntaxNode } from '../server/src/engine/syntax/syntaxNode';
 import { loadParser } from './support/engine';
@@ -295,6 +295,57 @@ describe('incremental analysis', () => {
       }),
       { numRuns: 12, seed: 20261201 },
     );
+  });
+
+  // A list bound once to a literal is a constant only while no unit below its scope changes it in place
+  // (`SemanticModel.isConstant`): another unit's text, which the reader's cache key did not name.
+  test('a list another unit starts or stops changing in place re-analyses the units that read it', async () => {
+    const parser = await loadParser();
+    const text = [
+      'import subprocess',
+      'CMD = ["ls"]',
+      '',
+      'def run():',
+      '    subprocess.call(" ".join(CMD), shell=True)',
+      '',
+      'class Tool:',
+      '    FLAGS = ["-l"]',
+      '    def flags(self):',
+      '        def inner():',
+      '            return FLAGS',
+      '        return subprocess.call("ls " + " ".join(inner()), shell=True)',
+      '    def add(self, v):',
+      '        return v',
+      '',
+      'def other(v):',
+      '    return v',
+      '',
+    ].join('\n');
+    const source = new SourceFile(parser, text);
+    const analyzer = new Analyzer(ACTIVE_RULES);
+    const shown = (findings: readonly Finding[]) => findings.map((f) => `${f.ruleId}@${f.range.start.line} ${f.severity} ${f.message}`);
+    const same = (label: string) => {
+      const incremental = analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
+      assert.deepEqual(shown(incremental.findings), shown(fromScratch(parser, source.text)), label);
+    };
+    const replace = (from: string, to: string) => {
+      const at = source.text.indexOf(from);
+      assert.ok(at >= 0, from);
+      source.edit(at, at + from.length, to);
+    };
+    try {
+      same('before');
+      replace('def other(v):\n    return v', 'def other(v):\n    CMD.append(v)');
+      same('CMD changed in another function');
+      replace('    CMD.append(v)', '    CMD[0] = v');
+      same('CMD changed by a subscript');
+      replace('    CMD[0] = v', '    return v');
+      same('CMD no longer changed');
+      replace('    def add(self, v):\n        return v', '    def add(self, v):\n        FLAGS.append(v)');
+      same('a class attribute changed in a method');
+    } finally {
+      source.dispose();
+    }
   });
 
   test('reuses the findings of units an edit did not touch', async () => {

@@ -1,6 +1,7 @@
 import { compareFindings, type Confidence, type Finding, type Severity } from '../findings';
 import type { Rule, RuleContext, Report, RuleVisitors, Span, FixSpec, NodeVisitor } from '../rules/rule';
 import { SemanticModel } from '../semantic/model';
+import { IN_PLACE_METHODS } from '../semantic/scopes';
 import type { LineIndex } from '../syntax/lineIndex';
 import { SyntaxNode, type SyntaxTree } from '../syntax/syntaxNode';
 import { FlowEngine, type UnitFlow } from '../flow/engine';
@@ -193,6 +194,7 @@ export class Analyzer {
     /** By unit index: the unit's base key. */
     const baseKeys: string[] = new Array(units.length);
     const classSignatures = classAttributeSignatures(units, factsOf);
+    const changedBelow = changedInPlaceBelow(units, factsOf);
     const idOf = (key: string): number => {
       const id = nextIds.get(key) ?? this.ids.get(key) ?? this.nextId++;
       nextIds.set(key, id);
@@ -201,7 +203,8 @@ export class Analyzer {
     for (const unit of units) {
       const parent = unit.parent ? `#${ids[unit.parent.index]!}` : rootContext;
       const classFacts = unit.parent?.kind === 'class' ? `\u0005${idOf(`\u0007${classSignatures.get(unit.parent) ?? ''}`)}` : '';
-      const id = idOf(`${unit.kind}\u0000${factsOf(unit).id}\u0001${parent}${classFacts}`);
+      const changed = changedBelow[unit.index];
+      const id = idOf(`${unit.kind}\u0000${factsOf(unit).id}\u0001${parent}${classFacts}${changed ? `\u0008${changed}` : ''}`);
       baseKeys[unit.index] = `#${id}`;
       ids[unit.index] = id;
     }
@@ -553,6 +556,22 @@ function toFinding(found: UnitFinding, unit: AnalysisUnit, lineIndex: LineIndex)
 class OwnTextFacts {
   private selfAssigned: readonly string[] | undefined;
   private crossUnit: boolean | undefined;
+  private changed: readonly string[] | undefined;
+  private wordSet: ReadonlySet<string> | undefined;
+
+  /**
+   * The names the text may change in place: followed by a method that changes a container (`xs.append`) or by a
+   * subscript (`xs[k] = v`; reads count too). A superset of what the scopes record (`noteMutation` in
+   * `semantic/scopes.ts`), whatever the spacing, line continuations or comments between.
+   */
+  get changedInPlace(): readonly string[] {
+    return (this.changed ??= [...new Set([...this.text.matchAll(CHANGED_IN_PLACE)].map((match) => match[1]!))]);
+  }
+
+  /** Every name-like word of the text. */
+  get words(): ReadonlySet<string> {
+    return (this.wordSet ??= new Set(this.text.match(WORD)));
+  }
 
   constructor(
     readonly id: number,
@@ -580,6 +599,43 @@ function crossUnitSignature(units: readonly AnalysisUnit[], factsOf: (unit: Anal
     .filter((unit) => unit.kind === 'function' && factsOf(unit).rebindsOutside)
     .map((unit) => unit.ownText)
     .join('\u0002');
+}
+
+/** A Python name (identifiers may be Unicode). */
+const NAME = String.raw`[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*`;
+const WORD = new RegExp(NAME, 'gu');
+/**
+ * Whitespace, line continuations and comments between a name and what follows it. Each repetition takes one character
+ * or a whole comment (to the end of its line), so there is one way to match (no backtracking over `#####` banners).
+ */
+const GAP = String.raw`(?:[\s\\]|#[^\n]*(?![^\n]))*`;
+const CHANGED_IN_PLACE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}.])(${NAME})${GAP}(?:\.${GAP}(?:${[...IN_PLACE_METHODS].join('|')})(?![\p{L}\p{N}_])|\[)`,
+  'gu',
+);
+
+/**
+ * What a unit's findings may depend on in the text of the units below it: a list or set bound once to a literal is a
+ * constant only while nothing changes it in place (`SemanticModel.isConstant`), and a function or class nested in the
+ * unit may. By unit index: the names of the unit's own text that a unit below it may change in place, sorted, or
+ * undefined when none; part of the unit's base key, so of the keys of every unit under it too.
+ */
+function changedInPlaceBelow(units: readonly AnalysisUnit[], factsOf: (unit: AnalysisUnit) => OwnTextFacts): Array<string | undefined> {
+  const below: Array<Set<string> | undefined> = new Array(units.length);
+  for (const unit of units) {
+    const names = factsOf(unit).changedInPlace;
+    if (names.length === 0) continue;
+    for (let outer = unit.parent; outer; outer = outer.parent) {
+      const set = (below[outer.index] ??= new Set());
+      for (const name of names) set.add(name);
+    }
+  }
+  return below.map((set, index) => {
+    if (!set) return undefined;
+    const words = factsOf(units[index]!).words;
+    const named = [...set].filter((name) => words.has(name));
+    return named.length > 0 ? named.sort().join(',') : undefined;
+  });
 }
 
 const SELF_ASSIGNMENT = /\b(?:self|cls)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\[[^\]\n]*\]\s*)?(?:[-+*/%&|^@]|\/\/|\*\*|<<|>>)?=(?!=)/g;

@@ -429,7 +429,7 @@ function isWordChar(code: number): boolean {
 }
 
 /** Methods of `list`, `dict`, `set` and `bytearray` that change the container they are called on. */
-const MUTATING_METHODS = new Set([
+export const IN_PLACE_METHODS: ReadonlySet<string> = new Set([
   'append', 'extend', 'insert', 'remove', 'pop', 'clear', 'reverse', 'sort', 'update', 'add', 'discard',
   'setdefault', 'popitem', 'difference_update', 'intersection_update', 'symmetric_difference_update', '__setitem__',
 ]);
@@ -439,7 +439,7 @@ function noteMutation(node: SyntaxNode, scope: Scope): void {
   let target: SyntaxNode | null = null;
   if (node.type === 'call') {
     const fn = node.child('function');
-    if (fn?.type === 'attribute' && MUTATING_METHODS.has(fn.child('attribute')?.text ?? '')) target = fn.child('object');
+    if (fn?.type === 'attribute' && IN_PLACE_METHODS.has(fn.child('attribute')?.text ?? '')) target = fn.child('object');
   } else if (node.type === 'assignment' || node.type === 'augmented_assignment') {
     const left = node.child('left');
     if (left?.type === 'subscript') target = left.child('value');
