@@ -246,10 +246,7 @@ class ScopeBuilder implements ScopeTree {
   private pushChildren(node: SyntaxNode, scope: Scope): void {
     for (let i = node.children.length - 1; i >= 0; i--) {
       const child = node.children[i]!;
-      if (child.isNamed) {
-        this.workNodes.push(child);
-        this.workScopes.push(scope);
-      }
+      if (child.isNamed) this.push(child, scope);
     }
   }
 
