@@ -3,6 +3,7 @@ import type { Rule, RuleContext, Report, RuleVisitors, Span, FixSpec, NodeVisito
 import { SemanticModel } from '../semantic/model';
 import { IN_PLACE_METHODS } from '../semantic/scopes';
 import type { LineIndex } from '../syntax/lineIndex';
+import { containsWord } from '../syntax/python';
 import { SyntaxNode, type SyntaxTree } from '../syntax/syntaxNode';
 import { FlowEngine, type UnitFlow } from '../flow/engine';
 import { DEFAULT_KNOWLEDGE, type Knowledge } from '../flow/knowledge';
@@ -557,7 +558,7 @@ class OwnTextFacts {
   private selfAssigned: readonly string[] | undefined;
   private crossUnit: boolean | undefined;
   private changed: readonly string[] | undefined;
-  private wordSet: ReadonlySet<string> | undefined;
+  private readonly named = new Map<string, boolean>();
 
   /**
    * The names the text may change in place: followed by a method that changes a container (`xs.append`) or by a
@@ -568,9 +569,14 @@ class OwnTextFacts {
     return (this.changed ??= [...new Set([...this.text.matchAll(CHANGED_IN_PLACE)].map((match) => match[1]!))]);
   }
 
-  /** Every name-like word of the text. */
-  get words(): ReadonlySet<string> {
-    return (this.wordSet ??= new Set(this.text.match(WORD)));
+  /**
+   * Whether the text may name `name` (`containsWord`: a false "yes" is possible for a Unicode name, never a false
+   * "no"). Remembered per name: a text's facts outlive the analysis that read them while the text stays the same.
+   */
+  mayName(name: string): boolean {
+    let answer = this.named.get(name);
+    if (answer === undefined) this.named.set(name, (answer = containsWord(this.text, name)));
+    return answer;
   }
 
   constructor(
@@ -603,7 +609,6 @@ function crossUnitSignature(units: readonly AnalysisUnit[], factsOf: (unit: Anal
 
 /** A Python name (identifiers may be Unicode). */
 const NAME = String.raw`[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*`;
-const WORD = new RegExp(NAME, 'gu');
 /**
  * Whitespace, line continuations and comments between a name and what follows it. Each repetition takes one character
  * or a whole comment (to the end of its line), so there is one way to match (no backtracking over `#####` banners).
@@ -623,17 +628,19 @@ const CHANGED_IN_PLACE = new RegExp(
 function changedInPlaceBelow(units: readonly AnalysisUnit[], factsOf: (unit: AnalysisUnit) => OwnTextFacts): Array<string | undefined> {
   const below: Array<Set<string> | undefined> = new Array(units.length);
   for (const unit of units) {
+    // The root has no unit above it to tell (in a file full of syntax errors its own text is nearly the whole file).
+    if (!unit.parent) continue;
     const names = factsOf(unit).changedInPlace;
     if (names.length === 0) continue;
-    for (let outer = unit.parent; outer; outer = outer.parent) {
+    for (let outer: AnalysisUnit | null = unit.parent; outer; outer = outer.parent) {
       const set = (below[outer.index] ??= new Set());
       for (const name of names) set.add(name);
     }
   }
   return below.map((set, index) => {
     if (!set) return undefined;
-    const words = factsOf(units[index]!).words;
-    const named = [...set].filter((name) => words.has(name));
+    const facts = factsOf(units[index]!);
+    const named = [...set].filter((name) => facts.mayName(name));
     return named.length > 0 ? named.sort().join(',') : undefined;
   });
 }

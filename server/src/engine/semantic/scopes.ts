@@ -1,5 +1,5 @@
 import { DefinitionMemo, type SyntaxNode } from '../syntax/syntaxNode';
-import { parameterEntries } from '../syntax/python';
+import { containsWord, parameterEntries } from '../syntax/python';
 
 /**
  * Python's scopes and the names bound in them, built in one pass over a module.
@@ -407,22 +407,6 @@ class ScopeBuilder implements ScopeTree {
     }
     this.made = [];
   }
-}
-
-/**
- * Whether `word` occurs in `text` with no ASCII letter, digit or `_` next to it: an identifier is never next to one
- * in code that parses, so no place it is used is left out.
- */
-function containsWord(text: string, word: string): boolean {
-  if (word.length === 0) return false;
-  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
-    if (!isWordChar(text.charCodeAt(at - 1)) && !isWordChar(text.charCodeAt(at + word.length))) return true;
-  }
-  return false;
-}
-
-function isWordChar(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
 /** Methods of `list`, `dict`, `set` and `bytearray` that change the container they are called on. */

@@ -155,6 +155,23 @@ function decodeEscapes(text: string): string {
   });
 }
 
+/**
+ * Whether `word` occurs in `text` with no ASCII letter, digit or `_` next to it. An identifier is never next to one
+ * in code that parses, so no place a name is used is left out; a Unicode letter next to it does not count, so for a
+ * Unicode name the answer may be a false "yes" (callers use it to prune work, where a false "yes" only costs time).
+ */
+export function containsWord(text: string, word: string): boolean {
+  if (word.length === 0) return false;
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    if (!isWordChar(text.charCodeAt(at - 1)) && !isWordChar(text.charCodeAt(at + word.length))) return true;
+  }
+  return false;
+}
+
+function isWordChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+}
+
 /** Identifier-like words of a name: `dbPassword` → [db, password], `API_KEY` → [api, key]. */
 export function nameWords(name: string): string[] {
   return name
