@@ -232,6 +232,63 @@ describe('incremental analysis', () => {
     );
   });
 
+  test('a copy made after several edits (not one) equals a fresh copy, node for node', async () => {
+    // Edits between two reads of the tree are one change to the copy (`TextChange`): where it lies decides which
+    // module-level statements may be taken over by position.
+    const parser = await loadParser();
+    const seed = seedText();
+    fc.assert(
+      fc.property(fc.array(fc.tuple(edit, fc.boolean()), { minLength: 1, maxLength: 16 }), (edits) => {
+        const source = new SourceFile(parser, seed);
+        try {
+          void source.syntax;
+          for (const [k, [{ at, remove, insert }, read]] of edits.entries()) {
+            const start = Math.floor(at * source.text.length);
+            source.edit(start, Math.min(source.text.length, start + remove), insert);
+            if (!read && k < edits.length - 1) continue;
+            const fresh = parser.parseOnce(source.text);
+            assert.deepEqual(source.syntax.comments.map(describeNode), fresh.comments.map(describeNode));
+            assert.deepEqual(treeShape(source.syntax.root), treeShape(fresh.root));
+          }
+        } finally {
+          source.dispose();
+        }
+      }),
+      { numRuns: 60, seed: 20261201 },
+    );
+  });
+
+  test('module-level statements tree-sitter rebuilt keep their copies unless their text changed', async () => {
+    const parser = await loadParser();
+    const statements = Array.from({ length: 8 }, (_, i) => `NAME_${i} = call(${i}, key=[v for v in range(${i}) if v])\n`).join('');
+    for (const tail of ['', 'broken = (\n']) {
+      const source = new SourceFile(parser, `${statements}\ndef f(a):\n    return a\n\n${statements.replace(/NAME/g, 'LATE')}${tail}`);
+      try {
+        const top = (root: SyntaxNode) => root.children.filter((node) => node.type === 'expression_statement');
+        const before = top(source.syntax.root);
+        // Two edits before the next read: inside f, and on the text of LATE_3's statement.
+        const at = source.text.indexOf('return a') + 'return a'.length;
+        source.edit(at, at, ' * 7');
+        const late = source.text.indexOf('LATE_3 = call(3') + 'LATE_3 = call('.length;
+        source.edit(late, late + 1, '33');
+        const after = source.syntax;
+        const fresh = parser.parseOnce(source.text);
+        assert.deepEqual(treeShape(after.root), treeShape(fresh.root));
+        assert.deepEqual(after.comments.map(describeNode), fresh.comments.map(describeNode));
+        // The two edits are one change to the copy, from inside f to LATE_3: the statements in it are copied afresh.
+        const kept = top(after.root).filter((node) => before.includes(node)).map((node) => node.text.slice(0, 6));
+        assert.deepEqual(kept, ['NAME_0', 'NAME_1', 'NAME_2', 'NAME_3', 'NAME_4', 'NAME_5', 'NAME_6', 'NAME_7', 'LATE_4', 'LATE_5', 'LATE_6', 'LATE_7'], `tail ${JSON.stringify(tail)}`);
+        assert.equal(top(after.root).find((node) => node.text.startsWith('LATE_3'))!.text, 'LATE_3 = call(33, key=[v for v in range(3) if v])');
+        // The copies taken over are reused again by the next edit, and stay equal to a fresh copy.
+        source.edit(at, at, ' + 1');
+        assert.deepEqual(treeShape(source.syntax.root), treeShape(parser.parseOnce(source.text).root));
+        assert.deepEqual(top(source.syntax.root).filter((node) => before.includes(node)).map((node) => node.text.slice(0, 6)), kept);
+      } finally {
+        source.dispose();
+      }
+    }
+  });
+
   test('a definition tree-sitter rebuilt around the body it reused keeps its copy, with or without errors elsewhere', async () => {
     const parser = await loadParser();
     const methods = Array.from({ length: 6 }, (_, i) => `    def m${i}(self, a=${i}):  # ${i}\n        return a + ${i}\n`).join('\n');

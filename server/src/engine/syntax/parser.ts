@@ -1,5 +1,5 @@
 import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
-import { copyTree, type SyntaxTree } from './syntaxNode';
+import { copyTree, type SyntaxTree, type TextChange } from './syntaxNode';
 import { LineIndex, parserView } from './lineIndex';
 
 /**
@@ -62,6 +62,8 @@ export class SourceFile {
   private snapshot: SyntaxTree | undefined;
   /** The copy of `tree` before the last edit: what the next copy may reuse. */
   private previous: SyntaxTree | undefined;
+  /** Where the text differs from `previous`'s: one range covering every edit since (undefined when none). */
+  private change: TextChange | undefined;
   private index: LineIndex | undefined;
 
   constructor(
@@ -105,8 +107,9 @@ export class SourceFile {
       this.parsed = true;
       // Reuse the copies of the subtrees tree-sitter reused; only the previous copy's ids are safe to match (see
       // `SyntaxTree.reusable`), so it is dropped after every parse.
-      this.snapshot = copyTree(next, this.currentText, this.previous);
+      this.snapshot = copyTree(next, this.currentText, this.previous, true, this.change);
       this.previous = this.snapshot;
+      this.change = undefined;
     }
     return this.snapshot;
   }
@@ -123,6 +126,7 @@ export class SourceFile {
       newText = '\r' + newText;
     }
     const text = oldText.slice(0, from) + newText + oldText.slice(to);
+    this.change = coverChange(this.change, from, to, newText.length);
     if (this.tree) {
       // Without a `\r` anywhere, tree-sitter's rows are the line index's lines: no scan of the text from its start.
       const lines = this.index !== undefined && !this.index.hasCarriageReturn && !newText.includes('\r') ? this.index : undefined;
@@ -155,6 +159,7 @@ export class SourceFile {
   releaseSyntax(): void {
     this.snapshot = undefined;
     this.previous = undefined;
+    this.change = undefined;
   }
 
   /** Whether the document holds a JavaScript copy of its tree (see `releaseSyntax`). */
@@ -189,6 +194,7 @@ export class SourceFile {
     this.tree = undefined;
     // Freed subtrees' ids may be given to new ones: nothing of the old copy may be matched any more.
     this.previous = undefined;
+    this.change = undefined;
     this.currentText = text;
     this.snapshot = undefined;
     this.index = undefined;
@@ -200,8 +206,20 @@ export class SourceFile {
     this.tree?.delete();
     this.tree = undefined;
     this.previous = undefined;
+    this.change = undefined;
     this.snapshot = undefined;
   }
+}
+
+/**
+ * One range covering `change` (in the current text, or none) and a new edit of it, `[from, to)` replaced by `inserted`
+ * characters: its start in both texts, its end in the text of the previous copy and in the text after the edit.
+ */
+function coverChange(change: TextChange | undefined, from: number, to: number, inserted: number): TextChange {
+  if (!change) return { start: from, oldEnd: to, newEnd: from + inserted };
+  // Up to the larger end, the current text is covered; past it, offsets differ from the previous text's by a constant.
+  const end = Math.max(change.newEnd, to);
+  return { start: Math.min(change.start, from), oldEnd: end - (change.newEnd - change.oldEnd), newEnd: end + inserted - (to - from) };
 }
 
 function clamp(value: number, low: number, high: number): number {

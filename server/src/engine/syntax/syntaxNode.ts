@@ -335,8 +335,10 @@ type Movable = { -readonly [K in 'frame' | 'field']: SyntaxNode[K] };
  * copy is consumed: its reused nodes now belong to the new tree, and it must not be read any more.
  *
  * `reuse: false` (a one-shot parse, whose tree is never parsed again) skips recording what the next copy could reuse.
+ * `change` (where the text differs from the previous copy's) lets it also take over the copies of module-level
+ * statements tree-sitter rebuilt although their text did not change (see `rebuiltAtTop`).
  */
-export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, reuse = true): SyntaxTree {
+export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, reuse = true, change?: TextChange): SyntaxTree {
   const cursor: TreeCursor = tree.walk();
   const comments: SyntaxNode[] = [];
   // The previous copy's index becomes this one's: its live entries are the candidates. Once this copy takes one, its
@@ -366,6 +368,8 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
   const { types, fields } = language;
   const named = namedTypes(language);
   const mayHaveMissing = tree.rootNode.hasError;
+  /** The previous root's children and their offsets in the previous text, read before any of them moves. */
+  const top = candidates && change ? topLevel(candidates.root!) : undefined;
   /** A reusable copy (moved or just made) is inside the innermost one being made: list it and its comments there. */
   const addToOuter = (entry: ReuseEntry): void => {
     const outer = open[open.length - 1];
@@ -375,7 +379,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     appendAll(outer.comments, entry.comments);
   };
 
-  const makeNode = (): SyntaxNode => {
+  const makeNode = (parent: SyntaxNode | null): SyntaxNode => {
     const typeId = cursor.nodeTypeId;
     const type = types[typeId] || 'ERROR';
     const rootType = mayBeReuseRoot(type);
@@ -383,7 +387,16 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     const start = cursor.startIndex;
     const end = cursor.endIndex;
     const old = id === 0 ? undefined : candidates?.get(id);
-    const entry = old && old.node.end - old.node.start === end - start ? old : id !== 0 && candidates && REBUILT_AROUND_BODY.has(type) ? rebuiltAroundBody(id, start, end) : undefined;
+    const entry =
+      old && old.node.end - old.node.start === end - start
+        ? old
+        : id === 0 || !candidates
+          ? undefined
+          : REBUILT_AROUND_BODY.has(type)
+            ? rebuiltAroundBody(id, start, end)
+            : top && parent !== null && parent.parent === null
+              ? rebuiltAtTop(type, id, start, end)
+              : undefined;
     if (entry) {
       move(entry, start - entry.node.start, fields[cursor.currentFieldId] ?? null, comments);
       taken += entry.size;
@@ -429,19 +442,61 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     const bodyStart = cursor.startIndex;
     const bodyEnd = cursor.endIndex;
     cursor.gotoParent();
-    const body = candidates!.get(bodyId)?.node;
+    const bodyEntry = candidates!.get(bodyId);
+    const body = bodyEntry?.node;
     const definition = body?.parent;
     if (!body || !definition || body.end - body.start !== bodyEnd - bodyStart || definition.children.at(-1) !== body) return undefined;
     if (definition.end - definition.start !== end - start || body.start - definition.start !== bodyStart - start) return undefined;
     const entry = reusable.entries.get(definition.tsId);
-    if (entry?.node !== definition || before.slice(definition.start, body.start) !== source.slice(start, bodyStart)) return undefined;
+    if (entry?.node !== definition || !sameText(before, definition.start, source, start, bodyStart - start)) return undefined;
     // The same text before the same body parses the same, unless the new tree recovered from an error there.
     if (mayHaveMissing && cursor.currentNode.hasError) return undefined;
-    reusable.entries.delete(definition.tsId);
-    definition.tsId = id;
-    reusable.entries.set(id, entry);
+    takeOver(entry, id, bodyEntry);
     return entry;
   };
+  /**
+   * The copy of a module-level statement tree-sitter rebuilt although the edit did not touch it (it rebuilds many of
+   * the module's expression statements on every keystroke, tokens and all): the previous root's child at the same
+   * place in the previous text, when it has the same type and text, both start a line, and the new one holds no
+   * error. Such a statement parses the same wherever it is (its inner blocks' indentation is relative to its first
+   * line). Taken over under the new id. The cursor is on the statement and stays there.
+   */
+  const rebuiltAtTop = (type: string, id: number, start: number, end: number): ReuseEntry | undefined => {
+    const { start: changeStart, oldEnd, newEnd } = change!;
+    let oldStart: number;
+    if (end < changeStart) oldStart = start;
+    else if (start > newEnd) oldStart = start - (newEnd - oldEnd);
+    else return undefined;
+    const statement = top!.at(oldStart);
+    if (statement?.type !== type || statement.end - statement.start !== end - start) return undefined;
+    const entry = candidates!.get(statement.tsId);
+    if (entry?.node !== statement) return undefined;
+    if (!startsLine(source, start) || !startsLine(before, oldStart) || !sameText(before, oldStart, source, start, end - start)) return undefined;
+    if (mayHaveMissing && cursor.currentNode.hasError) return undefined;
+    takeOver(entry, id, undefined);
+    return entry;
+  };
+  /**
+   * Re-keys a copy tree-sitter rebuilt under its new id. The ids of the reusable copies inside it are not known to be
+   * in the new tree (tree-sitter may have rebuilt them too, and a freed id may later name another subtree): they are
+   * dropped from the index (and from the entry's size), except `confirmed` (found by its id in the new tree) and
+   * those inside it. They stay in the entry's `inner` list: moving the entry moves them.
+   */
+  const takeOver = (entry: ReuseEntry, id: number, confirmed: ReuseEntry | undefined): void => {
+    reusable.entries.delete(entry.node.tsId);
+    entry.node.tsId = id;
+    reusable.entries.set(id, entry);
+    for (const inner of entry.inner) if (inner !== confirmed && inner.node.tsId !== 0) unconfirmed.push(inner);
+    while (unconfirmed.length > 0) {
+      const inner = unconfirmed.pop()!;
+      if (reusable.entries.get(inner.node.tsId) === inner) reusable.entries.delete(inner.node.tsId);
+      inner.node.tsId = 0;
+      (entry as { size: number }).size--;
+      for (const nested of inner.inner) if (nested.node.tsId !== 0) unconfirmed.push(nested);
+    }
+  };
+  /** `takeOver`'s work list, kept for the whole copy. */
+  const unconfirmed: ReuseEntry[] = [];
   /** A node's subtree is complete: note whether it holds an error, and offer it for reuse if it does not. */
   const close = (node: SyntaxNode): void => {
     if (node.tsId !== 0 && reusable.entries.get(node.tsId)?.node === node) return; // a moved copy, taken by `move`
@@ -476,11 +531,11 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     addToOuter(entry);
   };
   try {
-    const root = makeNode();
+    const root = makeNode(null);
     let current = root;
     for (;;) {
       if (!reused && cursor.gotoFirstChild()) {
-        const child = makeNode();
+        const child = makeNode(current);
         child.parent = current;
         addChild(current, child);
         current = child;
@@ -494,7 +549,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
           return { root, comments, hasErrors, reusable };
         }
         if (cursor.gotoNextSibling()) {
-          const sibling = makeNode();
+          const sibling = makeNode(current.parent);
           sibling.parent = current.parent;
           addChild(current.parent!, sibling);
           current = sibling;
@@ -515,6 +570,49 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
  * edited class or module, each time): their copies are found by their body (see `copyTree`).
  */
 const REBUILT_AROUND_BODY: ReadonlySet<string> = new Set(['function_definition', 'class_definition']);
+
+/**
+ * Where the text of one document changed between two copies of its tree: `[start, oldEnd)` of the previous text
+ * became `[start, newEnd)` of the new one (UTF-16 offsets; one range covering every edit in between).
+ */
+export interface TextChange {
+  readonly start: number;
+  readonly oldEnd: number;
+  readonly newEnd: number;
+}
+
+/** The children of a root and where each started in its text, read once: lookup by start offset. */
+function topLevel(root: SyntaxNode): { at(start: number): SyntaxNode | undefined } {
+  const children = root.children.slice();
+  const starts = new Float64Array(children.length);
+  for (let i = 0; i < children.length; i++) starts[i] = children[i]!.start;
+  return {
+    at(start: number): SyntaxNode | undefined {
+      let low = 0;
+      let high = children.length - 1;
+      while (low <= high) {
+        const middle = (low + high) >> 1;
+        const at = starts[middle]!;
+        if (at === start) return children[middle];
+        if (at < start) low = middle + 1;
+        else high = middle - 1;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** Whether `a` from `aStart` and `b` from `bStart` hold the same `length` UTF-16 units (compared in place, no slices). */
+function sameText(a: string, aStart: number, b: string, bStart: number, length: number): boolean {
+  if (aStart + length > a.length || bStart + length > b.length) return false;
+  for (let i = 0; i < length; i++) if (a.charCodeAt(aStart + i) !== b.charCodeAt(bStart + i)) return false;
+  return true;
+}
+
+/** Whether `offset` is at the start of a line of `text`. */
+function startsLine(text: string, offset: number): boolean {
+  return offset === 0 || text.charCodeAt(offset - 1) === 10;
+}
 
 const REUSE_ROOT = /(_statement|_definition|_clause)$|^(block|parameters|decorator)$/;
 const reuseRoots = new Map<string, boolean>();
