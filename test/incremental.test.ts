@@ -325,8 +325,7 @@ describe('incremental analysis', () => {
   test('the semantic model of an edited tree resolves every name as a fresh one does', async () => {
     const parser = await loadParser();
     const seed = seedText();
-    const resolution = (root: SyntaxNode): string[] => {
-      const model = new SemanticModel(root);
+    const resolution = (root: SyntaxNode, model = new SemanticModel(root)): string[] => {
       const lines: string[] = [];
       root.walk((node) => {
         if (node.type !== 'identifier') return;
@@ -340,18 +339,68 @@ describe('incremental analysis', () => {
       fc.property(fc.array(edit, { minLength: 1, maxLength: 5 }), (edits) => {
         const source = new SourceFile(parser, seed);
         try {
-          void new SemanticModel(source.syntax.root);
-          for (const { at, remove, insert } of edits) {
+          // Each model takes over the class scopes of the one before (as the analyzer's do), which was asked about
+          // every name (its function scopes read) or about none (stubs).
+          let previous = new SemanticModel(source.syntax.root).scopeTree;
+          for (const [k, { at, remove, insert }] of edits.entries()) {
             const start = Math.floor(at * source.text.length);
             source.edit(start, Math.min(source.text.length, start + remove), insert);
-            assert.deepEqual(resolution(source.syntax.root), resolution(parser.parseOnce(source.text).root));
+            const root = source.syntax.root;
+            const model = new SemanticModel(root, { previous });
+            previous = model.scopeTree;
+            if (k % 3 === 1) continue;
+            assert.deepEqual(resolution(root, model), resolution(parser.parseOnce(source.text).root));
           }
         } finally {
           source.dispose();
         }
       }),
-      { numRuns: 12, seed: 20261201 },
+      { numRuns: 24, seed: 20261201 },
     );
+  });
+
+  test('a semantic model takes over the scopes of the classes an edit did not touch, unless they may bind outside', async () => {
+    const parser = await loadParser();
+    const text = [
+      'import os',
+      'class A:',
+      '    X = [1]',
+      '    def m(self, a=os.sep):',
+      '        return (lambda b: b)(a)',
+      'class B:',
+      '    def m(self):',
+      '        return 1',
+      'class G:',
+      '    def m(self):',
+      '        global Y',
+      '        Y = 2',
+      '',
+    ].join('\n');
+    const source = new SourceFile(parser, text);
+    try {
+      const classes = (root: SyntaxNode) => root.descendantsOfType('class_definition');
+      const first = new SemanticModel(source.syntax.root);
+      const [a1, b1, g1] = classes(source.syntax.root).map((node) => first.scopeOpenedBy(node)!);
+      // A's method is read (its lambda scope made) before the edit; B's and G's stay stubs.
+      const lambda = source.syntax.root.descendantsOfType('lambda')[0]!;
+      assert.equal(first.scopeOf(lambda.child('body')!).kind, 'lambda');
+      const at = source.text.indexOf('return 1') + 'return 1'.length;
+      source.edit(at, at, ' + 1');
+      const root = source.syntax.root;
+      const second = new SemanticModel(root, { previous: first.scopeTree });
+      const [a2, b2, g2] = classes(root).map((node) => second.scopeOpenedBy(node)!);
+      assert.equal(a2, a1, 'A is untouched: its scope is taken over');
+      assert.equal(a2!.parent, second.moduleScope);
+      assert.notEqual(b2, b1, 'B holds the edit');
+      assert.notEqual(g2, g1, 'G may bind outside itself (global)');
+      assert.equal(second.scopeOf(root.descendantsOfType('lambda')[0]!.child('body')!).kind, 'lambda');
+      assert.deepEqual(
+        second.bindingsOf(root.descendantsOfType('identifier').find((node) => node.text === 'Y' && node.parent?.type === 'assignment')!).map((binding) => binding.scope.kind),
+        ['module'],
+      );
+    } finally {
+      source.dispose();
+    }
   });
 
   // A list bound once to a literal is a constant only while no unit below its scope changes it in place

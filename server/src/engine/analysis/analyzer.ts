@@ -1,7 +1,7 @@
 import { compareFindings, type Confidence, type Finding, type Severity } from '../findings';
 import type { Rule, RuleContext, Report, RuleVisitors, Span, FixSpec, NodeVisitor } from '../rules/rule';
 import { SemanticModel } from '../semantic/model';
-import { IN_PLACE_METHODS } from '../semantic/scopes';
+import { IN_PLACE_METHODS, type ScopeTree } from '../semantic/scopes';
 import type { LineIndex } from '../syntax/lineIndex';
 import { containsWord } from '../syntax/python';
 import { SyntaxNode, type SyntaxTree } from '../syntax/syntaxNode';
@@ -135,6 +135,12 @@ export class Analyzer {
   /** Function summaries by summary key (the function's unit key plus its callees' summary fingerprints). */
   private summaries = new Map<string, { readonly summary: FunctionSummary; readonly fingerprint: string }>();
   private readonly dependencies = new FlowDependencies();
+  /**
+   * The scope tree of the last semantic model made, which the next one (of another tree of the same document) takes
+   * classes from (`ScopeOptions.previous`): a keystroke rebuilds the scopes of the class it is in, not of all. Only
+   * the scopes: the model's caches are not kept.
+   */
+  private scopes: ScopeTree | undefined;
 
   constructor(
     private readonly rules: readonly Rule[],
@@ -171,6 +177,12 @@ export class Analyzer {
     };
     const units = collectUnits(syntax.root);
     let model: SemanticModel | undefined;
+    const modelOf = (): SemanticModel => {
+      if (model) return model;
+      model = new SemanticModel(syntax.root, { previous: this.scopes });
+      this.scopes = model.scopeTree;
+      return model;
+    };
     const nextCache = new Map<string, UnitResult>();
     const nextIds = new Map<string, number>();
     /** By unit index: the unit's id (see below). */
@@ -220,8 +232,7 @@ export class Analyzer {
     const keyOf = (unit: AnalysisUnit): string => plan.keyOf(unit, (callee) => computed[callee.index]?.fingerprint ?? 'unknown');
     let flow: FlowEngine | undefined;
     const flowEngine = (): FlowEngine => {
-      model ??= new SemanticModel(syntax.root);
-      flow ??= new FlowEngine(model, this.knowledge, (definition, caller) => {
+      flow ??= new FlowEngine(modelOf(), this.knowledge, (definition, caller) => {
         const callee = plan.unitOf(definition);
         const from = caller ? plan.unitOf(caller) : undefined;
         if (!callee || (from && plan.sameCycle(from, callee))) return null;
@@ -268,8 +279,7 @@ export class Analyzer {
         clock.skip(lineIndex.positionAt(unit.node.start).line);
         continue;
       } else {
-        model ??= new SemanticModel(syntax.root);
-        result = this.runRules(unit, model, text, flowEngine, clock, lineIndex, baseKeyOf);
+        result = this.runRules(unit, modelOf(), text, flowEngine, clock, lineIndex, baseKeyOf);
         unitsAnalyzed++;
       }
       if (result.cacheable) nextCache.set(key, result);

@@ -87,6 +87,11 @@ export class SemanticModel {
     return this.scopes.module;
   }
 
+  /** The scope tree, for the next model of the same document to take over (`ScopeOptions.previous`). */
+  get scopeTree(): ScopeTree {
+    return this.scopes;
+  }
+
   private readonly scopeCache = new Map<SyntaxNode, Scope>();
 
   /** The innermost scope whose code contains `node` (memoised: rules ask about the same nodes again and again). */

@@ -101,7 +101,8 @@ export class Scope {
   constructor(
     readonly kind: ScopeKind,
     readonly node: SyntaxNode,
-    readonly parent: Scope | null,
+    /** The enclosing scope; changes only when the next build of the document takes this class scope over. */
+    public parent: Scope | null,
   ) {
     parent?.children.push(this);
   }
@@ -164,6 +165,12 @@ export interface ScopeTree {
 export interface ScopeOptions {
   /** Build every function scope at once (no stubs): the reference the lazy build must agree with. */
   readonly eager?: boolean;
+  /**
+   * The scope tree of the previous copy of the same document (another root), given up to this build: the scopes of
+   * classes whose copy this tree reused are taken over whole (see `ScopeBuilder.takeClass`), so it must not be read
+   * afterwards. Ignored by an eager build.
+   */
+  readonly previous?: ScopeTree;
 }
 
 /** Statements of a function body that change scopes outside it: such functions are always built at once. */
@@ -179,6 +186,9 @@ const eagerness = new DefinitionMemo<boolean>();
  */
 const mentioned = new DefinitionMemo<Map<string, boolean>>();
 
+/** Whether a class's text names `global` or `nonlocal` (so something in it may bind outside it), remembered across edits. */
+const bindsOutside = new DefinitionMemo<boolean>();
+
 /**
  * Builds the scope tree of a module. Iterative, so deeply nested (or garbage) input cannot overflow the stack.
  *
@@ -191,7 +201,8 @@ const mentioned = new DefinitionMemo<Map<string, boolean>>();
  * `mentions` and `expand` when an enclosing scope's list is asked about.
  */
 export function buildScopes(root: SyntaxNode, options: ScopeOptions = {}): ScopeTree {
-  return new ScopeBuilder(root, !options.eager);
+  const previous = !options.eager && options.previous?.module.node !== root ? options.previous : undefined;
+  return new ScopeBuilder(root, !options.eager, previous);
 }
 
 class ScopeBuilder implements ScopeTree {
@@ -207,6 +218,7 @@ class ScopeBuilder implements ScopeTree {
   constructor(
     private readonly root: SyntaxNode,
     lazy: boolean,
+    private readonly previous: ScopeTree | undefined,
   ) {
     this.module = new Scope('module', root, null);
     this.byNode = new Map<SyntaxNode, Scope>([[root, this.module]]);
@@ -282,6 +294,27 @@ class ScopeBuilder implements ScopeTree {
     });
   }
 
+  /**
+   * Takes over the previous build's scope of a class whose copy the new tree reused (the same `SyntaxNode`, so the
+   * same subtree, only moved): its bindings, its methods' scopes (stubs or already read) and everything inside are
+   * what a build of its body would make, since nothing inside a class binds outside it unless it says `global` or
+   * `nonlocal` (then it is built again). A keystroke in one class does not rebuild the others. False when not taken.
+   */
+  private takeClass(node: SyntaxNode, scope: Scope): boolean {
+    const old = this.previous?.byNode.get(node);
+    if (old?.kind !== 'class' || node.hasError) return false;
+    if (bindsOutside.get(node, () => /\b(?:global|nonlocal)\b/.test(node.text))) return false;
+    old.parent = scope;
+    scope.children.push(old);
+    const scopes: Scope[] = [old];
+    while (scopes.length > 0) {
+      const next = scopes.pop()!;
+      this.byNode.set(next.node, next);
+      for (const child of next.children) scopes.push(child);
+    }
+    return true;
+  }
+
   private run(): void {
     const { workNodes, workScopes } = this;
     const push = (node: SyntaxNode | null | undefined, scope: Scope): void => this.push(node, scope);
@@ -311,8 +344,9 @@ class ScopeBuilder implements ScopeTree {
         case 'class_definition': {
           const name = node.child('name');
           if (name) scope.add({ name: name.text, kind: 'class', node: name, value: node, qualifiedName: null });
-          const inner = this.newScope('class', node, scope);
           push(node.child('superclasses'), scope);
+          if (this.takeClass(node, scope)) break;
+          const inner = this.newScope('class', node, scope);
           push(node.child('body'), inner);
           this.pushErrors(node, inner);
           break;

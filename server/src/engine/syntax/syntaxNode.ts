@@ -387,16 +387,11 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     const start = cursor.startIndex;
     const end = cursor.endIndex;
     const old = id === 0 ? undefined : candidates?.get(id);
-    const entry =
-      old && old.node.end - old.node.start === end - start
-        ? old
-        : id === 0 || !candidates
-          ? undefined
-          : REBUILT_AROUND_BODY.has(type)
-            ? rebuiltAroundBody(id, start, end)
-            : top && parent !== null && parent.parent === null
-              ? rebuiltAtTop(type, id, start, end)
-              : undefined;
+    let entry = old && old.node.end - old.node.start === end - start ? old : undefined;
+    if (!entry && id !== 0 && candidates) {
+      if (REBUILT_AROUND_BODY.has(type)) entry = rebuiltAroundBody(id, start, end);
+      if (!entry && top && parent !== null && parent.parent === null) entry = rebuiltAtTop(type, id, start, end);
+    }
     if (entry) {
       move(entry, start - entry.node.start, fields[cursor.currentFieldId] ?? null, comments);
       taken += entry.size;
@@ -456,7 +451,8 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
   };
   /**
    * The copy of a module-level statement tree-sitter rebuilt although the edit did not touch it (it rebuilds many of
-   * the module's expression statements on every keystroke, tokens and all): the previous root's child at the same
+   * the module's expression statements on every keystroke, tokens and all, and in small files whole classes, bodies
+   * included, which `rebuiltAroundBody` cannot find): the previous root's child at the same
    * place in the previous text, when it has the same type and text, both start a line, and the new one holds no
    * error. Such a statement parses the same wherever it is (its inner blocks' indentation is relative to its first
    * line). Taken over under the new id. The cursor is on the statement and stays there.
