@@ -469,27 +469,40 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     if (entry?.node !== statement) return undefined;
     if (!startsLine(source, start) || !startsLine(before, oldStart) || !sameText(before, oldStart, source, start, end - start)) return undefined;
     if (mayHaveMissing && cursor.currentNode.hasError) return undefined;
-    takeOver(entry, id, undefined);
+    // A definition's body is re-keyed too (same text, so the same subtree): tree-sitter tends to reuse it next time
+    // while rebuilding the header again, and `rebuiltAroundBody` then finds it by id, without comparing the texts.
+    const body = REBUILT_AROUND_BODY.has(type) ? entry.inner.find((inner) => inner.node === statement.children.at(-1)) : undefined;
+    if (body && cursor.gotoLastChild()) {
+      const bodyId = cursor.nodeId;
+      cursor.gotoParent();
+      takeOver(entry, id, body);
+      (entry as { size: number }).size -= takeOver(body, bodyId, undefined);
+    } else {
+      takeOver(entry, id, undefined);
+    }
     return entry;
   };
   /**
    * Re-keys a copy tree-sitter rebuilt under its new id. The ids of the reusable copies inside it are not known to be
    * in the new tree (tree-sitter may have rebuilt them too, and a freed id may later name another subtree): they are
    * dropped from the index (and from the entry's size), except `confirmed` (found by its id in the new tree) and
-   * those inside it. They stay in the entry's `inner` list: moving the entry moves them.
+   * those inside it. They stay in the entry's `inner` list: moving the entry moves them. Returns how many were dropped.
    */
-  const takeOver = (entry: ReuseEntry, id: number, confirmed: ReuseEntry | undefined): void => {
+  const takeOver = (entry: ReuseEntry, id: number, confirmed: ReuseEntry | undefined): number => {
     reusable.entries.delete(entry.node.tsId);
     entry.node.tsId = id;
     reusable.entries.set(id, entry);
     for (const inner of entry.inner) if (inner !== confirmed && inner.node.tsId !== 0) unconfirmed.push(inner);
+    let dropped = 0;
     while (unconfirmed.length > 0) {
       const inner = unconfirmed.pop()!;
       if (reusable.entries.get(inner.node.tsId) === inner) reusable.entries.delete(inner.node.tsId);
       inner.node.tsId = 0;
-      (entry as { size: number }).size--;
+      dropped++;
       for (const nested of inner.inner) if (nested.node.tsId !== 0) unconfirmed.push(nested);
     }
+    (entry as { size: number }).size -= dropped;
+    return dropped;
   };
   /** `takeOver`'s work list, kept for the whole copy. */
   const unconfirmed: ReuseEntry[] = [];
