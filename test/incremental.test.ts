@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { ACTIVE_RULES, Analyzer, analyzeText, SourceFile, type Finding, type PythonParser } from '../server/src/engine';
 import { SemanticModel } from '../server/src/engine/semantic/model';
-import type { SyntaxNode } from '../server/src/engine/syntax/syntaxNode';
+import { LEFT_OVERS, type SyntaxNode } from '../server/src/engine/syntax/syntaxNode';
 import { loadParser } from './support/engine';
 import { listFixtures } from './support/fixtures';
 
@@ -357,6 +359,35 @@ describe('incremental analysis', () => {
       }),
       { numRuns: 24, seed: 20261201 },
     );
+  });
+
+  test('a chain of models that take over scopes does not hold the trees before the last one', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const parser = await loadParser();
+    const source = new SourceFile(parser, 'class A:\n    def m(self):\n        return 1\n\nclass B:\n    X = 1\n');
+    // The syntax copy's index keeps copies an edit replaced for a few keystrokes (`LEFT_OVERS`): dropped at once here.
+    const defaults = { ...LEFT_OVERS };
+    Object.assign(LEFT_OVERS, { kept: 0, keptPerLive: 0 });
+    try {
+      let previous = new SemanticModel(source.syntax.root).scopeTree;
+      // The first tree's root: every copy makes a new root, so only a chain of scope trees could keep it.
+      const first = new WeakRef(source.syntax.root);
+      for (let k = 0; k < 4; k++) {
+        const at = source.text.indexOf('return 1') + 'return 1'.length;
+        source.edit(at, at, ' + 1');
+        previous = new SemanticModel(source.syntax.root, { previous }).scopeTree;
+      }
+      assert.ok(previous.module.children.length === 2);
+      for (let round = 0; round < 3 && first.deref(); round++) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        gc();
+      }
+      assert.equal(first.deref(), undefined, 'the first tree is still reachable');
+    } finally {
+      Object.assign(LEFT_OVERS, defaults);
+      source.dispose();
+    }
   });
 
   test('a semantic model takes over the scopes of the classes an edit did not touch, unless they may bind outside', async () => {

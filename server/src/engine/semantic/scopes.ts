@@ -215,11 +215,18 @@ class ScopeBuilder implements ScopeTree {
   private made: Scope[] = [];
   private readonly lazy: boolean;
 
+  /**
+   * The previous build's tree while this one's first walk runs; then let go (a class met later, in a function read
+   * on first use, is built afresh), or every build would hold the one before it, and so every tree ever made.
+   */
+  private previous: ScopeTree | undefined;
+
   constructor(
     private readonly root: SyntaxNode,
     lazy: boolean,
-    private readonly previous: ScopeTree | undefined,
+    previous: ScopeTree | undefined,
   ) {
+    this.previous = previous;
     this.module = new Scope('module', root, null);
     this.byNode = new Map<SyntaxNode, Scope>([[root, this.module]]);
     this.lazy = lazy;
@@ -227,6 +234,7 @@ class ScopeBuilder implements ScopeTree {
     this.workNodes.push(root);
     this.workScopes.push(this.module);
     this.run();
+    this.previous = undefined;
   }
 
   expand(scope: Scope): void {
