@@ -136,9 +136,10 @@ export class Analyzer {
   private summaries = new Map<string, { readonly summary: FunctionSummary; readonly fingerprint: string }>();
   private readonly dependencies = new FlowDependencies();
   /**
-   * The scope tree of the last semantic model made, which the next one (of another tree of the same document) takes
-   * classes from (`ScopeOptions.previous`): a keystroke rebuilds the scopes of the class it is in, not of all. Only
-   * the scopes: the model's caches are not kept.
+   * The scope tree of the semantic model of the last analysis that ran to its end, which the next model (of another
+   * tree of the same document) takes classes from (`ScopeOptions.previous`): a keystroke rebuilds the scopes of the
+   * class it is in, not of all. Only the scopes: the model's caches are not kept. A model that takes it clears it, so
+   * no two models share a scope, even when a paused analysis is resumed after a later one.
    */
   private scopes: ScopeTree | undefined;
 
@@ -179,8 +180,9 @@ export class Analyzer {
     let model: SemanticModel | undefined;
     const modelOf = (): SemanticModel => {
       if (model) return model;
-      model = new SemanticModel(syntax.root, { previous: this.scopes });
-      this.scopes = model.scopeTree;
+      const previous = this.scopes;
+      this.scopes = undefined;
+      model = new SemanticModel(syntax.root, { previous });
       return model;
     };
     const nextCache = new Map<string, UnitResult>();
@@ -290,6 +292,7 @@ export class Analyzer {
       for (const found of result.findings) all.push(toFinding(found, unit, lineIndex));
     }
     this.cache = nextCache;
+    if (model) this.scopes = model.scopeTree;
 
     // Suppressions and the selection. A comment is "used" by any finding it covers, selected or not.
     knowRules(KNOWN_RULES);
