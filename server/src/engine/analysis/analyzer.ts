@@ -3,7 +3,7 @@ import type { Rule, RuleContext, Report, RuleVisitors, Span, FixSpec, NodeVisito
 import { SemanticModel } from '../semantic/model';
 import { IN_PLACE_METHODS, type ScopeTree } from '../semantic/scopes';
 import type { LineIndex } from '../syntax/lineIndex';
-import { containsWord } from '../syntax/python';
+import { containsWord, namesGlobalOrNonlocal } from '../syntax/python';
 import { SyntaxNode, type SyntaxTree } from '../syntax/syntaxNode';
 import { FlowEngine, type UnitFlow } from '../flow/engine';
 import { DEFAULT_KNOWLEDGE, type Knowledge } from '../flow/knowledge';
@@ -599,7 +599,7 @@ class OwnTextFacts {
 
   /** Whether the text has a `global` or `nonlocal` statement (word). */
   get rebindsOutside(): boolean {
-    return (this.crossUnit ??= /\b(global|nonlocal)\b/.test(this.text));
+    return (this.crossUnit ??= namesGlobalOrNonlocal(this.text));
   }
 
   /** The attributes the text assigns on `self` or `cls`. */

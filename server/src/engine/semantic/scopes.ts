@@ -1,5 +1,5 @@
 import { DefinitionMemo, type SyntaxNode } from '../syntax/syntaxNode';
-import { containsWord, parameterEntries } from '../syntax/python';
+import { containsWord, namesGlobalOrNonlocal, parameterEntries } from '../syntax/python';
 
 /**
  * Python's scopes and the names bound in them, built in one pass over a module.
@@ -311,7 +311,7 @@ class ScopeBuilder implements ScopeTree {
   private takeClass(node: SyntaxNode, scope: Scope): boolean {
     const old = this.previous?.byNode.get(node);
     if (old?.kind !== 'class' || node.hasError) return false;
-    if (bindsOutside.get(node, () => /\b(?:global|nonlocal)\b/.test(node.text))) return false;
+    if (bindsOutside.get(node, () => namesGlobalOrNonlocal(node.text))) return false;
     old.parent = scope;
     scope.children.push(old);
     const scopes: Scope[] = [old];

@@ -172,6 +172,14 @@ function isWordChar(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
+/**
+ * Whether `text` has the word `global` or `nonlocal`: code in it may then bind a name of an enclosing scope. A textual
+ * superset of the statements (a comment or string saying it counts too), so a "no" is always right.
+ */
+export function namesGlobalOrNonlocal(text: string): boolean {
+  return /\b(?:global|nonlocal)\b/.test(text);
+}
+
 /** Identifier-like words of a name: `dbPassword` → [db, password], `API_KEY` → [api, key]. */
 export function nameWords(name: string): string[] {
   return name

@@ -1,4 +1,5 @@
 import type { Language, Tree as TsTree, TreeCursor } from 'web-tree-sitter';
+import { lineStartAt } from './lineIndex';
 import { recoverCalls } from './recovery';
 
 /**
@@ -467,7 +468,9 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     if (statement?.type !== type || statement.end - statement.start !== end - start) return undefined;
     const entry = candidates!.get(statement.tsId);
     if (entry?.node !== statement) return undefined;
-    if (!startsLine(source, start) || !startsLine(before, oldStart) || !sameText(before, oldStart, source, start, end - start)) return undefined;
+    // At a line start (one character read: the floor is the offset before).
+    if (lineStartAt(source, start, start - 1) !== start || lineStartAt(before, oldStart, oldStart - 1) !== oldStart) return undefined;
+    if (!sameText(before, oldStart, source, start, end - start)) return undefined;
     if (mayHaveMissing && cursor.currentNode.hasError) return undefined;
     // A definition's body is re-keyed too (same text, so the same subtree): tree-sitter tends to reuse it next time
     // while rebuilding the header again, and `rebuiltAroundBody` then finds it by id, without comparing the texts.
@@ -482,6 +485,8 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     }
     return entry;
   };
+  /** `takeOver`'s work list, kept for the whole copy. */
+  const unconfirmed: ReuseEntry[] = [];
   /**
    * Re-keys a copy tree-sitter rebuilt under its new id. The ids of the reusable copies inside it are not known to be
    * in the new tree (tree-sitter may have rebuilt them too, and a freed id may later name another subtree): they are
@@ -504,8 +509,6 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     (entry as { size: number }).size -= dropped;
     return dropped;
   };
-  /** `takeOver`'s work list, kept for the whole copy. */
-  const unconfirmed: ReuseEntry[] = [];
   /** A node's subtree is complete: note whether it holds an error, and offer it for reuse if it does not. */
   const close = (node: SyntaxNode): void => {
     if (node.tsId !== 0 && reusable.entries.get(node.tsId)?.node === node) return; // a moved copy, taken by `move`
@@ -616,11 +619,6 @@ function sameText(a: string, aStart: number, b: string, bStart: number, length: 
   if (aStart + length > a.length || bStart + length > b.length) return false;
   for (let i = 0; i < length; i++) if (a.charCodeAt(aStart + i) !== b.charCodeAt(bStart + i)) return false;
   return true;
-}
-
-/** Whether `offset` is at the start of a line of `text`. */
-function startsLine(text: string, offset: number): boolean {
-  return offset === 0 || text.charCodeAt(offset - 1) === 10;
 }
 
 const REUSE_ROOT = /(_statement|_definition|_clause)$|^(block|parameters|decorator)$/;
