@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { Parser, Tree } from 'web-tree-sitter';
-import { ACTIVE_RULES, Analyzer, LineIndex, PythonParser, type AnalysisResult, type Rule } from '../server/src/engine';
+import { Tree } from 'web-tree-sitter';
+import { ACTIVE_RULES, Analyzer, LineIndex, loadParserRuntime, PythonParser, type AnalysisResult, type Rule } from '../server/src/engine';
 import { readGrammarFiles } from '../server/src/host/grammar';
 
 export interface LoadedEngine {
@@ -13,29 +13,24 @@ export interface LoadedEngine {
 
 /**
  * Loads the engine from the `.wasm` files the build copied into `dist/` (what ships), timing the runtime and
- * the grammar apart.
- *
- * The engine offers no way to read the WASM heap size, so the bench initialises web-tree-sitter's runtime
- * itself, first: Emscripten turns the options object into its `Module` and keeps `HEAPU8` on it up to date
- * when memory grows, and the runtime is a process-wide singleton, so `PythonParser.load` then reuses it and
- * the Language.load that follows is the grammar's own cost.
+ * the grammar apart: the engine's runtime loader first (`loadParserRuntime`, which also tells the WASM heap's size),
+ * then `PythonParser.load`, which reuses that runtime, so its time is the grammar's own cost.
  */
 export async function loadEngine(distDir: string): Promise<LoadedEngine> {
   const files = readGrammarFiles(distDir);
-  const module: { wasmBinary: Uint8Array; HEAPU8?: Uint8Array } = { wasmBinary: files.runtime };
   let start = performance.now();
-  await Parser.init(module as never);
+  const runtime = await loadParserRuntime(files.runtime);
   const runtimeInitMs = performance.now() - start;
   start = performance.now();
   const parser = await PythonParser.load(files);
   const grammarLoadMs = performance.now() - start;
 
-  // If the engine had loaded another copy of web-tree-sitter, its trees would not be this copy's Trees and
-  // the heap read here would be some other module's: then say "unreachable" rather than report a flat line.
+  // If the bench's own web-tree-sitter (the bare-reparse floor) were another copy than the engine's, its trees would
+  // not be this copy's Trees, and the floor would run on a runtime the heap probe does not see: say so.
   const probe = parser.parse('x = 1\n');
   const shared = probe instanceof Tree;
   probe.delete();
-  const wasmHeapBytes = () => (shared ? module.HEAPU8?.buffer.byteLength : undefined);
+  const wasmHeapBytes = () => (shared ? runtime.wasmHeapBytes() : undefined);
   return { parser, runtimeInitMs, grammarLoadMs, wasmHeapBytes };
 }
 

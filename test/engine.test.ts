@@ -5,9 +5,34 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { analyzeText, LineIndex, SourceFile } from '../server/src/engine';
 import { SemanticModel, shapeTemplate, shapeValues } from '../server/src/engine/semantic/model';
+import { directWalks, setDirectWalks } from '../server/src/engine/syntax/cursor';
 import { shorten } from '../server/src/engine/syntax/snippets';
 import { LEFT_OVERS, type SyntaxNode } from '../server/src/engine/syntax/syntaxNode';
 import { loadParser } from './support/engine';
+
+/** Every node of a copy (type, offsets, field, flags, parent), its comments and whether it has errors, one per line. */
+function dumpCopy(tree: { root: SyntaxNode; comments: readonly SyntaxNode[]; hasErrors: boolean }): string {
+  const lines: string[] = [];
+  const stack: SyntaxNode[] = [tree.root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    lines.push(`${node.type}|${node.start}|${node.end}|${node.field}|${node.isNamed}|${node.isMissing}|${node.hasError}|${node.parent?.type}|${node.text.length}`);
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+  }
+  lines.push(`comments ${tree.comments.map((comment) => `${comment.start}:${comment.text}`).join(',')}`, `errors ${tree.hasErrors}`);
+  return lines.join('\n');
+}
+
+/** The text of the first `count` rule fixtures, joined: a few hundred lines of varied Python. */
+function fixtureText(count: number): string {
+  const fixtures = join(__dirname, 'fixtures', 'rules');
+  return readdirSync(fixtures)
+    .filter((name) => name.endsWith('.py'))
+    .sort()
+    .slice(0, count)
+    .map((name) => readFileSync(join(fixtures, name), 'utf8'))
+    .join('\n');
+}
 
 function calls(root: SyntaxNode): SyntaxNode[] {
   return root.descendantsOfType('call');
@@ -75,24 +100,8 @@ describe('parser', () => {
     // the edit are not visited, nodes after it only shifted). Compared with a fresh copy of the very same tree-sitter
     // tree, so the check is exact even where tree-sitter's incremental error recovery differs from a fresh parse.
     const parser = await loadParser();
-    const fixtures = join(__dirname, 'fixtures', 'rules');
-    const text = readdirSync(fixtures)
-      .filter((name) => name.endsWith('.py'))
-      .sort()
-      .slice(0, 6)
-      .map((name) => readFileSync(join(fixtures, name), 'utf8'))
-      .join('\n');
-    const dump = (tree: { root: SyntaxNode; comments: readonly SyntaxNode[]; hasErrors: boolean }): string => {
-      const lines: string[] = [];
-      const stack: SyntaxNode[] = [tree.root];
-      while (stack.length > 0) {
-        const node = stack.pop()!;
-        lines.push(`${node.type}|${node.start}|${node.end}|${node.field}|${node.isNamed}|${node.isMissing}|${node.hasError}|${node.parent?.type}|${node.text.length}`);
-        for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
-      }
-      lines.push(`comments ${tree.comments.map((comment) => `${comment.start}:${comment.text}`).join(',')}`, `errors ${tree.hasErrors}`);
-      return lines.join('\n');
-    };
+    const text = fixtureText(6);
+    const dump = dumpCopy;
     let seed = 20261130;
     const random = (below: number): number => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -118,6 +127,47 @@ describe('parser', () => {
     } finally {
       Object.assign(LEFT_OVERS, defaults);
       file.dispose();
+    }
+  });
+
+  test('a walk that calls the runtime directly copies what the public cursor copies, through typing and syntax errors', async () => {
+    // The direct walk keeps the cursor in the runtime's transfer buffer instead of copying it in and out on every call
+    // (`syntax/cursor.ts`): any other runtime call in the middle of a walk would clobber it. Two documents take the
+    // same edits; one is copied with direct walks, the other through web-tree-sitter's public TreeCursor.
+    const parser = await loadParser();
+    assert.ok(directWalks(), 'PythonParser.load lets walks call the runtime directly');
+    const text = fixtureText(8);
+    const direct = new SourceFile(parser, text);
+    const cursor = new SourceFile(parser, text);
+    const copy = (file: SourceFile, directly: boolean): string => {
+      setDirectWalks(directly);
+      try {
+        return dumpCopy(file.syntax);
+      } finally {
+        setDirectWalks(true);
+      }
+    };
+    let seed = 20261130;
+    const random = (below: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % below;
+    };
+    // Typing first (definitions rebuilt around reused bodies: the walk asks the runtime whether a node has an error),
+    // then brackets and quotes that pile errors up.
+    const pieces = ['x', ' ', '\n    ', 'def g(a):\n    return a\n', '(', '"', "'", '"""', ')', ':', '\n'];
+    try {
+      assert.equal(copy(direct, true), copy(cursor, false));
+      for (let i = 0; i < 40; i++) {
+        const at = random(direct.text.length);
+        const piece = pieces[i < 20 ? random(4) : random(pieces.length)]!;
+        direct.edit(at, at, piece);
+        cursor.edit(at, at, piece);
+        assert.equal(copy(direct, true), copy(cursor, false), `after edit ${i + 1}`);
+      }
+      assert.ok(direct.syntax.hasErrors, 'the edits left syntax errors');
+    } finally {
+      direct.dispose();
+      cursor.dispose();
     }
   });
 

@@ -38,7 +38,7 @@ export { PROJECT_KNOWLEDGE_KEYS, knowledgeWith, projectModel } from './flow/proj
 export { ALL_RULES, ACTIVE_RULES, ruleById } from './rules/registry';
 export type { Rule, RuleMeta, RuleDocs } from './rules/rule';
 export { LineIndex } from './syntax/lineIndex';
-export { PythonParser, SourceFile, type GrammarFiles } from './syntax/parser';
+export { loadParserRuntime, PythonParser, SourceFile, type GrammarFiles, type ParserRuntime } from './syntax/parser';
 export type { SyntaxTree } from './syntax/syntaxNode';
 
 export interface AnalysisOptions {

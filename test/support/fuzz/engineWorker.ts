@@ -7,8 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { Parser, Tree } from 'web-tree-sitter';
-import { ACTIVE_RULES, Analyzer, analyzeText, LineIndex, PythonParser, SourceFile, type Finding, type Range } from '../../../server/src/engine';
+import { ACTIVE_RULES, Analyzer, analyzeText, LineIndex, loadParserRuntime, PythonParser, SourceFile, type Finding, type Range } from '../../../server/src/engine';
 import { formatJson, formatSarif, formatText } from '../../../server/src/engine/report/formats';
 import { renderReview } from '../../../server/src/engine/report/review';
 import { loadCorpusSnapshot } from './corpus';
@@ -21,16 +20,11 @@ async function main(): Promise<void> {
   if (!config || !process.send) throw new Error('engineWorker runs as a child of the fuzz runner');
   const send = (message: WorkerMessage) => process.send!(message);
 
-  // Initialise web-tree-sitter's runtime with a module object we keep, so HEAPU8 tells the WASM heap's size
-  // (as bench/engine.ts does); PythonParser.load then reuses the same runtime.
+  // The engine's runtime loader tells the WASM heap's size (as in bench/engine.ts); PythonParser.load reuses it.
   const runtime = readFileSync(config.runtimePath);
-  const module: { wasmBinary: Uint8Array; HEAPU8?: Uint8Array } = { wasmBinary: runtime };
-  await Parser.init(module as never);
+  const loaded = await loadParserRuntime(runtime);
   const parser = await PythonParser.load({ runtime, python: readFileSync(config.pythonPath) });
-  const probe = parser.parse('x = 1\n');
-  const shared = probe instanceof Tree;
-  probe.delete();
-  const wasmHeap = () => (shared ? (module.HEAPU8?.buffer.byteLength ?? -1) : -1);
+  const wasmHeap = () => loaded.wasmHeapBytes();
 
   const corpus = loadCorpusSnapshot(config.corpusSnapshot);
   const mix: MixOptions = config.mix;

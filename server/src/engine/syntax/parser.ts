@@ -1,5 +1,6 @@
 import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
 import { copyTree, type SyntaxTree, type TextChange } from './syntaxNode';
+import { useRuntime } from './cursor';
 import { LineIndex, parserView } from './lineIndex';
 
 /**
@@ -13,15 +14,38 @@ export interface GrammarFiles {
   readonly python: Uint8Array;
 }
 
-let runtimeReady: Promise<void> | undefined;
+/** web-tree-sitter's runtime, loaded once per process: its Emscripten module is a process-wide singleton. */
+let runtimeReady: Promise<ParserRuntime> | undefined;
+
+/** The loaded runtime, for hosts that watch its memory (the benchmarks, the fuzz workers). */
+export interface ParserRuntime {
+  /** The size of the WASM linear memory in bytes (it grows, never shrinks). */
+  readonly wasmHeapBytes: () => number;
+}
+
+/**
+ * Loads web-tree-sitter's runtime from `web-tree-sitter.wasm`'s bytes, once per process (later calls, whatever their
+ * bytes, share the first). `PythonParser.load` calls it; a host that times the runtime apart from the grammar may call
+ * it first. Rejects when the bytes are no such runtime.
+ */
+export function loadParserRuntime(runtime: Uint8Array): Promise<ParserRuntime> {
+  runtimeReady ??= (async () => {
+    // Emscripten makes the options object the module itself, exports and heap views included: tree walks call it
+    // directly (`useRuntime`), and its HEAPU8 is kept up to date when memory grows.
+    const module: { wasmBinary: Uint8Array; HEAPU8?: Uint8Array } = { wasmBinary: runtime };
+    await Parser.init(module as never);
+    useRuntime(module);
+    return { wasmHeapBytes: () => module.HEAPU8?.buffer.byteLength ?? 0 };
+  })();
+  return runtimeReady;
+}
 
 /** A loaded Python parser. Create one per process with `PythonParser.load` and share it. */
 export class PythonParser {
   private constructor(private readonly parser: Parser) {}
 
   static async load(files: GrammarFiles): Promise<PythonParser> {
-    runtimeReady ??= Parser.init({ wasmBinary: files.runtime } as never);
-    await runtimeReady;
+    await loadParserRuntime(files.runtime);
     const language = await Language.load(files.python);
     const parser = new Parser();
     parser.setLanguage(language);

@@ -1,4 +1,5 @@
-import type { Language, Tree as TsTree, TreeCursor } from 'web-tree-sitter';
+import type { Language, Tree as TsTree } from 'web-tree-sitter';
+import { walkTree } from './cursor';
 import { lineStartAt } from './lineIndex';
 import { recoverCalls } from './recovery';
 
@@ -340,7 +341,6 @@ type Movable = { -readonly [K in 'frame' | 'field']: SyntaxNode[K] };
  * statements tree-sitter rebuilt although their text did not change (see `rebuiltAtTop`).
  */
 export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, reuse = true, change?: TextChange): SyntaxTree {
-  const cursor: TreeCursor = tree.walk();
   const comments: SyntaxNode[] = [];
   // The previous copy's index becomes this one's: its live entries are the candidates. Once this copy takes one, its
   // ancestors lead to this copy's root, and it cannot be taken twice.
@@ -369,6 +369,8 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
   const { types, fields } = language;
   const named = namedTypes(language);
   const mayHaveMissing = tree.rootNode.hasError;
+  // After every other call into the runtime: a walk keeps its cursor in the runtime's transfer buffer (`walkTree`).
+  const cursor = walkTree(tree);
   /** The previous root's children and their offsets in the previous text, read before any of them moves. */
   const top = candidates && change ? topLevel(candidates.root!) : undefined;
   /** A reusable copy (moved or just made) is inside the innermost one being made: list it and its comments there. */
@@ -381,12 +383,12 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
   };
 
   const makeNode = (parent: SyntaxNode | null): SyntaxNode => {
-    const typeId = cursor.nodeTypeId;
+    const typeId = cursor.typeId();
     const type = types[typeId] || 'ERROR';
     const rootType = mayBeReuseRoot(type);
-    const id = rootType ? cursor.nodeId : 0;
-    const start = cursor.startIndex;
-    const end = cursor.endIndex;
+    const id = rootType ? cursor.nodeId() : 0;
+    const start = cursor.start();
+    const end = cursor.end();
     const old = id === 0 ? undefined : candidates?.get(id);
     let entry = old && old.node.end - old.node.start === end - start ? old : undefined;
     if (!entry && id !== 0 && candidates) {
@@ -394,7 +396,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
       if (!entry && top && parent !== null && parent.parent === null) entry = rebuiltAtTop(type, id, start, end);
     }
     if (entry) {
-      move(entry, start - entry.node.start, fields[cursor.currentFieldId] ?? null, comments);
+      move(entry, start - entry.node.start, fields[cursor.fieldId()] ?? null, comments);
       taken += entry.size;
       addToOuter(entry);
       reused = true;
@@ -410,9 +412,9 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
       type,
       start,
       end,
-      fields[cursor.currentFieldId] ?? null,
+      fields[cursor.fieldId()] ?? null,
       isNamed,
-      mayHaveMissing && cursor.nodeIsMissing,
+      mayHaveMissing && cursor.isMissing(),
       // ERROR nodes keep arrays of their own: call recovery rewrites their children in place.
       type === 'ERROR' ? [] : NO_CHILDREN,
     );
@@ -434,9 +436,9 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
    */
   const rebuiltAroundBody = (id: number, start: number, end: number): ReuseEntry | undefined => {
     if (!cursor.gotoLastChild()) return undefined;
-    const bodyId = cursor.nodeId;
-    const bodyStart = cursor.startIndex;
-    const bodyEnd = cursor.endIndex;
+    const bodyId = cursor.nodeId();
+    const bodyStart = cursor.start();
+    const bodyEnd = cursor.end();
     cursor.gotoParent();
     const bodyEntry = candidates!.get(bodyId);
     const body = bodyEntry?.node;
@@ -446,7 +448,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     const entry = reusable.entries.get(definition.tsId);
     if (entry?.node !== definition || !sameText(before, definition.start, source, start, bodyStart - start)) return undefined;
     // The same text before the same body parses the same, unless the new tree recovered from an error there.
-    if (mayHaveMissing && cursor.currentNode.hasError) return undefined;
+    if (mayHaveMissing && cursor.hasError()) return undefined;
     takeOver(entry, id, bodyEntry);
     return entry;
   };
@@ -471,12 +473,12 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     // At a line start (one character read: the floor is the offset before).
     if (lineStartAt(source, start, start - 1) !== start || lineStartAt(before, oldStart, oldStart - 1) !== oldStart) return undefined;
     if (!sameText(before, oldStart, source, start, end - start)) return undefined;
-    if (mayHaveMissing && cursor.currentNode.hasError) return undefined;
+    if (mayHaveMissing && cursor.hasError()) return undefined;
     // A definition's body is re-keyed too (same text, so the same subtree): tree-sitter tends to reuse it next time
     // while rebuilding the header again, and `rebuiltAroundBody` then finds it by id, without comparing the texts.
     const body = REBUILT_AROUND_BODY.has(type) ? entry.inner.find((inner) => inner.node === statement.children.at(-1)) : undefined;
     if (body && cursor.gotoLastChild()) {
-      const bodyId = cursor.nodeId;
+      const bodyId = cursor.nodeId();
       cursor.gotoParent();
       takeOver(entry, id, body);
       (entry as { size: number }).size -= takeOver(body, bodyId, undefined);
