@@ -199,6 +199,16 @@ export class SemanticModel {
    * `from os import system as run`; `eval` → `eval` when nothing shadows the builtin. Null when unknown.
    */
   qualifiedName(expression: SyntaxNode, depth = 0): string | null {
+    if (depth > 0) return this.readQualifiedName(expression, depth);
+    // Most rules ask about the callee of every call: answered once per node (the answer is a new string each time).
+    let name = this.qualifiedNames.get(expression);
+    if (name === undefined) this.qualifiedNames.set(expression, (name = this.readQualifiedName(expression, 0)));
+    return name;
+  }
+
+  private readonly qualifiedNames = new Map<SyntaxNode, string | null>();
+
+  private readQualifiedName(expression: SyntaxNode, depth: number): string | null {
     if (depth > MAX_ALIAS_DEPTH) return null;
     const expr = unparenthesize(expression);
     if (expr.type === 'attribute') {

@@ -13,19 +13,39 @@ export function unparenthesize(node: SyntaxNode): SyntaxNode {
   return current;
 }
 
+/** A call's arguments, read once per call node (`callArguments`): shared by every rule that asks, so never changed. */
 export interface CallArguments {
-  readonly positional: SyntaxNode[];
-  readonly keywords: Map<string, SyntaxNode>;
+  readonly positional: readonly SyntaxNode[];
+  readonly keywords: ReadonlyMap<string, SyntaxNode>;
   /** The `name=value` nodes themselves, for fixes that remove an argument. */
-  readonly keywordNodes: Map<string, SyntaxNode>;
+  readonly keywordNodes: ReadonlyMap<string, SyntaxNode>;
   /** `*args` or `**kwargs` present: arguments may hide there. */
   readonly hasUnpacking: boolean;
 }
 
+/**
+ * The arguments of each call node asked about. A node stands for the same subtree as long as it lives (the syntax
+ * copy moves reused subtrees, it never changes them; call recovery rewrites ERROR nodes before any rule runs).
+ */
+const argumentsOf = new WeakMap<SyntaxNode, CallArguments>();
+
+/**
+ * A call's positional arguments, keyword arguments by name, and whether `*`/`**` unpacking may hide more. Most rules
+ * ask about every call of a unit, so the answer is kept per call node (it allocated a fifth of what a keystroke in a
+ * file full of syntax errors did).
+ */
 export function callArguments(call: SyntaxNode): CallArguments {
+  let known = argumentsOf.get(call);
+  if (known === undefined) argumentsOf.set(call, (known = readCallArguments(call)));
+  return known;
+}
+
+const NO_KEYWORDS: ReadonlyMap<string, SyntaxNode> = new Map();
+
+function readCallArguments(call: SyntaxNode): CallArguments {
   const positional: SyntaxNode[] = [];
-  const keywords = new Map<string, SyntaxNode>();
-  const keywordNodes = new Map<string, SyntaxNode>();
+  let keywords: Map<string, SyntaxNode> | undefined;
+  let keywordNodes: Map<string, SyntaxNode> | undefined;
   let hasUnpacking = false;
   const list = call.child('arguments');
   if (list && list.type === 'argument_list') {
@@ -34,8 +54,8 @@ export function callArguments(call: SyntaxNode): CallArguments {
         const name = argument.child('name');
         const value = argument.child('value');
         if (name && value) {
-          keywords.set(name.text, value);
-          keywordNodes.set(name.text, argument);
+          (keywords ??= new Map()).set(name.text, value);
+          (keywordNodes ??= new Map()).set(name.text, argument);
         }
       } else if (argument.type === 'list_splat' || argument.type === 'dictionary_splat') {
         hasUnpacking = true;
@@ -46,7 +66,7 @@ export function callArguments(call: SyntaxNode): CallArguments {
   } else if (list && list.type === 'generator_expression') {
     positional.push(list);
   }
-  return { positional, keywords, keywordNodes, hasUnpacking };
+  return { positional, keywords: keywords ?? NO_KEYWORDS, keywordNodes: keywordNodes ?? NO_KEYWORDS, hasUnpacking };
 }
 
 /** The argument at `index`, or the keyword argument `name`. */

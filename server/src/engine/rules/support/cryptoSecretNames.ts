@@ -1,4 +1,5 @@
 import { nameWords } from '../../syntax/python';
+import { memoByName } from './nameMemo';
 import { secretName } from './secrets';
 
 /**
@@ -129,7 +130,9 @@ export interface GeneratedSecret {
  * unpredictable; null when not. Used for VG403's sinks: assignment targets, dict keys, keyword arguments and the
  * names of functions that return the value.
  */
-export function generatedSecretName(name: string): GeneratedSecret | null {
+export const generatedSecretName: (name: string) => GeneratedSecret | null = memoByName(readGeneratedSecretName);
+
+function readGeneratedSecretName(name: string): GeneratedSecret | null {
   const split = nameParts(name);
   if (!split) return null;
   const { last, previous } = split;

@@ -1,6 +1,7 @@
 import type { SemanticModel } from '../../semantic/model';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
 import { nameWords, stringLiteralValue, unparenthesize } from '../../syntax/python';
+import { memoByName } from './nameMemo';
 
 /**
  * What "a name that holds a secret" means, shared by VG401 (hardcoded-secret) and VG402 (secret-in-log).
@@ -95,7 +96,9 @@ export interface SecretName {
 }
 
 /** Whether a name (`db_password`, `apiKey`, `SECRET_KEY`, `--admin-password`) holds a secret; null when not. */
-export function secretName(name: string): SecretName | null {
+export const secretName: (name: string) => SecretName | null = memoByName(readSecretName);
+
+function readSecretName(name: string): SecretName | null {
   const words = nameWords(name).map((word) => word.replace(/[0-9]+$/, '')).filter((word) => word.length > 0);
   while (words.length > 1 && TRAILING_NEUTRAL.has(words[words.length - 1]!)) words.pop();
   if (words.length === 0) return null;
