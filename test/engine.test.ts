@@ -5,7 +5,9 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { analyzeText, LineIndex, SourceFile } from '../server/src/engine';
 import { SemanticModel, shapeTemplate, shapeValues } from '../server/src/engine/semantic/model';
+import { memoByName } from '../server/src/engine/rules/support/nameMemo';
 import { directWalks, setDirectWalks } from '../server/src/engine/syntax/cursor';
+import { callArguments, rememberingCallArguments } from '../server/src/engine/syntax/python';
 import { shorten } from '../server/src/engine/syntax/snippets';
 import { LEFT_OVERS, type SyntaxNode } from '../server/src/engine/syntax/syntaxNode';
 import { loadParser } from './support/engine';
@@ -169,6 +171,38 @@ describe('parser', () => {
       direct.dispose();
       cursor.dispose();
     }
+  });
+
+  test("a call's arguments are read once while a unit's rules run, and forgotten after", async () => {
+    const parser = await loadParser();
+    const call = calls(parser.parseOnce('f(a, b=1, *c)\n').root)[0]!;
+    const outside = callArguments(call);
+    assert.deepEqual(outside.positional.map((node) => node.text), ['a']);
+    assert.deepEqual([...outside.keywords.keys()], ['b']);
+    assert.equal(outside.hasUnpacking, true);
+    assert.notEqual(callArguments(call), outside, 'read afresh outside a rule run');
+    rememberingCallArguments(() => {
+      const first = callArguments(call);
+      assert.equal(callArguments(call), first, 'read once inside');
+      assert.deepEqual(first, outside);
+      rememberingCallArguments(() => assert.notEqual(callArguments(call), first, 'an inner run has its own memo'));
+      assert.equal(callArguments(call), first, 'the outer memo is back after an inner run');
+    });
+    assert.notEqual(callArguments(call), outside, 'forgotten after');
+  });
+
+  test('a name memo reads each name once, and starts over past its limit', () => {
+    const read: string[] = [];
+    const lengthOf = memoByName((name) => {
+      read.push(name);
+      return { length: name.length };
+    }, 2);
+    assert.equal(lengthOf('alpha'), lengthOf('alpha'));
+    lengthOf('beta');
+    assert.deepEqual(read, ['alpha', 'beta']);
+    lengthOf('gamma');
+    lengthOf('alpha');
+    assert.deepEqual(read, ['alpha', 'beta', 'gamma', 'alpha'], 'the third name started the memo over');
   });
 
   test('a half-typed call is recovered as a call', async () => {

@@ -3,7 +3,7 @@ import type { Rule, RuleContext, Report, RuleVisitors, Span, FixSpec, NodeVisito
 import { SemanticModel } from '../semantic/model';
 import { IN_PLACE_METHODS, type ScopeTree } from '../semantic/scopes';
 import type { LineIndex } from '../syntax/lineIndex';
-import { containsWord, namesGlobalOrNonlocal } from '../syntax/python';
+import { containsWord, namesGlobalOrNonlocal, rememberingCallArguments } from '../syntax/python';
 import { SyntaxNode, type SyntaxTree } from '../syntax/syntaxNode';
 import { FlowEngine, type UnitFlow } from '../flow/engine';
 import { DEFAULT_KNOWLEDGE, type Knowledge } from '../flow/knowledge';
@@ -395,18 +395,20 @@ export class Analyzer {
       }
     };
     try {
-      forEachNodeInUnit(unit.node, (node) => {
-        if (++visited % CLOCK_STRIDE === 0) {
-          if (clock.fileSpent()) throw new BudgetSpent();
-          timed ||= clock.slow();
-        }
-        const entry = handlers.get(node.type);
-        if (!entry) return;
-        const { rules, visitors } = entry;
-        for (let i = 0; i < rules.length; i++) call(rules[i]!, visitors[i]!, node);
+      rememberingCallArguments(() => {
+        forEachNodeInUnit(unit.node, (node) => {
+          if (++visited % CLOCK_STRIDE === 0) {
+            if (clock.fileSpent()) throw new BudgetSpent();
+            timed ||= clock.slow();
+          }
+          const entry = handlers.get(node.type);
+          if (!entry) return;
+          const { rules, visitors } = entry;
+          for (let i = 0; i < rules.length; i++) call(rules[i]!, visitors[i]!, node);
+        });
+        timed ||= clock.slow();
+        for (let i = 0; i < exits.length; i++) call(exitRules[i]!, exits[i]!, null);
       });
-      timed ||= clock.slow();
-      for (let i = 0; i < exits.length; i++) call(exitRules[i]!, exits[i]!, null);
     } catch (error) {
       if (!(error instanceof BudgetSpent)) throw error;
       clock.skip(lineIndex.positionAt(unit.node.start).line);

@@ -13,7 +13,7 @@ export function unparenthesize(node: SyntaxNode): SyntaxNode {
   return current;
 }
 
-/** A call's arguments, read once per call node (`callArguments`): shared by every rule that asks, so never changed. */
+/** A call's arguments (`callArguments`). Shared by every rule that asks about the call, so never changed. */
 export interface CallArguments {
   readonly positional: readonly SyntaxNode[];
   readonly keywords: ReadonlyMap<string, SyntaxNode>;
@@ -23,20 +23,29 @@ export interface CallArguments {
   readonly hasUnpacking: boolean;
 }
 
-/**
- * The arguments of each call node asked about. A node stands for the same subtree as long as it lives (the syntax
- * copy moves reused subtrees, it never changes them; call recovery rewrites ERROR nodes before any rule runs).
- */
-const argumentsOf = new WeakMap<SyntaxNode, CallArguments>();
+/** The arguments read so far, by call node, while `rememberingCallArguments` runs. */
+let remembered: Map<SyntaxNode, CallArguments> | undefined;
 
 /**
- * A call's positional arguments, keyword arguments by name, and whether `*`/`**` unpacking may hide more. Most rules
- * ask about every call of a unit, so the answer is kept per call node (it allocated a fifth of what a keystroke in a
- * file full of syntax errors did).
+ * Runs `work` with each call's arguments read once (most rules ask about every call of a unit: in a file full of syntax
+ * errors that was a fifth of what a keystroke allocated), and forgets them after, so no tree is kept alive by them.
+ * The analyzer runs each unit's rules in it.
  */
+export function rememberingCallArguments<T>(work: () => T): T {
+  const outer = remembered;
+  remembered = new Map();
+  try {
+    return work();
+  } finally {
+    remembered = outer;
+  }
+}
+
+/** A call's positional arguments, keyword arguments by name, and whether `*`/`**` unpacking may hide more. */
 export function callArguments(call: SyntaxNode): CallArguments {
-  let known = argumentsOf.get(call);
-  if (known === undefined) argumentsOf.set(call, (known = readCallArguments(call)));
+  if (remembered === undefined) return readCallArguments(call);
+  let known = remembered.get(call);
+  if (known === undefined) remembered.set(call, (known = readCallArguments(call)));
   return known;
 }
 
