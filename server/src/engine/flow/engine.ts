@@ -71,8 +71,18 @@ export class FlowEngine {
     this.types = new TypeResolver(model, knowledge, (identifier) => this.parameterType(identifier));
     const outerValue = (unitNode: SyntaxNode, name: string): Taint | null => this.outerValue(unitNode, name);
     this.fullContext = { model, knowledge, types: this.types, outerValue, localCall: (call) => this.localCall(call) };
-    this.outerContext = { model, knowledge, types: this.types, outerValue, localCall: () => null };
+    // An outer run resolves no call, but lists the calls it asked about (see `analyse`).
+    const localCallOuter = (call: SyntaxNode): null => {
+      this.outerCalls[this.outerCalls.length - 1]?.push(call);
+      return null;
+    };
+    this.outerContext = { model, knowledge, types: this.types, outerValue, localCall: localCallOuter };
   }
+
+  /** The calls each outer run under way asked `localCall` about, innermost run last. */
+  private readonly outerCalls: SyntaxNode[][] = [];
+  /** By module or class node analysed in outer mode: the calls its run asked `localCall` about. */
+  private readonly outerCallsOf = new Map<SyntaxNode, readonly SyntaxNode[]>();
 
   private readonly fullContext: FlowContext;
   private readonly outerContext: FlowContext;
@@ -124,8 +134,19 @@ export class FlowEngine {
     const memo = mode === 'full' ? this.full : this.outer;
     const known = memo.get(unitNode);
     if (known) return known;
-    const context = mode === 'full' ? this.fullContext : this.outerContext;
     const isFunction = unitNode.type === 'function_definition';
+    if (mode === 'full' && !isFunction) {
+      // A module or class starts from the same values in both modes, which differ only in calls of same-file
+      // functions: when no call its outer run met is one, the full run would be the same run. (The module of a file
+      // full of syntax errors is nearly the whole file, and every function's free names ask for its outer run.)
+      const outer = this.outer.get(unitNode);
+      const calls = this.outerCallsOf.get(unitNode);
+      if (outer && calls && calls.every((call) => this.model.localDefinition(call, { untracked: true }) === null)) {
+        this.full.set(unitNode, outer);
+        return outer;
+      }
+    }
+    const context = mode === 'full' ? this.fullContext : this.outerContext;
     const handler = isFunction ? this.handlerInfo(unitNode) : NO_HANDLER;
     const initial = new Map<string, Taint | null>();
     if (isFunction) {
@@ -150,7 +171,15 @@ export class FlowEngine {
       });
     }
     const interpreter = new UnitInterpreter(context, unitNode, initial, handler.returns);
-    interpreter.run();
+    if (mode === 'outer') this.outerCalls.push([]);
+    try {
+      interpreter.run();
+    } finally {
+      if (mode === 'outer') {
+        const calls = this.outerCalls.pop()!;
+        if (!isFunction) this.outerCallsOf.set(unitNode, calls);
+      }
+    }
     memo.set(unitNode, interpreter);
     return interpreter;
   }
