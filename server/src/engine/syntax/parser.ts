@@ -1,7 +1,7 @@
 import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
-import { copyTree, type SyntaxTree, type TextChange } from './syntaxNode';
 import { useRuntime } from './cursor';
 import { LineIndex, parserView } from './lineIndex';
+import { copyTree, type SyntaxTree, type TextChange } from './syntaxNode';
 
 /**
  * The bytes of the two WebAssembly modules the parser needs. The host (server, CLI, tests) reads them, so the
