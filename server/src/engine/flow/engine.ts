@@ -71,7 +71,7 @@ export class FlowEngine {
     this.types = new TypeResolver(model, knowledge, (identifier) => this.parameterType(identifier));
     const outerValue = (unitNode: SyntaxNode, name: string): Taint | null => this.outerValue(unitNode, name);
     this.fullContext = { model, knowledge, types: this.types, outerValue, localCall: (call) => this.localCall(call) };
-    // An outer run resolves no call, but lists the calls it asked about (see `analyse`).
+    // An outer run resolves no call, but a module's or class's lists the calls it asked about (see `analyse`).
     const localCallOuter = (call: SyntaxNode): null => {
       this.outerCalls[this.outerCalls.length - 1]?.push(call);
       return null;
@@ -79,8 +79,8 @@ export class FlowEngine {
     this.outerContext = { model, knowledge, types: this.types, outerValue, localCall: localCallOuter };
   }
 
-  /** The calls each outer run under way asked `localCall` about, innermost run last. */
-  private readonly outerCalls: SyntaxNode[][] = [];
+  /** The calls each outer run under way asked `localCall` about (null for a function's: not kept), innermost last. */
+  private readonly outerCalls: Array<SyntaxNode[] | null> = [];
   /** By module or class node analysed in outer mode: the calls its run asked `localCall` about. */
   private readonly outerCallsOf = new Map<SyntaxNode, readonly SyntaxNode[]>();
 
@@ -171,13 +171,13 @@ export class FlowEngine {
       });
     }
     const interpreter = new UnitInterpreter(context, unitNode, initial, handler.returns);
-    if (mode === 'outer') this.outerCalls.push([]);
+    if (mode === 'outer') this.outerCalls.push(isFunction ? null : []);
     try {
       interpreter.run();
     } finally {
       if (mode === 'outer') {
-        const calls = this.outerCalls.pop()!;
-        if (!isFunction) this.outerCallsOf.set(unitNode, calls);
+        const calls = this.outerCalls.pop();
+        if (calls) this.outerCallsOf.set(unitNode, calls);
       }
     }
     memo.set(unitNode, interpreter);

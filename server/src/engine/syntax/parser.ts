@@ -84,10 +84,11 @@ export class PythonParser {
 export class SourceFile {
   private tree: Tree | undefined;
   private snapshot: SyntaxTree | undefined;
-  /** The copy of `tree` before the last edit: what the next copy may reuse. */
-  private previous: SyntaxTree | undefined;
-  /** Where the text differs from `previous`'s: one range covering every edit since (undefined when none). */
-  private change: TextChange | undefined;
+  /**
+   * The copy of `tree` before the last edits, which the next copy may reuse, and where the text differs from its text:
+   * one range covering every edit since (undefined when none). Dropped with the copy, so the two never disagree.
+   */
+  private previous: { readonly copy: SyntaxTree; change: TextChange | undefined } | undefined;
   private index: LineIndex | undefined;
 
   constructor(
@@ -122,7 +123,7 @@ export class SourceFile {
       if (this.tree && this.parsed) {
         // The copy was released (`releaseSyntax`) and the text has not changed since: copy the same tree again.
         this.snapshot = copyTree(this.tree, this.currentText);
-        this.previous = this.snapshot;
+        this.previous = { copy: this.snapshot, change: undefined };
         return this.snapshot;
       }
       const next = this.parser.parse(this.currentText, this.tree, this.index?.hasCarriageReturn);
@@ -131,9 +132,8 @@ export class SourceFile {
       this.parsed = true;
       // Reuse the copies of the subtrees tree-sitter reused; only the previous copy's ids are safe to match (see
       // `SyntaxTree.reusable`), so it is dropped after every parse.
-      this.snapshot = copyTree(next, this.currentText, this.previous, true, this.change);
-      this.previous = this.snapshot;
-      this.change = undefined;
+      this.snapshot = copyTree(next, this.currentText, this.previous?.copy, true, this.previous?.change);
+      this.previous = { copy: this.snapshot, change: undefined };
     }
     return this.snapshot;
   }
@@ -150,7 +150,7 @@ export class SourceFile {
       newText = '\r' + newText;
     }
     const text = oldText.slice(0, from) + newText + oldText.slice(to);
-    this.change = coverChange(this.change, from, to, newText.length);
+    if (this.previous) this.previous.change = coverChange(this.previous.change, from, to, newText.length);
     if (this.tree) {
       // Without a `\r` anywhere, tree-sitter's rows are the line index's lines: no scan of the text from its start.
       const lines = this.index !== undefined && !this.index.hasCarriageReturn && !newText.includes('\r') ? this.index : undefined;
@@ -183,7 +183,6 @@ export class SourceFile {
   releaseSyntax(): void {
     this.snapshot = undefined;
     this.previous = undefined;
-    this.change = undefined;
   }
 
   /** Whether the document holds a JavaScript copy of its tree (see `releaseSyntax`). */
@@ -218,7 +217,6 @@ export class SourceFile {
     this.tree = undefined;
     // Freed subtrees' ids may be given to new ones: nothing of the old copy may be matched any more.
     this.previous = undefined;
-    this.change = undefined;
     this.currentText = text;
     this.snapshot = undefined;
     this.index = undefined;
@@ -230,7 +228,6 @@ export class SourceFile {
     this.tree?.delete();
     this.tree = undefined;
     this.previous = undefined;
-    this.change = undefined;
     this.snapshot = undefined;
   }
 }
