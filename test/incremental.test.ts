@@ -113,6 +113,62 @@ const FLOW_SNIPPETS = [
   'build_query(', 'self.find(', 'clean(', 'def helper(a):\n    ', 'return open(a)\n', 'int(', 'redirect(',
 ];
 
+/**
+ * Module-level code whose statements feed functions directly, transitively (`FULL = BASE + CMD`), through branches,
+ * in-place changes and module facts (the class-wide tar filter, defusedxml's patch), with a definition inside an `if`.
+ */
+const MODULE_SEED = [
+  'import os, subprocess, sys, tarfile',
+  'from flask import Flask, request',
+  'import defusedxml',
+  'app = Flask(__name__)',
+  'BASE = "/srv"',
+  'CMD = sys.argv[1]',
+  'FULL = BASE + CMD',
+  'SAFE = "ls"',
+  'if os.environ.get("X"):',
+  '    MODE = request.args["m"]',
+  'else:',
+  '    MODE = "r"',
+  'ITEMS = ["a"]',
+  'tarfile.TarFile.extraction_filter = tarfile.data_filter',
+  '',
+  'def run():',
+  '    subprocess.call(FULL, shell=True)',
+  '',
+  'def run_safe():',
+  '    subprocess.call(SAFE, shell=True)',
+  '',
+  'def mode():',
+  '    return open(BASE, MODE)',
+  '',
+  'def unpack(path):',
+  '    with tarfile.open(path) as tar:',
+  '        tar.extractall()',
+  '',
+  'if True:',
+  '    @app.route("/x")',
+  '    def handler():',
+  '        return request.args["q"]',
+  '',
+  'def parse(data):',
+  '    import xml.etree.ElementTree as ET',
+  '    return ET.fromstring(data)',
+  '',
+  'def items():',
+  '    os.system(ITEMS[0])',
+  '',
+].join('\n');
+
+/** Module-level statements: bindings of the names above, terminators (under other names too), facts, breakage. */
+const MODULE_SNIPPETS = [
+  '', '\n', '(', '"', '#', 'x = 1\n', 'CMD = "x"\n', 'BASE = request.args["b"]\n', 'SAFE = CMD\n', 'SAFE = FULL\n',
+  'ITEMS.append(CMD)\n', 'ITEMS = [CMD]\n', 'del CMD\n', 'MODE = "w"\n', 'sys.exit()\n', 'raise SystemExit\n',
+  'from sys import exit as bye\n', 'bye()\n', 'stop = sys.exit\n', 'stop()\n', 'while True:\n    pass\n',
+  'defusedxml.defuse_stdlib()\n', 'tarfile.TarFile.extraction_filter = None\n', 'import yaml\n', 'global CMD\n',
+  'def run():\n    pass\n', '@app.route("/y")\n', 'if CMD:\n    ', 'SAFE = "ls"\n', 'FULL = "x"\n',
+];
+
 function describeNode(node: SyntaxNode): string {
   return `${node.type}@${node.start}-${node.end}${node.field ? `:${node.field}` : ''}${node.isNamed ? '' : '~'}${node.isMissing ? '!' : ''}`;
 }
@@ -139,6 +195,111 @@ describe('incremental analysis', () => {
       fc.property(fc.array(flowEdit, { minLength: 1, maxLength: 10 }), (edits) => editsMatchFromScratch(parser, FLOW_SEED, edits)),
       { numRuns: 40, seed: 20261129 },
     );
+  });
+
+  test('equals a from-scratch analysis after random edits to module-level code', async () => {
+    const parser = await loadParser();
+    // Most edits land on a line start (a new or removed module-level statement), some anywhere.
+    const moduleEdit = fc.record({
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      lineStart: fc.boolean(),
+      remove: fc.nat({ max: 30 }),
+      insert: fc.constantFrom(...MODULE_SNIPPETS),
+    });
+    fc.assert(
+      fc.property(fc.array(moduleEdit, { minLength: 1, maxLength: 10 }), (edits) => {
+        const source = new SourceFile(parser, MODULE_SEED);
+        const analyzer = new Analyzer(ACTIVE_RULES);
+        try {
+          for (const { at, lineStart, remove, insert } of edits) {
+            let start = Math.floor(at * source.text.length);
+            if (lineStart) start = source.text.lastIndexOf('\n', start - 1) + 1;
+            const end = lineStart && remove > 0 ? source.text.indexOf('\n', start) + 1 || source.text.length : Math.min(source.text.length, start + remove);
+            source.edit(start, end, insert);
+            const incremental = analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
+            assert.deepEqual(incremental.findings, fromScratch(parser, source.text), source.text);
+          }
+        } finally {
+          source.dispose();
+        }
+      }),
+      { numRuns: 60, seed: 20261130 },
+    );
+  });
+
+  test('an edit at module level analyses again only the units that may read what it changed', async () => {
+    const parser = await loadParser();
+    const text = [
+      'import subprocess, sys',
+      'CMD = "ls"',
+      'FULL = "ls " + CMD',
+      'OTHER = 1',
+      '',
+      'def run():',
+      '    subprocess.call(FULL, shell=True)',
+      '',
+      'def count():',
+      '    return OTHER + 1',
+      '',
+    ].join('\n');
+    const source = new SourceFile(parser, text);
+    const analyzer = new Analyzer(ACTIVE_RULES);
+    const run = () => analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
+    const replace = (from: string, to: string) => {
+      const at = source.text.indexOf(from);
+      assert.ok(at >= 0, from);
+      source.edit(at, at + from.length, to);
+    };
+    try {
+      // A constant command through a shell: reported, with no flow.
+      assert.deepEqual(run().findings.map((f) => [f.ruleId, f.flow.length]), [['VG102', 0]]);
+      // `count` reads OTHER: the module and `count` run again, `run` is reused.
+      replace('OTHER = 1', 'OTHER = 2');
+      assert.deepEqual(run().stats, { unitsAnalyzed: 2, unitsReused: 1 });
+      // `run` reads FULL, which reads CMD: a change to CMD reaches `run` (a finding appears), not `count`.
+      replace('CMD = "ls"', 'CMD = sys.argv[1]');
+      const tainted = run();
+      assert.deepEqual(tainted.stats, { unitsAnalyzed: 2, unitsReused: 1 });
+      assert.ok(tainted.findings.length === 1 && tainted.findings[0]!.flow.length > 0, 'the command comes from argv');
+      assert.deepEqual(tainted.findings, fromScratch(parser, source.text));
+      // `run`'s finding now has steps in module-level code (stored in the module's own text): any module-level edit
+      // analyses it again, so those steps are placed in the new text.
+      replace('OTHER = 2', 'OTHER = 3');
+      const moved = run();
+      assert.deepEqual(moved.stats, { unitsAnalyzed: 3, unitsReused: 0 });
+      assert.deepEqual(moved.findings, fromScratch(parser, source.text));
+      replace('CMD = sys.argv[1]', 'CMD = "ls"');
+      assert.deepEqual(run().findings, fromScratch(parser, source.text));
+      // A new statement nothing reads: only the module.
+      replace('OTHER = 3', 'OTHER = 3\nprint("hello")');
+      assert.deepEqual(run().stats, { unitsAnalyzed: 1, unitsReused: 2 });
+      // A statement that may end the module (what every name holds at its end may change): every unit.
+      replace('print("hello")', 'sys.exit(0)');
+      assert.deepEqual(run().stats, { unitsAnalyzed: 3, unitsReused: 0 });
+      // A new import: every unit (imports decide which library models apply).
+      source.edit(0, 0, 'import os\n');
+      assert.deepEqual(run().stats, { unitsAnalyzed: 3, unitsReused: 0 });
+    } finally {
+      source.dispose();
+    }
+  });
+
+  test('a helper whose summary holds a step in module-level code is summarised again when the module text moves it', async () => {
+    const parser = await loadParser();
+    const text = ['import subprocess, sys', 'CMD = sys.argv[1]', 'OTHER = 1', '', 'def helper():', '    return CMD', '', 'def run():', '    subprocess.call(helper(), shell=True)', ''].join('\n');
+    const source = new SourceFile(parser, text);
+    const analyzer = new Analyzer(ACTIVE_RULES);
+    try {
+      const first = analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
+      assert.ok(first.findings.some((f) => f.flow.some((step) => step.range.start.line === 1)), 'the path starts at `sys.argv` on line 2');
+      // OTHER is not read by `helper`, but it moves `helper` away from the step on line 2 its summary holds.
+      const at = source.text.indexOf('OTHER = 1') + 'OTHER = '.length;
+      source.edit(at, at + 1, '12345');
+      const after = analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
+      assert.deepEqual(after.findings, fromScratch(parser, source.text));
+    } finally {
+      source.dispose();
+    }
   });
 
   test('a change to a helper re-analyses its callers, and only when its summary changes', async () => {

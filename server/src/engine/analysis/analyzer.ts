@@ -9,6 +9,7 @@ import { FlowEngine, type UnitFlow } from '../flow/engine';
 import { DEFAULT_KNOWLEDGE, type Knowledge } from '../flow/knowledge';
 import { summaryFingerprint, type FunctionSummary } from '../flow/summary';
 import { FlowDependencies } from './flowDependencies';
+import { mentionedNames, ModuleViews } from './moduleView';
 import { selectFinding, type RuleSelection } from './selection';
 import { SuppressionUsage, knowRules, parseSuppressions, type UnusedSuppression } from './suppressions';
 import { ACTIVE_RULES } from '../rules/registry';
@@ -132,8 +133,14 @@ export class Analyzer {
    * Kept for the texts of the last analysis, like the other caches.
    */
   private texts = new Map<string, OwnTextFacts>();
-  /** Function summaries by summary key (the function's unit key plus its callees' summary fingerprints). */
-  private summaries = new Map<string, { readonly summary: FunctionSummary; readonly fingerprint: string }>();
+  /**
+   * Function summaries by summary key (the function's unit key plus its callees' summary fingerprints). `module`:
+   * the module's base key when the summary holds a step outside the function (module-level code, a callee), whose
+   * offset from the function's start only holds while the module's own text is the same.
+   */
+  private summaries = new Map<string, SummaryEntry>();
+  /** What of the module's own text each unit may read, for the keys (built again when the module's own text changes). */
+  private moduleViews: ModuleViews | undefined;
   private readonly dependencies = new FlowDependencies();
   /**
    * The scope tree of the semantic model of the last analysis that ran to its end, which the next model (of another
@@ -206,6 +213,7 @@ export class Analyzer {
       return facts;
     };
     const rootContext = crossUnitSignature(units, factsOf);
+    const root = units[0]!;
     /** By unit index: the unit's base key. */
     const baseKeys: string[] = new Array(units.length);
     const classSignatures = classAttributeSignatures(units, factsOf);
@@ -215,11 +223,17 @@ export class Analyzer {
       nextIds.set(key, id);
       return id;
     };
+    // A unit below the module names the module-level statements it may read (`ModuleViews`), not the module's whole
+    // own text: an edit at module level then analyses again only the units it can change. Not when a function
+    // rebinds names with `global` or `nonlocal` (then every key names that function's text, as before).
+    const views = rootContext === '' ? (this.moduleViews ??= new ModuleViews(this.knowledge.terminatorWords())).viewFor(root, factsOf(root).id, modelOf) : undefined;
+    const moduleCommon = views ? `m${idOf(`\u000b${views.common}\u0008${changedBelow[root.index] ?? ''}`)}` : '';
     for (const unit of units) {
-      const parent = unit.parent ? `#${ids[unit.parent.index]!}` : rootContext;
+      const parent = !unit.parent ? rootContext : views && unit.parent === root ? moduleCommon : `#${ids[unit.parent.index]!}`;
+      const view = views && unit.parent ? `\u000c${views.viewOf(unit, factsOf(unit).id, () => factsOf(unit).names)}` : '';
       const classFacts = unit.parent?.kind === 'class' ? `\u0005${idOf(`\u0007${classSignatures.get(unit.parent) ?? ''}`)}` : '';
       const changed = changedBelow[unit.index];
-      const id = idOf(`${unit.kind}\u0000${factsOf(unit).id}\u0001${parent}${classFacts}${changed ? `\u0008${changed}` : ''}`);
+      const id = idOf(`${unit.kind}\u0000${factsOf(unit).id}\u0001${parent}${view}${classFacts}${changed ? `\u0008${changed}` : ''}`);
       baseKeys[unit.index] = `#${id}`;
       ids[unit.index] = id;
     }
@@ -230,7 +244,7 @@ export class Analyzer {
     // computed callees first, each cached under its own key; a unit's key names its callees' summaries.
     const plan = this.dependencies.plan(units, baseKeys);
     /** By unit index: the function's summary, once computed. */
-    const computed: Array<{ readonly summary: FunctionSummary; readonly fingerprint: string } | undefined> = new Array(units.length);
+    const computed: Array<SummaryEntry | undefined> = new Array(units.length);
     const keyOf = (unit: AnalysisUnit): string => plan.keyOf(unit, (callee) => computed[callee.index]?.fingerprint ?? 'unknown');
     let flow: FlowEngine | undefined;
     const flowEngine = (): FlowEngine => {
@@ -242,7 +256,7 @@ export class Analyzer {
       });
       return flow;
     };
-    const nextSummaries = new Map<string, { readonly summary: FunctionSummary; readonly fingerprint: string }>();
+    const nextSummaries = new Map<string, SummaryEntry>();
     const usesFlow = this.rules.some((rule) => rule.usesFlow);
     // A function's key is final once its callees are summarised: the rules below reuse it (by unit index).
     const unitKeys: Array<string | undefined> = new Array(units.length);
@@ -252,9 +266,11 @@ export class Analyzer {
       const key = keyOf(unit);
       unitKeys[unit.index] = key;
       let entry = nextSummaries.get(key) ?? this.summaries.get(key);
+      if (entry?.module !== undefined && entry.module !== baseKeys[root.index]) entry = undefined;
       if (!entry) {
         const summary = flowEngine().summarize(unit.node);
-        entry = { summary, fingerprint: summaryFingerprint(summary) };
+        const outside = stepsOutside(summary, unit.node.end - unit.node.start);
+        entry = { summary, fingerprint: summaryFingerprint(summary), ...(outside ? { module: baseKeys[root.index]! } : {}) };
       }
       nextSummaries.set(key, entry);
       computed[unit.index] = entry;
@@ -332,9 +348,10 @@ export class Analyzer {
     baseKeyOf: (definition: SyntaxNode) => string | undefined,
   ): UnitResult {
     const findings: UnitFinding[] = [];
-    const placement = { cacheable: true };
+    const placement: Placement = { cacheable: true, readsModule: false };
     const definitionsRead = new Set<SyntaxNode>();
     model.definitionsRead = definitionsRead;
+    model.moduleFactAsked = false;
     const errors: UnitResult['errors'] = [];
     const failed = new Set<Rule>();
     const fail = (rule: Rule, error: unknown): void => {
@@ -424,6 +441,16 @@ export class Analyzer {
       if (read === undefined) placement.cacheable = false;
       else if (read !== own && !reads.includes(read)) reads.push(read);
     }
+    // A module fact, or a span stored in the module's own text (a flow step through module code, an import a fix
+    // adds), depends on the whole of it: the result is reused only while the module's own text is the same.
+    if (unit.parent && (placement.readsModule || model.moduleFactAsked)) {
+      let module = unit.parent;
+      while (module.parent) module = module.parent;
+      const read = baseKeyOf(module.node);
+      if (read === undefined) placement.cacheable = false;
+      else if (!reads.includes(read)) reads.push(read);
+    }
+    model.moduleFactAsked = false;
     return {
       findings: failed.size > 0 ? findings.filter((found) => !failed.has(found.rule)) : findings,
       errors,
@@ -440,7 +467,7 @@ interface UnitShared {
   readonly unit: AnalysisUnit;
   readonly flowEngine: () => FlowEngine;
   readonly findings: UnitFinding[];
-  readonly placement: { cacheable: boolean };
+  readonly placement: Placement;
   /** The unit's flow, computed on the first rule's question and shared by every rule. */
   unitFlow: UnitFlow | undefined;
 }
@@ -496,12 +523,21 @@ interface StoredSpan {
   readonly absolute?: true;
 }
 
+/**
+ * Where one unit's result may be placed again: `cacheable` is false when a span lies outside the unit's and its
+ * ancestors' own texts; `readsModule` is true when a span lies in the module's own text (see `runRules`).
+ */
+interface Placement {
+  cacheable: boolean;
+  readsModule: boolean;
+}
+
 function normalize(
   rule: Rule,
   report: Report,
   unit: AnalysisUnit,
   length: number,
-  placement: { cacheable: boolean },
+  placement: Placement,
 ): UnitFinding {
   const fixes = [...(report.fix ? [report.fix] : []), ...(report.fixes ?? [])];
   if (fixes.length > 0 && !rule.meta.fixable) {
@@ -515,6 +551,7 @@ function normalize(
       const ownStart = toOwnOffset(owner, start);
       const ownEnd = toOwnOffset(owner, end);
       if (ownStart !== undefined && ownEnd !== undefined) {
+        if (level > 0 && !owner.parent) placement.readsModule = true;
         return level === 0 ? { start: ownStart, end: ownEnd } : { start: ownStart, end: ownEnd, level };
       }
     }
@@ -568,9 +605,23 @@ function toFinding(found: UnitFinding, unit: AnalysisUnit, lineIndex: LineIndex)
   };
 }
 
+/** A function summary as cached (see `Analyzer.summaries`). */
+interface SummaryEntry {
+  readonly summary: FunctionSummary;
+  readonly fingerprint: string;
+  readonly module?: string;
+}
+
+/** Whether a summary holds a step outside its function (offsets relative to the function's start; `length` its length). */
+function stepsOutside(summary: FunctionSummary, length: number): boolean {
+  const outside = (steps: readonly { start: number; end: number }[]): boolean => steps.some((step) => step.start < 0 || step.end > length);
+  return (!!summary.returns && (outside(summary.returns.steps) || outside(summary.returns.paramSteps))) || summary.sinks.some((sink) => outside(sink.steps));
+}
+
 /** What the cache keys need of one own text (see `Analyzer.texts`); the facts are read on first use. */
 class OwnTextFacts {
   private selfAssigned: readonly string[] | undefined;
+  private mentioned: readonly string[] | undefined;
   private crossUnit: boolean | undefined;
   private changed: readonly string[] | undefined;
   private readonly named = new Map<string, boolean>();
@@ -602,6 +653,11 @@ class OwnTextFacts {
   /** Whether the text has a `global` or `nonlocal` statement (word). */
   get rebindsOutside(): boolean {
     return (this.crossUnit ??= namesGlobalOrNonlocal(this.text));
+  }
+
+  /** The names the text mentions, not in attribute position (`mentionedNames`). */
+  get names(): readonly string[] {
+    return (this.mentioned ??= mentionedNames(this.text));
   }
 
   /** The attributes the text assigns on `self` or `cls`. */

@@ -139,6 +139,13 @@ export class SemanticModel {
    */
   definitionsRead: Set<SyntaxNode> | undefined;
 
+  /**
+   * Set by `moduleFact` (the analyzer clears it before one unit's rules and reads it after): a module fact may read
+   * any of the module's own text, so the unit's findings then depend on all of it, not only on the module-level
+   * statements its names lead to (`ModuleViews`).
+   */
+  moduleFactAsked = false;
+
   private findLocalDefinition(call: SyntaxNode): { readonly definition: SyntaxNode; readonly viaInstance: boolean } | null {
     const expr = call.child('function');
     if (expr?.type === 'identifier') {
@@ -419,9 +426,12 @@ export class SemanticModel {
    * A fact about the whole module, computed once per model (that is, once per analysis) whichever unit asks
    * first: rules run once per unit, so a rule that scans the module's statements from every function would cost
    * O(functions × statements). `key` names the fact (use the computing function itself). Rules may only read
-   * module-level text this way: it is part of every unit's cache key.
+   * module-level text this way: a unit whose rules asked a fact is reused only while the module's own text is the
+   * same, unless the fact reads nothing but the imports (`importsOnly`: every unit's cache key names the module's
+   * import statements).
    */
-  moduleFact<T>(key: object, compute: (model: SemanticModel) => T): T {
+  moduleFact<T>(key: object, compute: (model: SemanticModel) => T, options: { readonly importsOnly?: boolean } = {}): T {
+    if (!options.importsOnly) this.moduleFactAsked = true;
     if (!this.moduleFacts.has(key)) this.moduleFacts.set(key, compute(this));
     return this.moduleFacts.get(key) as T;
   }

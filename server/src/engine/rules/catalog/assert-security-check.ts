@@ -86,7 +86,7 @@ export default defineRule({
         if (!condition) return;
         const word = securityWord(condition);
         if (!word) return;
-        if (inTestCode(node) || model.moduleFact(isTestModule, isTestModule)) return;
+        if (inTestCode(node) || model.moduleFact(isTestModule, isTestModule, { importsOnly: true })) return;
         context.report({
           at: node,
           message: `\`assert ${codeSnippet(condition, 60)}\` looks like a security check (it mentions \`${word}\`), and Python removes asserts when run with \`-O\`: the check then disappears; raise an exception (a 403, \`PermissionDenied\`) instead`,

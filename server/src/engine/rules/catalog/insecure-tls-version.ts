@@ -158,7 +158,7 @@ export default defineRule({
   create(context) {
     const { model } = context;
 
-    const bareNames = model.moduleFact(importsConstants, importsConstants);
+    const bareNames = model.moduleFact(importsConstants, importsConstants, { importsOnly: true });
 
     const reference = (node: SyntaxNode): void => {
       if (node.type === 'identifier' && !bareNames) return;

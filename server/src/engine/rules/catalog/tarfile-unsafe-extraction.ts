@@ -233,9 +233,9 @@ export default defineRule({
       else if (target) filteredReceivers.add(target);
     };
 
-    // The class-wide default is set by a module-level statement (the module's own text is part of every unit's
-    // cache key, so reading its top-level statements is allowed); read once per analysis, not once per unit.
-    if (context.unit.kind !== 'module' && model.moduleFact(moduleSetsClassFilter, moduleSetsClassFilter)) classFilter = true;
+    // The class-wide default may be set by a module-level statement: read once per analysis (`moduleFact`), and only
+    // by a unit that has an extraction to judge (a unit that asks depends on the whole module-level text).
+    const moduleFilter = (): boolean => context.unit.kind !== 'module' && model.moduleFact(moduleSetsClassFilter, moduleSetsClassFilter);
 
     /**
      * `mayBeZip`: `shutil.unpack_archive` of an archive that may be a zip file, which rejects any `filter` argument
@@ -354,7 +354,7 @@ export default defineRule({
         checkTarMethod(call, receiver, method);
       },
       'unit:exit'() {
-        if (classFilter) return;
+        if (classFilter || candidates.length === 0 || moduleFilter()) return;
         for (const candidate of candidates) {
           if (candidate.receiverKey && filteredReceivers.has(candidate.receiverKey)) continue;
           context.report(candidate.report);
