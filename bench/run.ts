@@ -131,18 +131,23 @@ function editableFiles(engine: LoadedEngine, files: readonly CorpusFile[]): Corp
     .slice(0, 3);
 }
 
-/** (c) and (d): a person typing in the largest files, with and without an unclosed `(` left behind. */
+/**
+ * (c) and (d): a person typing in the largest files' function bodies, with and without an unclosed `(` left behind,
+ * and new lines at module level (constants, a logger, a call) where the file has top-level statements.
+ */
 function typing(engine: LoadedEngine, files: readonly CorpusFile[], edits: number) {
   const fullEvery = Math.max(1, Math.floor(edits / 10)); // ~10 from-scratch samples per session: enough for a median
   return files.map((file) => {
     const syntax = engine.parser.parseOnce(file.text);
     const clean = typingScript(syntax, file.text, edits, false);
     const broken = typingScript(syntax, file.text, edits, true);
+    const moduleLevel = typingScript(syntax, file.text, edits, false, 'module');
     return {
       name: file.name,
       lines: file.lines,
       typing: describeSession(runSession(engine.parser, file.text, clean, fullEvery)),
       unclosedParen: describeSession(runSession(engine.parser, file.text, broken, fullEvery)),
+      ...(moduleLevel.length > 0 ? { moduleLevel: describeSession(runSession(engine.parser, file.text, moduleLevel, fullEvery)) } : {}),
     };
   });
 }
@@ -291,10 +296,10 @@ async function main(): Promise<void> {
   const typingS = lap();
   print();
   print(`(c) Typing: ${edits} keystrokes into function bodies, incremental path per keystroke (median / p95)`);
-  print(`(d) Same keystrokes after an unclosed "(" at the first new line`);
+  print(`(d) Same keystrokes after an unclosed "(" at the first new line; and ${edits} keystrokes of new module-level lines`);
   print(table(
     ['file', 'lines', 'variant', 'edit+reparse+copy', 'analyze', 'incremental', 'from scratch', 'incr/full', 'units re-run', 'reused', 'broken edits'],
-    sessions.flatMap((file) => ([['typing', file.typing], ['unclosed (', file.unclosedParen]] as const).map(([variant, s]) => [
+    sessions.flatMap((file) => ([['typing', file.typing], ['unclosed (', file.unclosedParen], ...(file.moduleLevel ? [['module level', file.moduleLevel] as const] : [])] as const).map(([variant, s]) => [
       variant === 'typing' ? file.name : '',
       variant === 'typing' ? String(file.lines) : '',
       variant,

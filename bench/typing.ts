@@ -27,6 +27,16 @@ const LINES = [
   'field = line.split(":")[1]',
 ];
 
+/** Lines a person might type at module level: constants, a logger, a call, a secret (so module rules run too). */
+const MODULE_LINES = [
+  'RETRY_LIMIT = 5',
+  'log = logging.getLogger(__name__)',
+  'DEFAULT_TIMEOUT = 30 * 60',
+  'print(__doc__)',
+  'API_TOKEN = "sk-test-1234"',
+  'CACHE = {}',
+];
+
 /** Editors close these as they are typed (VS Code's default), so plain typing does not leave brackets open. */
 const PAIRS: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}', '"': '"', "'": "'" };
 
@@ -48,8 +58,22 @@ function functionStops(syntax: SyntaxTree, text: string): Stop[] {
   return stops.sort((a, b) => a.offset - b.offset).filter((stop, i, all) => i === 0 || all[i - 1]!.offset !== stop.offset);
 }
 
+/** Where the typist starts a new module-level line: the end of a top-level statement that is no definition. */
+function moduleStops(syntax: SyntaxTree, text: string): Stop[] {
+  const stops: Stop[] = [];
+  for (const statement of syntax.root.namedChildren) {
+    if (!/^(expression_statement|import_statement|import_from_statement)$/.test(statement.type)) continue;
+    let lineEnd = text.indexOf('\n', statement.end);
+    if (lineEnd === -1) lineEnd = text.length;
+    else if (text[lineEnd - 1] === '\r') lineEnd--;
+    stops.push({ offset: lineEnd, indent: '' });
+  }
+  return stops.filter((stop, i, all) => i === 0 || all[i - 1]!.offset !== stop.offset);
+}
+
 /**
- * A person typing `count` edits into function bodies spread over the file: Enter (with the editor's
+ * A person typing `count` edits into function bodies spread over the file (`where: 'module'`: new module-level lines
+ * after top-level statements instead): Enter (with the editor's
  * auto-indent, one edit), then a line one character per edit, brackets and quotes auto-closed and typed over.
  * Every few lines the cursor moves to the next function further down. With `unclosedParen` the first new line
  * starts with a `(` that is never closed, and typing carries on after it: the error-recovery case.
@@ -57,8 +81,9 @@ function functionStops(syntax: SyntaxTree, text: string): Stop[] {
  * Stops are visited in file order, so each one's current offset is its original offset plus all that was
  * inserted before it: the script needs no re-parsing to stay inside function bodies.
  */
-export function typingScript(syntax: SyntaxTree, text: string, count: number, unclosedParen: boolean): TextEdit[] {
-  const candidates = functionStops(syntax, text);
+export function typingScript(syntax: SyntaxTree, text: string, count: number, unclosedParen: boolean, where: 'functions' | 'module' = 'functions'): TextEdit[] {
+  const candidates = where === 'module' ? moduleStops(syntax, text) : functionStops(syntax, text);
+  const lines = where === 'module' ? MODULE_LINES : LINES;
   if (candidates.length === 0) return [];
   const wanted = Math.min(candidates.length, Math.max(1, Math.round(count / 50)));
   const stops = Array.from({ length: wanted }, (_, i) => candidates[Math.floor(((i + 0.5) * candidates.length) / wanted)]!);
@@ -80,7 +105,7 @@ export function typingScript(syntax: SyntaxTree, text: string, count: number, un
       inserted += 1;
     }
     const closers: string[] = [];
-    for (const char of LINES[line % LINES.length]!) {
+    for (const char of lines[line % lines.length]!) {
       if (edits.length >= count) break;
       if (closers.at(-1) === char) {
         closers.pop(); // typing over the auto-inserted closer: the cursor moves, the text does not change

@@ -276,6 +276,11 @@ describe('incremental analysis', () => {
       // A statement that may end the module (what every name holds at its end may change): every unit.
       replace('print("hello")', 'sys.exit(0)');
       assert.deepEqual(run().stats, { unitsAnalyzed: 3, unitsReused: 0 });
+      // The same under another name: `stop()` names no terminator, but `stop` is bound to one.
+      replace('sys.exit(0)', 'stop = sys.exit');
+      assert.deepEqual(run().stats, { unitsAnalyzed: 3, unitsReused: 0 });
+      replace('stop = sys.exit', 'stop = sys.exit\nstop()');
+      assert.deepEqual(run().stats, { unitsAnalyzed: 3, unitsReused: 0 });
       // A new import: every unit (imports decide which library models apply).
       source.edit(0, 0, 'import os\n');
       assert.deepEqual(run().stats, { unitsAnalyzed: 3, unitsReused: 0 });
@@ -284,21 +289,29 @@ describe('incremental analysis', () => {
     }
   });
 
-  test('a helper whose summary holds a step in module-level code is summarised again when the module text moves it', async () => {
+  test('a path through a helper stays in place when an edit moves the helper away from a step outside it', async () => {
     const parser = await loadParser();
-    const text = ['import subprocess, sys', 'CMD = sys.argv[1]', 'OTHER = 1', '', 'def helper():', '    return CMD', '', 'def run():', '    subprocess.call(helper(), shell=True)', ''].join('\n');
-    const source = new SourceFile(parser, text);
-    const analyzer = new Analyzer(ACTIVE_RULES);
-    try {
-      const first = analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
-      assert.ok(first.findings.some((f) => f.flow.some((step) => step.range.start.line === 1)), 'the path starts at `sys.argv` on line 2');
-      // OTHER is not read by `helper`, but it moves `helper` away from the step on line 2 its summary holds.
-      const at = source.text.indexOf('OTHER = 1') + 'OTHER = '.length;
-      source.edit(at, at + 1, '12345');
-      const after = analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
-      assert.deepEqual(after.findings, fromScratch(parser, source.text));
-    } finally {
-      source.dispose();
+    // The helper's summary holds a step outside it: module-level code (line 2), or a callee's body (`inner`). An edit
+    // between the two, at module level or in another function's body, moves one against the other.
+    const moduleStep = ['import subprocess, sys', 'CMD = sys.argv[1]', 'OTHER = 1', '', 'def pad():', '    return 1', '', 'def helper():', '    return CMD', '', 'def run():', '    subprocess.call(helper(), shell=True)', ''].join('\n');
+    const calleeStep = ['import subprocess, sys', '', 'def inner(x):', '    return x', '', 'def pad():', '    return 1', '', 'def helper(a):', '    return inner(a)', '', 'def run():', '    subprocess.call(helper(sys.argv[1]), shell=True)', ''].join('\n');
+    const edits: Array<[string, string]> = [['OTHER = 1', 'OTHER = 12345'], ['return 1', 'return 12345\n    x = 2']];
+    for (const text of [moduleStep, calleeStep]) {
+      for (const [from, to] of edits) {
+        if (!text.includes(from)) continue;
+        const source = new SourceFile(parser, text);
+        const analyzer = new Analyzer(ACTIVE_RULES);
+        try {
+          const first = analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
+          assert.ok(first.findings.some((f) => f.flow.length > 2), 'a finding whose path runs through the helper');
+          const at = source.text.indexOf(from);
+          source.edit(at, at + from.length, to);
+          const after = analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
+          assert.deepEqual(after.findings, fromScratch(parser, source.text), `${from} → ${to}`);
+        } finally {
+          source.dispose();
+        }
+      }
     }
   });
 

@@ -7,7 +7,7 @@ import { containsWord, namesGlobalOrNonlocal, rememberingCallArguments } from '.
 import { SyntaxNode, type SyntaxTree } from '../syntax/syntaxNode';
 import { FlowEngine, type UnitFlow } from '../flow/engine';
 import { DEFAULT_KNOWLEDGE, type Knowledge } from '../flow/knowledge';
-import { summaryFingerprint, type FunctionSummary } from '../flow/summary';
+import { summaryFingerprint, type FunctionSummary, type SummaryStep } from '../flow/summary';
 import { FlowDependencies } from './flowDependencies';
 import { mentionedNames, ModuleViews } from './moduleView';
 import { selectFinding, type RuleSelection } from './selection';
@@ -134,9 +134,8 @@ export class Analyzer {
    */
   private texts = new Map<string, OwnTextFacts>();
   /**
-   * Function summaries by summary key (the function's unit key plus its callees' summary fingerprints). `module`:
-   * the module's base key when the summary holds a step outside the function (module-level code, a callee), whose
-   * offset from the function's start only holds while the module's own text is the same.
+   * Function summaries by summary key (the function's unit key plus its callees' summary fingerprints). One whose
+   * steps outside the function are anchored to nodes no longer in the tree is computed again (`anchorsIn`).
    */
   private summaries = new Map<string, SummaryEntry>();
   /** What of the module's own text each unit may read, for the keys (built again when the module's own text changes). */
@@ -266,11 +265,11 @@ export class Analyzer {
       const key = keyOf(unit);
       unitKeys[unit.index] = key;
       let entry = nextSummaries.get(key) ?? this.summaries.get(key);
-      if (entry?.module !== undefined && entry.module !== baseKeys[root.index]) entry = undefined;
+      // A step outside the function is placed by its anchor (`SummaryStep`), which must be in this tree.
+      if (entry && !anchorsIn(entry.summary, syntax.root)) entry = undefined;
       if (!entry) {
         const summary = flowEngine().summarize(unit.node);
-        const outside = stepsOutside(summary, unit.node.end - unit.node.start);
-        entry = { summary, fingerprint: summaryFingerprint(summary), ...(outside ? { module: baseKeys[root.index]! } : {}) };
+        entry = { summary, fingerprint: summaryFingerprint(summary) };
       }
       nextSummaries.set(key, entry);
       computed[unit.index] = entry;
@@ -609,13 +608,18 @@ function toFinding(found: UnitFinding, unit: AnalysisUnit, lineIndex: LineIndex)
 interface SummaryEntry {
   readonly summary: FunctionSummary;
   readonly fingerprint: string;
-  readonly module?: string;
 }
 
-/** Whether a summary holds a step outside its function (offsets relative to the function's start; `length` its length). */
-function stepsOutside(summary: FunctionSummary, length: number): boolean {
-  const outside = (steps: readonly { start: number; end: number }[]): boolean => steps.some((step) => step.start < 0 || step.end > length);
-  return (!!summary.returns && (outside(summary.returns.steps) || outside(summary.returns.paramSteps))) || summary.sinks.some((sink) => outside(sink.steps));
+/** Whether every anchor of a summary's steps (`SummaryStep.anchor`) is a node of the tree under `root`. */
+function anchorsIn(summary: FunctionSummary, root: SyntaxNode): boolean {
+  const live = (steps: readonly SummaryStep[]): boolean =>
+    steps.every((step) => {
+      if (!step.anchor) return true;
+      let node = step.anchor;
+      while (node.parent) node = node.parent;
+      return node === root;
+    });
+  return (!summary.returns || (live(summary.returns.steps) && live(summary.returns.paramSteps))) && summary.sinks.every((sink) => live(sink.steps));
 }
 
 /** What the cache keys need of one own text (see `Analyzer.texts`); the facts are read on first use. */

@@ -12,9 +12,6 @@ const NAME = String.raw`[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*`;
  */
 const MENTIONED = new RegExp(String.raw`(?<![\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}])(?<!\.[\s\\]*)${NAME}`, 'gu');
 
-/** Every identifier-like word, attributes included. */
-const WORD = new RegExp(NAME, 'gu');
-
 /**
  * Module-level statements that may change what any name holds at the end of the module without naming it: imports
  * (they also decide which library models apply), `raise`, `return`, loops and jumps (whether the rest is reached),
@@ -22,8 +19,11 @@ const WORD = new RegExp(NAME, 'gu');
  */
 const ALWAYS = /\b(?:import|raise|return|yield|break|continue|while|assert|global|nonlocal|exec|eval|globals|locals|vars|setattr|delattr|__dict__|__builtins__|builtins)\b/;
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A pattern that finds any of `words` as a whole word (attributes too), or null for none. */
+function anyWord(words: ReadonlySet<string>): RegExp | null {
+  if (words.size === 0) return null;
+  const escaped = [...words].map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(String.raw`(?<![\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}])(?:${escaped.join('|')})(?![\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}])`, 'u');
 }
 
 /** The names `text` mentions (see `MENTIONED`), each once. */
@@ -35,7 +35,7 @@ export function mentionedNames(text: string): readonly string[] {
 interface Piece {
   readonly id: number;
   readonly names: readonly string[];
-  /** Whether the statement itself may change any name's value (`ALWAYS`, or a call that may end the module). */
+  /** Whether the statement itself may change any name's value (`ALWAYS`, or a terminator's word). */
   readonly always: boolean;
 }
 
@@ -67,8 +67,13 @@ export class ModuleViews {
   private nextId = 1;
   private last: { readonly moduleTextId: number; readonly view: ModuleView } | undefined;
 
+  /** Any of the terminators' words, as a word (attributes too: `sys.exit()`). */
+  private readonly terminator: RegExp | null;
+
   /** `terminatorWords`: the last part of every callee the flow layer treats as ending the code (`exit`, `abort`). */
-  constructor(private readonly terminatorWords: ReadonlySet<string>) {}
+  constructor(terminatorWords: ReadonlySet<string>) {
+    this.terminator = anyWord(terminatorWords);
+  }
 
   /**
    * The view of the module whose own text has id `moduleTextId` (`OwnTextFacts.id`): the previous one when the
@@ -83,14 +88,15 @@ export class ModuleViews {
 
   private build(root: AnalysisUnit, model: SemanticModel): ModuleView {
     const bindings = model.moduleScope.bindings;
-    // Names that may stand for a terminator: the terminators' own last parts, and module-level names bound to one.
-    const terminators = new Set(this.terminatorWords);
+    // Module-level names bound to a terminator (`from sys import exit as bye`, `stop = sys.exit`).
+    const aliases = new Set<string>();
     for (const [name, list] of bindings) {
       for (const binding of list) {
-        const stands = binding.qualifiedName ?? binding.value?.text ?? '';
-        if (stands && (stands.match(WORD) ?? []).some((word) => this.terminatorWords.has(word))) terminators.add(name);
+        const stands = binding.qualifiedName ?? binding.value?.text;
+        if (stands && this.terminator?.test(stands)) aliases.add(name);
       }
     }
+    const alias = anyWord(aliases);
 
     const nextPieces = new Map<string, Piece>();
     const pieces: Piece[] = [];
@@ -110,7 +116,7 @@ export class ModuleViews {
       let piece = nextPieces.get(text) ?? this.pieces.get(text);
       if (!piece) {
         const names = mentionedNames(text);
-        piece = { id: this.nextId++, names, always: ALWAYS.test(text) };
+        piece = { id: this.nextId++, names, always: ALWAYS.test(text) || !!this.terminator?.test(text) };
       }
       // The key is a cut of the module's own text, which the layouts keep anyway; the map is replaced on the next build.
       nextPieces.set(text, piece);
@@ -126,9 +132,7 @@ export class ModuleViews {
       return index;
     };
     const firstPiece = new Map<string, number>();
-    // Any word counts for a terminator, attributes too (`sys.exit()`).
-    const terminatorWord = new RegExp(String.raw`(?<![\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}])(?:${[...terminators].map(escapeRegExp).join('|')})(?![\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}])`, 'u');
-    const common = pieces.map((piece, index) => piece.always || (terminators.size > 0 && terminatorWord.test(texts[index]!)));
+    const common = pieces.map((piece, index) => piece.always || !!alias?.test(texts[index]!));
     pieces.forEach((piece, index) => {
       if (common[index]) return;
       for (const name of piece.names) {

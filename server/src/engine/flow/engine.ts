@@ -99,7 +99,11 @@ export class FlowEngine {
     const interpreter = this.analyse(definition, 'full');
     const base = definition.start;
     const relative = (steps: readonly { start: number; end: number; message: string }[]): SummaryStep[] =>
-      steps.map((item) => ({ start: item.start - base, end: item.end - base, message: item.message }));
+      steps.map((item) => {
+        if (item.start >= base && item.end <= definition.end) return { start: item.start - base, end: item.end - base, message: item.message };
+        const anchor = anchorOf(this.model.root, item);
+        return { start: item.start - anchor.start, end: item.end - anchor.start, message: item.message, anchor };
+      });
     const { names, variadic } = this.parameterList(definition);
     const returned = interpreter.returned;
     const steps = returned ? pathSteps(returned.path) : [];
@@ -392,4 +396,27 @@ function mentionsHold(definition: SyntaxNode, mentions: NonNullable<HandlerRetur
   const own = definition.text;
   if (mentions.matches.test(own)) return true;
   return !!mentions.otherwise && !mentions.otherwise.test(own) && mentions.matches.test(definition.source);
+}
+
+/**
+ * What a step outside a function is stored against (`SummaryStep.anchor`): the innermost definition holding it, else
+ * the module-level statement holding it, else the root.
+ */
+function anchorOf(root: SyntaxNode, span: { readonly start: number; readonly end: number }): SyntaxNode {
+  let anchor = root;
+  let node = root;
+  for (;;) {
+    const children = node.children;
+    let low = 0;
+    let high = children.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (children[mid]!.end <= span.start) low = mid + 1;
+      else high = mid;
+    }
+    const child = children[low];
+    if (!child || child.start > span.start || child.end < span.end) return anchor;
+    if (node === root || DEFINITION_TYPES.has(child.type)) anchor = child;
+    node = child;
+  }
 }

@@ -1302,10 +1302,13 @@ function stripParameterStep(path: PathNode | null): PathNode | null {
   return { ...path, prev: stripParameterStep(path.prev), length: path.length - 1 };
 }
 
-/** Appends a callee's steps (stored relative to its definition) to a caller's path. */
+/** Appends a callee's steps (stored relative to its definition, or to their anchor) to a caller's path. */
 function spliceSteps(path: PathNode | null, steps: readonly SummaryStep[], base: number): PathNode | null {
   let result = path;
-  for (const item of steps) result = step(result, { start: base + item.start, end: base + item.end }, item.message);
+  for (const item of steps) {
+    const from = item.anchor ? item.anchor.start : base;
+    result = step(result, { start: from + item.start, end: from + item.end }, item.message);
+  }
   return result;
 }
 

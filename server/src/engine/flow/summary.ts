@@ -5,13 +5,21 @@ import type { Knowledge } from './knowledge';
 import type { ConfidenceLevel, FlowStep, Taint } from './taint';
 import type { TypeResolver } from './types';
 
-/** A step inside a function, as offsets from the start of its definition (so it survives edits above it). */
-export type SummaryStep = FlowStep;
+/**
+ * A step of a function's summary: offsets from the start of its definition (so it survives edits above it), or, for a
+ * step outside the function (module-level code, a callee's body), from the start of `anchor`, the definition or
+ * module-level statement that holds it: an edit between the two moves the step with its anchor. A summary with
+ * anchors is reused only while each anchor is in the current tree (a copy that survives an edit stands for the same
+ * text, `copyTree`).
+ */
+export interface SummaryStep extends FlowStep {
+  readonly anchor?: SyntaxNode;
+}
 
 /**
  * What callers need to know about a function of the same file (CodeQL's and Pysa's function summaries): which
  * parameters reach its return value, which reach which sinks, and what untrusted data it returns by itself.
- * Plain data: cached across analyses, and compared through `summaryFingerprint` to decide whether callers must be
+ * Plain data (but for steps' anchors): cached across analyses, and compared through `summaryFingerprint` to decide whether callers must be
  * analysed again.
  */
 export interface FunctionSummary {
