@@ -167,6 +167,7 @@ const MODULE_SNIPPETS = [
   'from sys import exit as bye\n', 'bye()\n', 'stop = sys.exit\n', 'stop()\n', 'while True:\n    pass\n',
   'defusedxml.defuse_stdlib()\n', 'tarfile.TarFile.extraction_filter = None\n', 'import yaml\n', 'global CMD\n',
   'def run():\n    pass\n', '@app.route("/y")\n', 'if CMD:\n    ', 'SAFE = "ls"\n', 'FULL = "x"\n',
+  'def setup():\n    global SAFE\n    SAFE = request.args["c"]\n', 'setup()\n', 'def outer():\n    x = 1\n    def inner():\n        nonlocal x\n',
 ];
 
 function describeNode(node: SyntaxNode): string {
@@ -223,7 +224,7 @@ describe('incremental analysis', () => {
           source.dispose();
         }
       }),
-      { numRuns: 60, seed: 20261130 },
+      { numRuns: 150, seed: 20261130 },
     );
   });
 

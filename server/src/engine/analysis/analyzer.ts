@@ -223,13 +223,14 @@ export class Analyzer {
       return id;
     };
     // A unit below the module names the module-level statements it may read (`ModuleViews`), not the module's whole
-    // own text: an edit at module level then analyses again only the units it can change. Not when a function
-    // rebinds names with `global` or `nonlocal` (then every key names that function's text, as before).
-    const views = rootContext === '' ? (this.moduleViews ??= new ModuleViews(this.knowledge.terminatorWords())).viewFor(root, factsOf(root).id, modelOf) : undefined;
-    const moduleCommon = views ? `m${idOf(`\u000b${views.common}\u0008${changedBelow[root.index] ?? ''}`)}` : '';
+    // own text: an edit at module level then analyses again only the units it can change. What every unit names
+    // (`moduleCommon`): the statements that may change any name, the names units below change in place, and the text
+    // of every function that rebinds names with `global` or `nonlocal`.
+    const views = (this.moduleViews ??= new ModuleViews(this.knowledge.terminatorWords())).viewFor(root, factsOf(root).id, modelOf);
+    const moduleCommon = `m${idOf(`\u000b${views.common}\u0008${changedBelow[root.index] ?? ''}\u0002${rootContext}`)}`;
     for (const unit of units) {
-      const parent = !unit.parent ? rootContext : views && unit.parent === root ? moduleCommon : `#${ids[unit.parent.index]!}`;
-      const view = views && unit.parent ? `\u000c${views.viewOf(unit, factsOf(unit).id, () => factsOf(unit).names)}` : '';
+      const parent = !unit.parent ? rootContext : unit.parent === root ? moduleCommon : `#${ids[unit.parent.index]!}`;
+      const view = unit.parent ? `\u000c${views.viewOf(unit, factsOf(unit).id, () => factsOf(unit).names)}` : '';
       const classFacts = unit.parent?.kind === 'class' ? `\u0005${idOf(`\u0007${classSignatures.get(unit.parent) ?? ''}`)}` : '';
       const changed = changedBelow[unit.index];
       const id = idOf(`${unit.kind}\u0000${factsOf(unit).id}\u0001${parent}${view}${classFacts}${changed ? `\u0008${changed}` : ''}`);

@@ -53,8 +53,8 @@ interface Piece {
  * - for a definition nested in a module-level statement (`if`, `try`, decorators), that statement.
  *
  * Which names the module binds is the semantic model's module scope (assignments, imports, definitions, loop and
- * `with` targets, wherever tree-sitter put them, ERROR nodes included). Names a function rebinds with `global` are not
- * the module's own: the analyzer does not use views when any function has `global` or `nonlocal`.
+ * `with` targets, wherever tree-sitter put them, ERROR nodes included, and names a function rebinds with `global`,
+ * whose text the analyzer puts in every unit's key besides).
  *
  * What a rule reads of the module another way (`SemanticModel.moduleFact`, a span stored in the module's own text) is
  * recorded by the analyzer as a read of the module's own key, not here.
@@ -80,7 +80,10 @@ export class ModuleViews {
    * module's own text is the same, else built from `root` and the semantic model (`model()` is called only then).
    */
   viewFor(root: AnalysisUnit, moduleTextId: number, model: () => SemanticModel): ModuleView {
-    if (this.last?.moduleTextId === moduleTextId) return this.last.view;
+    if (this.last?.moduleTextId === moduleTextId) {
+      this.last.view.nextAnalysis();
+      return this.last.view;
+    }
     const view = this.build(root, model());
     this.last = { moduleTextId, view };
     return view;
@@ -167,8 +170,9 @@ export class ModuleViews {
 
 /** One module text's pieces and components (see `ModuleViews`). */
 export class ModuleView {
-  /** By a unit's own-text facts id: its view, once computed. */
-  private readonly views = new Map<number, string>();
+  /** By a unit's own-text facts id: its view, once computed, for the units of this analysis and of the one before. */
+  private views = new Map<number, string>();
+  private previous = new Map<number, string>();
 
   constructor(
     /** The ids of the pieces every unit depends on, in order. */
@@ -176,13 +180,19 @@ export class ModuleView {
     private readonly componentOfName: ReadonlyMap<string, number>,
   ) {}
 
+  /** Starts another analysis of the same module text: the views the last one did not ask for are forgotten after it. */
+  nextAnalysis(): void {
+    this.previous = this.views;
+    this.views = new Map();
+  }
+
   /**
    * The part of a unit's cache key that stands for what it may read of the module: the components of the names it
    * mentions (`names`, from its own text, whose facts have id `textId`), and, for a definition nested in a
    * module-level statement or decorated, that statement's text.
    */
   viewOf(unit: AnalysisUnit, textId: number, names: () => readonly string[]): string {
-    let view = this.views.get(textId);
+    let view = this.views.get(textId) ?? this.previous.get(textId);
     if (view === undefined) {
       const components = new Set<number>();
       for (const name of names()) {
@@ -190,8 +200,8 @@ export class ModuleView {
         if (component !== undefined) components.add(component);
       }
       view = [...components].sort((a, b) => a - b).join(',');
-      this.views.set(textId, view);
     }
+    this.views.set(textId, view);
     // (A view outlives the analysis that built it: it holds no unit or node.)
     const module = unit.parent;
     if (!module || module.parent) return view;
