@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { ACTIVE_RULES, Analyzer, analyzeText, SourceFile, type Finding, type PythonParser } from '../server/src/engine';
 import { SemanticModel } from '../server/src/engine/semantic/model';
+import { mentionedNames } from '../server/src/engine/analysis/moduleView';
 import { LEFT_OVERS, type SyntaxNode } from '../server/src/engine/syntax/syntaxNode';
 import { loadParser } from './support/engine';
 import { listFixtures } from './support/fixtures';
@@ -288,6 +289,18 @@ describe('incremental analysis', () => {
     } finally {
       source.dispose();
     }
+  });
+
+  test('the names a unit mentions, for its module view: not attributes, whatever the spacing; Unicode names too', () => {
+    const cases: Array<[string, string[]]> = [
+      ['os.path.join(BASE, name)', ['os', 'BASE', 'name']],
+      ['x = 1.\nfoo()', ['x', 'foo']],
+      ['obj . \\\n  attr + y', ['obj', 'y']],
+      ['café = naïve.attr', ['café', 'naïve']],
+      ['a.b.c', ['a']],
+      ['0x1f + _x', ['_x']],
+    ];
+    for (const [text, expected] of cases) assert.deepEqual([...mentionedNames(text)].sort(), [...expected].sort(), text);
   });
 
   test('a path through a helper stays in place when an edit moves the helper away from a step outside it', async () => {

@@ -60,6 +60,6 @@ export function analyzeText(
   const rules = selection.select?.length
     ? ACTIVE_RULES.filter((rule) => selection.select!.some((code) => ruleMatchesCode(rule.meta, code)))
     : ACTIVE_RULES;
-  const result = new Analyzer(rules, options.knowledge, options.budget).analyze({ text, syntax, lineIndex }, selection);
+  const result = new Analyzer(rules, options.knowledge, options.budget, true).analyze({ text, syntax, lineIndex }, selection);
   return { ...result, lineIndex, syntax };
 }

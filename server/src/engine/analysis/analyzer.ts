@@ -149,10 +149,15 @@ export class Analyzer {
    */
   private scopes: ScopeTree | undefined;
 
+  /**
+   * `oneShot`: the analyzer analyses one text once (the CLI, `analyzeText`): it skips what only serves to reuse results
+   * in a later analysis (the module views in the units' keys), which a from-scratch analysis of a file pays for nothing.
+   */
   constructor(
     private readonly rules: readonly Rule[],
     readonly knowledge: Knowledge = DEFAULT_KNOWLEDGE,
     private readonly budget: AnalysisBudget = DEFAULT_BUDGET,
+    private readonly oneShot = false,
   ) {}
 
   /** Analyses `input` in one go (the CLI, tests, and requests that need the answer now). */
@@ -226,11 +231,12 @@ export class Analyzer {
     // own text: an edit at module level then analyses again only the units it can change. What every unit names
     // (`moduleCommon`): the statements that may change any name, the names units below change in place, and the text
     // of every function that rebinds names with `global` or `nonlocal`.
-    const views = (this.moduleViews ??= new ModuleViews(this.knowledge.terminatorWords())).viewFor(root, factsOf(root).id, modelOf);
-    const moduleCommon = `m${idOf(`\u000b${views.common}\u0008${changedBelow[root.index] ?? ''}\u0002${rootContext}`)}`;
+    // A one-shot analysis reuses nothing later: its units name the module's id, as a unit of it would.
+    const views = this.oneShot ? undefined : (this.moduleViews ??= new ModuleViews(this.knowledge.terminatorWords())).viewFor(root, factsOf(root).id, modelOf);
+    const moduleCommon = views ? `m${idOf(`\u000b${views.common}\u0008${changedBelow[root.index] ?? ''}\u0002${rootContext}`)}` : '';
     for (const unit of units) {
-      const parent = !unit.parent ? rootContext : unit.parent === root ? moduleCommon : `#${ids[unit.parent.index]!}`;
-      const view = unit.parent ? `\u000c${views.viewOf(unit, factsOf(unit).id, () => factsOf(unit).names)}` : '';
+      const parent = !unit.parent ? rootContext : views && unit.parent === root ? moduleCommon : `#${ids[unit.parent.index]!}`;
+      const view = views && unit.parent ? `\u000c${views.viewOf(unit, factsOf(unit).id, () => factsOf(unit).names)}` : '';
       const classFacts = unit.parent?.kind === 'class' ? `\u0005${idOf(`\u0007${classSignatures.get(unit.parent) ?? ''}`)}` : '';
       const changed = changedBelow[unit.index];
       const id = idOf(`${unit.kind}\u0000${factsOf(unit).id}\u0001${parent}${view}${classFacts}${changed ? `\u0008${changed}` : ''}`);

@@ -6,11 +6,13 @@ import type { AnalysisUnit } from './units';
 const NAME = String.raw`[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*`;
 
 /**
- * The names a text mentions as names: every identifier-like word not in attribute position (`obj.attr` mentions `obj`
- * only; spaces, newlines and line continuations after the dot count too). Words in strings and comments count: a
- * superset is safe.
+ * The names a text mentions as names: every identifier-like word, each with what precedes it when that is a dot
+ * (then the word is an attribute: `obj.attr` mentions `obj` only; spaces and line continuations may follow the dot,
+ * not a bare line break, after which `1.` ends a float). Words in strings and comments count: a superset is safe. An
+ * ASCII text takes the ASCII pattern (most code; the Unicode one is several times slower).
  */
-const MENTIONED = new RegExp(String.raw`(?<![\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}])(?<!\.[\s\\]*)${NAME}`, 'gu');
+const MENTIONED_ASCII = /(\.[ \t\f]*(?:\\\r?\n[ \t\f]*)*)?\b([A-Za-z_][A-Za-z0-9_]*)/g;
+const MENTIONED = new RegExp(String.raw`(\.[ \t\f]*(?:\\\r?\n[ \t\f]*)*)?(?<![\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}])(${NAME})`, 'gu');
 
 /**
  * Module-level statements that may change what any name holds at the end of the module without naming it: imports
@@ -19,16 +21,32 @@ const MENTIONED = new RegExp(String.raw`(?<![\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}])(?<!\
  */
 const ALWAYS = /\b(?:import|raise|return|yield|break|continue|while|assert|global|nonlocal|exec|eval|globals|locals|vars|setattr|delattr|__dict__|__builtins__|builtins)\b/;
 
+/** Patterns made by `anyWord`, by their words (a pattern with Unicode classes is slow to compile). */
+const wordPatterns = new Map<string, RegExp>();
+
 /** A pattern that finds any of `words` as a whole word (attributes too), or null for none. */
 function anyWord(words: ReadonlySet<string>): RegExp | null {
   if (words.size === 0) return null;
-  const escaped = [...words].map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(String.raw`(?<![\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}])(?:${escaped.join('|')})(?![\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}])`, 'u');
+  const escaped = [...words].sort().map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  let pattern = wordPatterns.get(escaped);
+  if (!pattern) {
+    pattern = new RegExp(String.raw`(?<![\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}])(?:${escaped})(?![\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}])`, 'u');
+    if (wordPatterns.size < 64) wordPatterns.set(escaped, pattern);
+  }
+  return pattern;
 }
+
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** The names `text` mentions (see `MENTIONED`), each once. */
 export function mentionedNames(text: string): readonly string[] {
-  return [...new Set(text.match(MENTIONED) ?? [])];
+  const pattern = NON_ASCII.test(text) ? MENTIONED : MENTIONED_ASCII;
+  const names = new Set<string>();
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    if (match[1] === undefined) names.add(match[2]!);
+  }
+  return [...names];
 }
 
 /** One top-level statement of the module (or loose token of an ERROR root), by its own text. */
@@ -93,9 +111,11 @@ export class ModuleViews {
     const bindings = model.moduleScope.bindings;
     // Module-level names bound to a terminator (`from sys import exit as bye`, `stop = sys.exit`).
     const aliases = new Set<string>();
+    // (A name stands for what a callee resolves through: an import, or an assignment of a name or an attribute.)
     for (const [name, list] of bindings) {
       for (const binding of list) {
-        const stands = binding.qualifiedName ?? binding.value?.text;
+        const value = binding.value;
+        const stands = binding.qualifiedName ?? (value && (value.type === 'identifier' || value.type === 'attribute') ? value.text : null);
         if (stands && this.terminator?.test(stands)) aliases.add(name);
       }
     }
