@@ -21,16 +21,20 @@ const MENTIONED = new RegExp(String.raw`(\.[ \t\f]*(?:\\\r?\n[ \t\f]*)*)?(?<![\p
  */
 const ALWAYS = /\b(?:import|raise|return|yield|break|continue|while|assert|global|nonlocal|exec|eval|globals|locals|vars|setattr|delattr|__dict__|__builtins__|builtins)\b/;
 
-/** Patterns made by `anyWord`, by their words (a pattern with Unicode classes is slow to compile). */
+/** Patterns made by `anyWord`, by their words. */
 const wordPatterns = new Map<string, RegExp>();
 
-/** A pattern that finds any of `words` as a whole word (attributes too), or null for none. */
+/**
+ * A pattern that finds any of `words` as a word (attributes too), or null for none. Its word boundaries are ASCII
+ * ones: next to a non-ASCII letter it also matches, which only makes more statements count (the safe side), and it
+ * compiles and runs several times faster than one with Unicode classes.
+ */
 function anyWord(words: ReadonlySet<string>): RegExp | null {
   if (words.size === 0) return null;
   const escaped = [...words].sort().map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   let pattern = wordPatterns.get(escaped);
   if (!pattern) {
-    pattern = new RegExp(String.raw`(?<![\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}])(?:${escaped})(?![\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}])`, 'u');
+    pattern = new RegExp(`(?<![A-Za-z0-9_])(?:${escaped})(?![A-Za-z0-9_])`);
     if (wordPatterns.size < 64) wordPatterns.set(escaped, pattern);
   }
   return pattern;
