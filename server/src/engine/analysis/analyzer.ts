@@ -3,8 +3,8 @@ import type { Rule, RuleContext, Report, RuleVisitors, Span, FixSpec, NodeVisito
 import { SemanticModel } from '../semantic/model';
 import { IN_PLACE_METHODS, type ScopeTree } from '../semantic/scopes';
 import type { LineIndex } from '../syntax/lineIndex';
-import { containsWord, namesGlobalOrNonlocal, rememberingCallArguments } from '../syntax/python';
-import { SyntaxNode, type SyntaxTree } from '../syntax/syntaxNode';
+import { containsWord, NAME, namesGlobalOrNonlocal, rememberingCallArguments } from '../syntax/python';
+import { rootOf, SyntaxNode, type SyntaxTree } from '../syntax/syntaxNode';
 import { FlowEngine, type UnitFlow } from '../flow/engine';
 import { DEFAULT_KNOWLEDGE, type Knowledge } from '../flow/knowledge';
 import { summaryFingerprint, type FunctionSummary, type SummaryStep } from '../flow/summary';
@@ -456,7 +456,6 @@ export class Analyzer {
       if (read === undefined) placement.cacheable = false;
       else if (!reads.includes(read)) reads.push(read);
     }
-    model.moduleFactAsked = false;
     return {
       findings: failed.size > 0 ? findings.filter((found) => !failed.has(found.rule)) : findings,
       errors,
@@ -620,12 +619,7 @@ interface SummaryEntry {
 /** Whether every anchor of a summary's steps (`SummaryStep.anchor`) is a node of the tree under `root`. */
 function anchorsIn(summary: FunctionSummary, root: SyntaxNode): boolean {
   const live = (steps: readonly SummaryStep[]): boolean =>
-    steps.every((step) => {
-      if (!step.anchor) return true;
-      let node = step.anchor;
-      while (node.parent) node = node.parent;
-      return node === root;
-    });
+    steps.every((step) => !step.anchor || rootOf(step.anchor) === root);
   return (!summary.returns || (live(summary.returns.steps) && live(summary.returns.paramSteps))) && summary.sinks.every((sink) => live(sink.steps));
 }
 
@@ -689,8 +683,6 @@ function crossUnitSignature(units: readonly AnalysisUnit[], factsOf: (unit: Anal
     .join('\u0002');
 }
 
-/** A Python name (identifiers may be Unicode). */
-const NAME = String.raw`[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*`;
 /**
  * Whitespace, line continuations and comments between a name and what follows it. Each repetition takes one character
  * or a whole comment (to the end of its line), so there is one way to match (no backtracking over `#####` banners).

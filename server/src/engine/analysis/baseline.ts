@@ -1,6 +1,6 @@
 import type { Finding } from '../findings';
 import type { LineIndex } from '../syntax/lineIndex';
-import type { SyntaxNode, SyntaxTree } from '../syntax/syntaxNode';
+import { nodeAt, type SyntaxNode, type SyntaxTree } from '../syntax/syntaxNode';
 
 /**
  * What identifies a finding across versions of its file, for baselines and for telling moved code from new code:
@@ -25,30 +25,6 @@ export function findingKey(finding: Finding, syntax: SyntaxTree, lineIndex: Line
 /** The keys of `findings`, in order. */
 export function findingKeys(findings: readonly Finding[], syntax: SyntaxTree, lineIndex: LineIndex): string[] {
   return findings.map((finding) => findingKey(finding, syntax, lineIndex));
-}
-
-/** The deepest node whose span holds `offset` (an offset at a node's end counts for the node when nothing follows). */
-function nodeAt(root: SyntaxNode, offset: number): SyntaxNode | null {
-  if (offset < root.start || offset > root.end) return null;
-  let node = root;
-  for (;;) {
-    const { children } = node;
-    let low = 0;
-    let high = children.length - 1;
-    let found: SyntaxNode | null = null;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      const child = children[mid]!;
-      if (child.end <= offset) low = mid + 1;
-      else if (child.start > offset) high = mid - 1;
-      else {
-        found = child;
-        break;
-      }
-    }
-    if (!found || found.type === 'comment') return node;
-    node = found;
-  }
 }
 
 const STATEMENT_PARENTS = new Set(['module', 'block']);

@@ -1,9 +1,7 @@
 import type { SemanticModel } from '../semantic/model';
+import { containsWord, NAME } from '../syntax/python';
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import type { AnalysisUnit } from './units';
-
-/** A Python name (identifiers may be Unicode). */
-const NAME = String.raw`[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*`;
+import { ownOffsetsInOrder, toOwnOffset, type AnalysisUnit } from './units';
 
 /**
  * The names a text mentions as names: every identifier-like word, each with what precedes it when that is a dot
@@ -21,23 +19,13 @@ const MENTIONED = new RegExp(String.raw`(\.[ \t\f]*(?:\\\r?\n[ \t\f]*)*)?(?<![\p
  */
 const ALWAYS = /\b(?:import|raise|return|yield|break|continue|while|assert|global|nonlocal|exec|eval|globals|locals|vars|setattr|delattr|__dict__|__builtins__|builtins)\b/;
 
-/** Patterns made by `anyWord`, by their words. */
-const wordPatterns = new Map<string, RegExp>();
-
 /**
- * A pattern that finds any of `words` as a word (attributes too), or null for none. Its word boundaries are ASCII
- * ones: next to a non-ASCII letter it also matches, which only makes more statements count (the safe side), and it
- * compiles and runs several times faster than one with Unicode classes.
+ * Whether `text` has any of `words` as a word, attributes too (`containsWord`: next to a non-ASCII letter it also
+ * counts, which only makes more statements common, the safe side).
  */
-function anyWord(words: ReadonlySet<string>): RegExp | null {
-  if (words.size === 0) return null;
-  const escaped = [...words].sort().map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-  let pattern = wordPatterns.get(escaped);
-  if (!pattern) {
-    pattern = new RegExp(`(?<![A-Za-z0-9_])(?:${escaped})(?![A-Za-z0-9_])`);
-    if (wordPatterns.size < 64) wordPatterns.set(escaped, pattern);
-  }
-  return pattern;
+function containsAnyWord(text: string, words: ReadonlySet<string>): boolean {
+  for (const word of words) if (containsWord(text, word)) return true;
+  return false;
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -89,13 +77,8 @@ export class ModuleViews {
   private nextId = 1;
   private last: { readonly moduleTextId: number; readonly view: ModuleView } | undefined;
 
-  /** Any of the terminators' words, as a word (attributes too: `sys.exit()`). */
-  private readonly terminator: RegExp | null;
-
   /** `terminatorWords`: the last part of every callee the flow layer treats as ending the code (`exit`, `abort`). */
-  constructor(terminatorWords: ReadonlySet<string>) {
-    this.terminator = anyWord(terminatorWords);
-  }
+  constructor(private readonly terminatorWords: ReadonlySet<string>) {}
 
   /**
    * The view of the module whose own text has id `moduleTextId` (`OwnTextFacts.id`): the previous one when the
@@ -120,22 +103,14 @@ export class ModuleViews {
       for (const binding of list) {
         const value = binding.value;
         const stands = binding.qualifiedName ?? (value && (value.type === 'identifier' || value.type === 'attribute') ? value.text : null);
-        if (stands && this.terminator?.test(stands)) aliases.add(name);
+        if (stands && containsAnyWord(stands, this.terminatorWords)) aliases.add(name);
       }
     }
-    const alias = anyWord(aliases);
 
     const nextPieces = new Map<string, Piece>();
     const pieces: Piece[] = [];
     const texts: string[] = [];
-    const segments = root.segments;
-    let at = 0;
-    /** The own offset of a source offset at or after the previous one asked (never inside a cut body). */
-    const ownOffset = (offset: number): number => {
-      while (at < segments.length - 1 && offset > segments[at]!.end) at++;
-      const segment = segments[at]!;
-      return segment.ownStart + Math.max(0, Math.min(offset, segment.end) - segment.start);
-    };
+    const ownOffset = ownOffsetsInOrder(root);
     for (const child of root.node.children) {
       const start = ownOffset(child.start);
       const end = ownOffset(child.end);
@@ -143,7 +118,7 @@ export class ModuleViews {
       let piece = nextPieces.get(text) ?? this.pieces.get(text);
       if (!piece) {
         const names = mentionedNames(text);
-        piece = { id: this.nextId++, names, always: ALWAYS.test(text) || !!this.terminator?.test(text) };
+        piece = { id: this.nextId++, names, always: ALWAYS.test(text) || containsAnyWord(text, this.terminatorWords) };
       }
       // The key is a cut of the module's own text, which the layouts keep anyway; the map is replaced on the next build.
       nextPieces.set(text, piece);
@@ -159,7 +134,7 @@ export class ModuleViews {
       return index;
     };
     const firstPiece = new Map<string, number>();
-    const common = pieces.map((piece, index) => piece.always || !!alias?.test(texts[index]!));
+    const common = pieces.map((piece, index) => piece.always || (aliases.size > 0 && containsAnyWord(texts[index]!, aliases)));
     pieces.forEach((piece, index) => {
       if (common[index]) return;
       for (const name of piece.names) {
@@ -242,13 +217,7 @@ function topLevelStatement(node: SyntaxNode): SyntaxNode {
   return statement;
 }
 
-/** The part of a unit's own text between two source offsets (neither inside a cut body). */
+/** The part of a unit's own text between two source offsets (neither inside a cut body), cuts included. */
 function ownSlice(unit: AnalysisUnit, start: number, end: number): string {
-  let text = '';
-  for (const segment of unit.segments) {
-    const from = Math.max(start, segment.start);
-    const to = Math.min(end, segment.end);
-    if (from < to) text += unit.ownText.slice(segment.ownStart + from - segment.start, segment.ownStart + to - segment.start) + '…';
-  }
-  return text;
+  return unit.ownText.slice(toOwnOffset(unit, start) ?? 0, toOwnOffset(unit, end) ?? unit.ownText.length);
 }

@@ -95,6 +95,21 @@ export function toOwnOffset(unit: AnalysisUnit, offset: number): number | undefi
   return undefined;
 }
 
+/**
+ * `toOwnOffset` for offsets asked in increasing order (one walk over the segments for all of them, not one per
+ * offset): the module's statements in a file full of syntax errors are thousands. An offset inside a cut body maps to
+ * where the cut ends.
+ */
+export function ownOffsetsInOrder(unit: AnalysisUnit): (offset: number) => number {
+  const segments = unit.segments;
+  let at = 0;
+  return (offset) => {
+    while (at < segments.length - 1 && offset > segments[at]!.end) at++;
+    const segment = segments[at]!;
+    return segment.ownStart + Math.max(0, Math.min(offset, segment.end) - segment.start);
+  };
+}
+
 export function fromOwnOffset(unit: AnalysisUnit, own: number): number {
   for (const segment of unit.segments) {
     if (own >= segment.ownStart && own <= segment.ownStart + segment.end - segment.start) {

@@ -1,5 +1,5 @@
 import type { SemanticModel } from '../semantic/model';
-import type { SyntaxNode } from '../syntax/syntaxNode';
+import { nodeAt, type SyntaxNode } from '../syntax/syntaxNode';
 import { DEFINITION_TYPES, enclosingClass, parameterEntries, unparenthesize } from '../syntax/python';
 import { ALL_CONCEPTS, kindBit, type HandlerReturn, type HandlerRow, type RequestParameterRow } from './concepts';
 import { UnitInterpreter, argumentMatches as conditionHolds, type FlowHit } from './interpreter';
@@ -403,20 +403,9 @@ function mentionsHold(definition: SyntaxNode, mentions: NonNullable<HandlerRetur
  * the module-level statement holding it, else the root.
  */
 function anchorOf(root: SyntaxNode, span: { readonly start: number; readonly end: number }): SyntaxNode {
-  let anchor = root;
-  let node = root;
-  for (;;) {
-    const children = node.children;
-    let low = 0;
-    let high = children.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (children[mid]!.end <= span.start) low = mid + 1;
-      else high = mid;
-    }
-    const child = children[low];
-    if (!child || child.start > span.start || child.end < span.end) return anchor;
-    if (node === root || DEFINITION_TYPES.has(child.type)) anchor = child;
-    node = child;
-  }
+  let holder = nodeAt(root, span.start) ?? root;
+  while (holder.parent && holder.end < span.end) holder = holder.parent;
+  for (let node: SyntaxNode | null = holder; node?.parent; node = node.parent) if (DEFINITION_TYPES.has(node.type)) return node;
+  while (holder.parent?.parent) holder = holder.parent;
+  return holder;
 }

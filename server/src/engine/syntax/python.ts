@@ -184,6 +184,9 @@ function decodeEscapes(text: string): string {
   });
 }
 
+/** A Python name as a regular-expression source (identifiers may be Unicode; use with the `u` flag). */
+export const NAME = String.raw`[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*`;
+
 /**
  * Whether `word` occurs in `text` with no ASCII letter, digit or `_` next to it. An identifier is never next to one
  * in code that parses, so no place a name is used is left out; a Unicode letter next to it does not count, so for a

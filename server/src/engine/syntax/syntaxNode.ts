@@ -296,7 +296,8 @@ export class ReuseIndex {
   }
 }
 
-function rootOf(node: SyntaxNode): SyntaxNode {
+/** The root of the tree `node` is in (itself for a root): a copy's node is in the current tree when this is its root. */
+export function rootOf(node: SyntaxNode): SyntaxNode {
   let root = node;
   while (root.parent !== null) root = root.parent;
   return root;
@@ -693,4 +694,28 @@ function handOver(index: ReuseIndex, root: SyntaxNode, live: number): void {
 /** `target.push(...items)` without spreading (a long list would overflow the stack) or an iterator. */
 function appendAll<T>(target: T[], items: readonly T[]): void {
   for (let i = 0; i < items.length; i++) target.push(items[i]!);
+}
+
+/** The deepest node whose span holds `offset` (an offset at a node's end counts for the node when nothing follows). */
+export function nodeAt(root: SyntaxNode, offset: number): SyntaxNode | null {
+  if (offset < root.start || offset > root.end) return null;
+  let node = root;
+  for (;;) {
+    const { children } = node;
+    let low = 0;
+    let high = children.length - 1;
+    let found: SyntaxNode | null = null;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const child = children[mid]!;
+      if (child.end <= offset) low = mid + 1;
+      else if (child.start > offset) high = mid - 1;
+      else {
+        found = child;
+        break;
+      }
+    }
+    if (!found || found.type === 'comment') return node;
+    node = found;
+  }
 }
