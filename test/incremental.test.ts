@@ -329,6 +329,39 @@ describe('incremental analysis', () => {
     }
   });
 
+  test("a function's free names are judged by what the module's outer run left untrusted, remembered until the module changes", async () => {
+    const parser = await loadParser();
+    const text = ['import subprocess, sys', 'CMD = "ls"', '', 'def run():', '    subprocess.call(CMD, shell=True)', '', 'def other():', '    return 1', ''].join('\n');
+    const source = new SourceFile(parser, text);
+    const analyzer = new Analyzer(ACTIVE_RULES);
+    /** Analyses incrementally, checks against from scratch, and gives the flow paths' lines of the findings. */
+    const run = (): string[] => {
+      const { findings } = analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
+      assert.deepEqual(findings, fromScratch(parser, source.text), source.text);
+      return findings.filter((f) => f.flow.length > 0).map((f) => `${f.ruleId}:${f.flow.map((s) => s.range.start.line).join(',')}`);
+    };
+    const replace = (from: string, to: string): void => {
+      const at = source.text.indexOf(from);
+      source.edit(at, at + from.length, to);
+    };
+    try {
+      assert.deepEqual(run(), []);
+      replace('return 1', 'return 2'); // the module's key stays: what its run left untrusted is reused
+      assert.deepEqual(run(), []);
+      replace('CMD = "ls"', 'CMD = sys.argv[1]'); // a new key: the module runs again
+      const tainted = run();
+      assert.equal(tainted.length, 1);
+      replace('def run():\n', 'def run():\n    pass\n'); // reused again, with `CMD` untrusted: the path is redone
+      assert.notDeepEqual(run(), tainted);
+      replace('return 2', 'return 3');
+      assert.equal(run().length, 1);
+      replace('CMD = sys.argv[1]', 'CMD = "ls"');
+      assert.deepEqual(run(), []);
+    } finally {
+      source.dispose();
+    }
+  });
+
   test('a change to a helper re-analyses its callers, and only when its summary changes', async () => {
     const parser = await loadParser();
     const text = [

@@ -5,7 +5,7 @@ import { IN_PLACE_METHODS, type ScopeTree } from '../semantic/scopes';
 import type { LineIndex } from '../syntax/lineIndex';
 import { containsWord, NAME, namesGlobalOrNonlocal, rememberingCallArguments } from '../syntax/python';
 import { rootOf, SyntaxNode, type SyntaxTree } from '../syntax/syntaxNode';
-import { FlowEngine, type UnitFlow } from '../flow/engine';
+import { FlowEngine, ModuleOuterNames, type UnitFlow } from '../flow/engine';
 import { DEFAULT_KNOWLEDGE, type Knowledge } from '../flow/knowledge';
 import { summaryFingerprint, type FunctionSummary, type SummaryStep } from '../flow/summary';
 import { FlowDependencies } from './flowDependencies';
@@ -140,6 +140,8 @@ export class Analyzer {
   private summaries = new Map<string, SummaryEntry>();
   /** What of the module's own text each unit may read, for the keys (built again when the module's own text changes). */
   private moduleViews: ModuleViews | undefined;
+  /** The names the module's outer run left untrusted, for the module's current base key (`ModuleOuterNames`). */
+  private moduleOuter: ModuleOuterNames | undefined;
   private readonly dependencies = new FlowDependencies();
   /**
    * The scope tree of the semantic model of the last analysis that ran to its end, which the next model (of another
@@ -180,10 +182,10 @@ export class Analyzer {
     const { syntax, lineIndex, text } = input;
     const clock = new BudgetClock(this.budget);
     let sliceStart = performance.now();
-    const pauseIfDue = function* (): Generator<void, void> {
-      if (performance.now() - sliceStart < sliceMs) return;
-      clock.pause();
-      yield;
+    // Checked between units inline (`if (due()) { … yield … }`), not with a `yield*` of a helper generator: that made a
+    // generator object per unit on every keystroke.
+    const due = (): boolean => sliceMs !== Infinity && performance.now() - sliceStart >= sliceMs;
+    const paused = (): void => {
       clock.resume();
       sliceStart = performance.now();
     };
@@ -249,17 +251,26 @@ export class Analyzer {
     // Flow: a unit's findings may depend on the summaries of the same-file functions it calls. Summaries are
     // computed callees first, each cached under its own key; a unit's key names its callees' summaries.
     const plan = this.dependencies.plan(units, baseKeys);
+    // The module's base key names all its outer run reads (`ModuleOuterNames`); a one-shot analysis has no next one.
+    const rootKey = baseKeys[root.index]!;
+    if (!this.oneShot && this.moduleOuter?.key !== rootKey) this.moduleOuter = new ModuleOuterNames(rootKey);
+    const moduleOuter = this.oneShot ? undefined : this.moduleOuter;
     /** By unit index: the function's summary, once computed. */
     const computed: Array<SummaryEntry | undefined> = new Array(units.length);
     const keyOf = (unit: AnalysisUnit): string => plan.keyOf(unit, (callee) => computed[callee.index]?.fingerprint ?? 'unknown');
     let flow: FlowEngine | undefined;
     const flowEngine = (): FlowEngine => {
-      flow ??= new FlowEngine(modelOf(), this.knowledge, (definition, caller) => {
-        const callee = plan.unitOf(definition);
-        const from = caller ? plan.unitOf(caller) : undefined;
-        if (!callee || (from && plan.sameCycle(from, callee))) return null;
-        return computed[callee.index]?.summary ?? null;
-      });
+      flow ??= new FlowEngine(
+        modelOf(),
+        this.knowledge,
+        (definition, caller) => {
+          const callee = plan.unitOf(definition);
+          const from = caller ? plan.unitOf(caller) : undefined;
+          if (!callee || (from && plan.sameCycle(from, callee))) return null;
+          return computed[callee.index]?.summary ?? null;
+        },
+        moduleOuter,
+      );
       return flow;
     };
     const nextSummaries = new Map<string, SummaryEntry>();
@@ -267,7 +278,11 @@ export class Analyzer {
     // A function's key is final once its callees are summarised: the rules below reuse it (by unit index).
     const unitKeys: Array<string | undefined> = new Array(units.length);
     for (const unit of usesFlow ? plan.functionsCalleesFirst : []) {
-      yield* pauseIfDue();
+      if (due()) {
+        clock.pause();
+        yield;
+        paused();
+      }
       if (clock.fileSpent()) break;
       const key = keyOf(unit);
       unitKeys[unit.index] = key;
@@ -293,7 +308,11 @@ export class Analyzer {
       return unit ? baseKeys[unit.index] : undefined;
     };
     for (const unit of units) {
-      yield* pauseIfDue();
+      if (due()) {
+        clock.pause();
+        yield;
+        paused();
+      }
       const key = unitKeys[unit.index] ?? keyOf(unit);
       let result = nextCache.get(key) ?? this.cache.get(key);
       if (result && !readsCurrent(result.reads)) result = undefined;
@@ -618,9 +637,14 @@ interface SummaryEntry {
 
 /** Whether every anchor of a summary's steps (`SummaryStep.anchor`) is a node of the tree under `root`. */
 function anchorsIn(summary: FunctionSummary, root: SyntaxNode): boolean {
-  const live = (steps: readonly SummaryStep[]): boolean =>
-    steps.every((step) => !step.anchor || rootOf(step.anchor) === root);
-  return (!summary.returns || (live(summary.returns.steps) && live(summary.returns.paramSteps))) && summary.sinks.every((sink) => live(sink.steps));
+  if (summary.returns && !(stepsIn(summary.returns.steps, root) && stepsIn(summary.returns.paramSteps, root))) return false;
+  for (const sink of summary.sinks) if (!stepsIn(sink.steps, root)) return false;
+  return true;
+}
+
+function stepsIn(steps: readonly SummaryStep[], root: SyntaxNode): boolean {
+  for (const step of steps) if (step.anchor && rootOf(step.anchor) !== root) return false;
+  return true;
 }
 
 /** What the cache keys need of one own text (see `Analyzer.texts`); the facts are read on first use. */

@@ -50,6 +50,21 @@ const SCALAR_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * The names the module's outer run (see `FlowEngine.outerValue`) leaves with untrusted data, kept from one analysis of
+ * a document to the next while `key` is the same. The key must name everything that run reads: the Analyzer gives the
+ * module unit's base key (its own text, the functions that rebind its names with `global`, the names units below
+ * change in place). A function's free name the module does not leave untrusted is then answered without running the
+ * module again: typing in a method no longer interprets the whole module on every keystroke. The names only, no
+ * values: a value's path holds offsets of the tree it was computed on.
+ */
+export class ModuleOuterNames {
+  /** Undefined until a run of this analysis or an earlier one with the same key has filled it. */
+  untrusted: ReadonlySet<string> | undefined;
+
+  constructor(readonly key: string) {}
+}
+
+/**
  * The flow layer for one parse of one file: runs the interpreter over units on demand and remembers the results
  * for the rest of the analysis. Two modes: *full* (calls of same-file functions go through their summaries; what
  * rules and summaries use) and *outer* (no summaries: the values a nested function reads from its enclosing
@@ -67,6 +82,8 @@ export class FlowEngine {
     readonly model: SemanticModel,
     readonly knowledge: Knowledge,
     private readonly summaries: SummaryProvider,
+    /** What an earlier analysis of the same module learnt from its outer run (see `ModuleOuterNames`). */
+    private readonly moduleOuter?: ModuleOuterNames,
   ) {
     this.types = new TypeResolver(model, knowledge, (identifier) => this.parameterType(identifier));
     const outerValue = (unitNode: SyntaxNode, name: string): Taint | null => this.outerValue(unitNode, name);
@@ -200,8 +217,15 @@ export class FlowEngine {
   private outerValue(unitNode: SyntaxNode, name: string): Taint | null {
     for (let enclosing = enclosingUnit(unitNode); enclosing; enclosing = enclosingUnit(enclosing)) {
       if (enclosing.type === 'class_definition') continue; // a class body's names are not visible to its methods
+      const module = enclosing.parent === null;
+      if (module && this.moduleOuter?.untrusted && !this.moduleOuter.untrusted.has(name)) return null;
       // Only enclosing units are asked, so this cannot come back to a unit being analysed.
       const interpreter = this.analyse(enclosing, 'outer');
+      if (module && this.moduleOuter && !this.moduleOuter.untrusted) {
+        const untrusted = new Set<string>();
+        for (const [key, value] of interpreter.finalEnv) if (value && value.kinds !== 0) untrusted.add(key);
+        this.moduleOuter.untrusted = untrusted;
+      }
       if (interpreter.finalEnv.has(name)) {
         const value = interpreter.finalEnv.get(name) ?? null;
         // Another function's parameters mean nothing here; its untrusted data does.
