@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { ACTIVE_RULES, Analyzer, analyzeText, SourceFile, type Finding, type PythonParser } from '../server/src/engine';
+import { ACTIVE_RULES, Analyzer, analyzeText, LineIndex, SourceFile, type Finding, type PythonParser } from '../server/src/engine';
 import { SemanticModel } from '../server/src/engine/semantic/model';
 import { mentionedNames } from '../server/src/engine/analysis/moduleView';
 import { LEFT_OVERS, type SyntaxNode } from '../server/src/engine/syntax/syntaxNode';
@@ -362,6 +362,18 @@ describe('incremental analysis', () => {
     }
   });
 
+  test('a one-shot analyzer (no keys, nothing kept) gives what a keyed one gives, and refuses a second text', async () => {
+    const parser = await loadParser();
+    const text = seedText();
+    const syntax = parser.parseOnce(text);
+    const input = { text, syntax, lineIndex: new LineIndex(text) };
+    const oneShot = new Analyzer(ACTIVE_RULES, undefined, undefined, true);
+    const findings = oneShot.analyze(input).findings;
+    assert.ok(findings.length > 10);
+    assert.deepEqual(findings, new Analyzer(ACTIVE_RULES).analyze(input).findings);
+    assert.throws(() => oneShot.analyze(input), /one-shot Analyzer analyses one text only/);
+  });
+
   test('a change to a helper re-analyses its callers, and only when its summary changes', async () => {
     const parser = await loadParser();
     const text = [
@@ -390,6 +402,11 @@ describe('incremental analysis', () => {
       const inOther = source.text.indexOf('return 1') + 'return '.length;
       source.edit(inOther, inOther + 1, '2');
       assert.deepEqual(run().stats, { unitsAnalyzed: 2, unitsReused: 3 });
+      // An edit in the helper that leaves its summary as it was: its summary is computed again, with the same
+      // fingerprint, so `constant_view` keeps its key (`view` is redone, as above).
+      const helperBody = source.text.indexOf('    return path');
+      source.edit(helperBody, helperBody, '    x = 1\n');
+      assert.deepEqual(run().stats, { unitsAnalyzed: 2, unitsReused: 3 });
       // The helper now cleans its argument: its summary changes, so the caller is analysed again and the finding goes.
       const inHelper = source.text.indexOf('return path') + 'return '.length;
       source.edit(inHelper, inHelper + 'path'.length, 'os.path.basename(path)');
@@ -397,6 +414,24 @@ describe('incremental analysis', () => {
       const after = run();
       assert.deepEqual(after.findings, []);
       assert.deepEqual(after.findings, fromScratch(parser, source.text));
+    } finally {
+      source.dispose();
+    }
+  });
+
+  test('a call nested in another call is a dependency too: a change to its summary re-analyses the caller', async () => {
+    const parser = await loadParser();
+    const text = ['from flask import request', 'import os', '', 'def helper():', '    return "ls"', '', 'def caller():', '    os.system(str(helper()))', ''].join('\n');
+    const source = new SourceFile(parser, text);
+    const analyzer = new Analyzer(ACTIVE_RULES);
+    const run = () => analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex }).findings;
+    try {
+      assert.deepEqual(run(), fromScratch(parser, source.text));
+      const at = source.text.indexOf('"ls"');
+      source.edit(at, at + '"ls"'.length, 'request.args["c"]');
+      const after = run();
+      assert.ok(after.some((finding) => finding.flow.length > 0), 'the tainted helper reaches the shell through `str(…)`');
+      assert.deepEqual(after, fromScratch(parser, source.text));
     } finally {
       source.dispose();
     }

@@ -138,10 +138,17 @@ export class Analyzer {
    * steps outside the function are anchored to nodes no longer in the tree is computed again (`anchorsIn`).
    */
   private summaries = new Map<string, SummaryEntry>();
+  /**
+   * Fingerprint → the short id callers' keys name it by (equal fingerprints, equal ids), for the fingerprints of the
+   * last analysis's summaries: a key names each callee by a number, not by its summary's JSON.
+   */
+  private fingerprintIds = new Map<string, number>();
   /** What of the module's own text each unit may read, for the keys (built again when the module's own text changes). */
   private moduleViews: ModuleViews | undefined;
   /** The names the module's outer run left untrusted, for the module's current base key (`ModuleOuterNames`). */
   private moduleOuter: ModuleOuterNames | undefined;
+  /** Whether an analysis has started (a one-shot analyzer runs one). */
+  private analysed = false;
   private readonly dependencies = new FlowDependencies();
   /**
    * The scope tree of the semantic model of the last analysis that ran to its end, which the next model (of another
@@ -152,8 +159,9 @@ export class Analyzer {
   private scopes: ScopeTree | undefined;
 
   /**
-   * `oneShot`: the analyzer analyses one text once (the CLI, `analyzeText`): it skips what only serves to reuse results
-   * in a later analysis (the module views in the units' keys), which a from-scratch analysis of a file pays for nothing.
+   * `oneShot`: the analyzer analyses one text once (the CLI, `analyzeText`; a second analysis throws): it skips what only
+   * serves to reuse results in a later analysis (the units' keys: module views, class and in-place facts, summary
+   * fingerprints; the module's outer names), which a from-scratch analysis of a file pays for nothing.
    */
   constructor(
     private readonly rules: readonly Rule[],
@@ -180,6 +188,9 @@ export class Analyzer {
    */
   *analyzeInSlices(input: AnalysisInput, selection: RuleSelection = {}, sliceMs = 8): Generator<void, AnalysisResult> {
     const { syntax, lineIndex, text } = input;
+    // Its units' keys are their indexes, which would name other units in another text.
+    if (this.oneShot && this.analysed) throw new Error('a one-shot Analyzer analyses one text only');
+    this.analysed = true;
     const clock = new BudgetClock(this.budget);
     let sliceStart = performance.now();
     // Checked between units inline (`if (due()) { … yield … }`), not with a `yield*` of a helper generator: that made a
@@ -199,54 +210,15 @@ export class Analyzer {
       return model;
     };
     const nextCache = new Map<string, UnitResult>();
-    const nextIds = new Map<string, number>();
-    /** By unit index: the unit's id (see below). */
-    const ids: number[] = new Array(units.length);
     let unitsAnalyzed = 0;
     let unitsReused = 0;
     const all: Finding[] = [];
     const ruleErrors: RuleError[] = [];
 
-    // A unit's base key is its id (`#id`): the full key (kinds, own texts, class facts) is kept once, in `ids`, and
-    // the cache keys below name it by id, so they do not repeat the texts (ids are never reused: an id stands for
-    // one full key). A class's signature gets an id the same way, rather than being repeated in every method's key.
-    // An own text is named by its own id (`texts`), so these keys are short.
-    const nextTexts = new Map<string, OwnTextFacts>();
-    const factsOf = (unit: AnalysisUnit): OwnTextFacts => {
-      let facts = nextTexts.get(unit.ownText) ?? this.texts.get(unit.ownText);
-      if (!facts) facts = new OwnTextFacts(this.nextId++, unit.ownText);
-      nextTexts.set(unit.ownText, facts);
-      return facts;
-    };
-    const rootContext = crossUnitSignature(units, factsOf);
     const root = units[0]!;
-    /** By unit index: the unit's base key. */
-    const baseKeys: string[] = new Array(units.length);
-    const classSignatures = classAttributeSignatures(units, factsOf);
-    const changedBelow = changedInPlaceBelow(units, factsOf);
-    const idOf = (key: string): number => {
-      const id = nextIds.get(key) ?? this.ids.get(key) ?? this.nextId++;
-      nextIds.set(key, id);
-      return id;
-    };
-    // A unit below the module names the module-level statements it may read (`ModuleViews`), not the module's whole
-    // own text: an edit at module level then analyses again only the units it can change. What every unit names
-    // (`moduleCommon`): the statements that may change any name, the names units below change in place, and the text
-    // of every function that rebinds names with `global` or `nonlocal`.
-    // A one-shot analysis reuses nothing later: its units name the module's id, as a unit of it would.
-    const views = this.oneShot ? undefined : (this.moduleViews ??= new ModuleViews(this.knowledge.terminatorWords())).viewFor(root, factsOf(root).id, modelOf);
-    const moduleCommon = views ? `m${idOf(`\u000b${views.common}\u0008${changedBelow[root.index] ?? ''}\u0002${rootContext}`)}` : '';
-    for (const unit of units) {
-      const parent = !unit.parent ? rootContext : views && unit.parent === root ? moduleCommon : `#${ids[unit.parent.index]!}`;
-      const view = views && unit.parent ? `\u000c${views.viewOf(unit, factsOf(unit).id, () => factsOf(unit).names)}` : '';
-      const classFacts = unit.parent?.kind === 'class' ? `\u0005${idOf(`\u0007${classSignatures.get(unit.parent) ?? ''}`)}` : '';
-      const changed = changedBelow[unit.index];
-      const id = idOf(`${unit.kind}\u0000${factsOf(unit).id}\u0001${parent}${view}${classFacts}${changed ? `\u0008${changed}` : ''}`);
-      baseKeys[unit.index] = `#${id}`;
-      ids[unit.index] = id;
-    }
-    this.texts = nextTexts;
-    this.ids = nextIds;
+    // By unit index: the unit's base key. A one-shot analysis keeps nothing for a later one, so its units need no keys
+    // naming what they depend on: each unit is its own key (no unit's result serves another).
+    const baseKeys = this.oneShot ? units.map((unit) => `#${unit.index}`) : this.baseKeysOf(units, modelOf);
 
     // Flow: a unit's findings may depend on the summaries of the same-file functions it calls. Summaries are
     // computed callees first, each cached under its own key; a unit's key names its callees' summaries.
@@ -257,7 +229,9 @@ export class Analyzer {
     const moduleOuter = this.oneShot ? undefined : this.moduleOuter;
     /** By unit index: the function's summary, once computed. */
     const computed: Array<SummaryEntry | undefined> = new Array(units.length);
-    const keyOf = (unit: AnalysisUnit): string => plan.keyOf(unit, (callee) => computed[callee.index]?.fingerprint ?? 'unknown');
+    const keyOf = this.oneShot
+      ? (unit: AnalysisUnit): string => baseKeys[unit.index]!
+      : (unit: AnalysisUnit): string => plan.keyOf(unit, (callee) => `${computed[callee.index]?.fingerprintId ?? 'unknown'}`);
     let flow: FlowEngine | undefined;
     const flowEngine = (): FlowEngine => {
       flow ??= new FlowEngine(
@@ -291,12 +265,22 @@ export class Analyzer {
       if (entry && !anchorsIn(entry.summary, syntax.root)) entry = undefined;
       if (!entry) {
         const summary = flowEngine().summarize(unit.node);
-        entry = { summary, fingerprint: summaryFingerprint(summary) };
+        // Fingerprints are parts of callers' keys, which a one-shot analysis does not need.
+        const fingerprint = this.oneShot ? '' : summaryFingerprint(summary);
+        let fingerprintId = this.fingerprintIds.get(fingerprint);
+        if (fingerprintId === undefined) this.fingerprintIds.set(fingerprint, (fingerprintId = this.nextId++));
+        entry = { summary, fingerprint, fingerprintId };
       }
       nextSummaries.set(key, entry);
       computed[unit.index] = entry;
     }
     this.summaries = nextSummaries;
+    // Keep the ids of the fingerprints in use, and only those (a summary computed again gets its callers' id back).
+    if (!this.oneShot) {
+      const ids = new Map<string, number>();
+      for (const entry of nextSummaries.values()) ids.set(entry.fingerprint, entry.fingerprintId);
+      this.fingerprintIds = ids;
+    }
 
     let currentBaseKeys: Set<string> | undefined;
     /** Whether a result's reads (base keys of other units) all name units of this analysis. */
@@ -361,6 +345,55 @@ export class Analyzer {
       stats: { unitsAnalyzed, unitsReused },
       partial,
     };
+  }
+
+  /**
+   * By unit index: each unit's base key (`#id`), naming all a unit's findings depend on but its callees' summaries
+   * (see `analyzeInSlices`); fills `texts` and `ids` for the next analysis.
+   */
+  private baseKeysOf(units: readonly AnalysisUnit[], modelOf: () => SemanticModel): string[] {
+    // A unit's base key is its id (`#id`): the full key (kinds, own texts, class facts) is kept once, in `ids`, and
+    // the cache keys below name it by id, so they do not repeat the texts (ids are never reused: an id stands for
+    // one full key). A class's signature gets an id the same way, rather than being repeated in every method's key.
+    // An own text is named by its own id (`texts`), so these keys are short.
+    const nextTexts = new Map<string, OwnTextFacts>();
+    const factsOf = (unit: AnalysisUnit): OwnTextFacts => {
+      let facts = nextTexts.get(unit.ownText) ?? this.texts.get(unit.ownText);
+      if (!facts) facts = new OwnTextFacts(this.nextId++, unit.ownText);
+      nextTexts.set(unit.ownText, facts);
+      return facts;
+    };
+    const rootContext = crossUnitSignature(units, factsOf);
+    const root = units[0]!;
+    const nextIds = new Map<string, number>();
+    /** By unit index: the unit's id (see below). */
+    const ids: number[] = new Array(units.length);
+    const baseKeys: string[] = new Array(units.length);
+    const classSignatures = classAttributeSignatures(units, factsOf);
+    const changedBelow = changedInPlaceBelow(units, factsOf);
+    const idOf = (key: string): number => {
+      const id = nextIds.get(key) ?? this.ids.get(key) ?? this.nextId++;
+      nextIds.set(key, id);
+      return id;
+    };
+    // A unit below the module names the module-level statements it may read (`ModuleViews`), not the module's whole
+    // own text: an edit at module level then analyses again only the units it can change. What every unit names
+    // (`moduleCommon`): the statements that may change any name, the names units below change in place, and the text
+    // of every function that rebinds names with `global` or `nonlocal`.
+    const views = (this.moduleViews ??= new ModuleViews(this.knowledge.terminatorWords())).viewFor(root, factsOf(root).id, modelOf);
+    const moduleCommon = `m${idOf(`\u000b${views.common}\u0008${changedBelow[root.index] ?? ''}\u0002${rootContext}`)}`;
+    for (const unit of units) {
+      const parent = !unit.parent ? rootContext : unit.parent === root ? moduleCommon : `#${ids[unit.parent.index]!}`;
+      const view = unit.parent ? `\u000c${views.viewOf(unit, factsOf(unit).id, () => factsOf(unit).names)}` : '';
+      const classFacts = unit.parent?.kind === 'class' ? `\u0005${idOf(`\u0007${classSignatures.get(unit.parent) ?? ''}`)}` : '';
+      const changed = changedBelow[unit.index];
+      const id = idOf(`${unit.kind}\u0000${factsOf(unit).id}\u0001${parent}${view}${classFacts}${changed ? `\u0008${changed}` : ''}`);
+      baseKeys[unit.index] = `#${id}`;
+      ids[unit.index] = id;
+    }
+    this.texts = nextTexts;
+    this.ids = nextIds;
+    return baseKeys;
   }
 
   private runRules(
@@ -633,6 +666,8 @@ function toFinding(found: UnitFinding, unit: AnalysisUnit, lineIndex: LineIndex)
 interface SummaryEntry {
   readonly summary: FunctionSummary;
   readonly fingerprint: string;
+  /** What callers' keys name the fingerprint by (`Analyzer.fingerprintIds`). */
+  readonly fingerprintId: number;
 }
 
 /** Whether every anchor of a summary's steps (`SummaryStep.anchor`) is a node of the tree under `root`. */

@@ -6,8 +6,9 @@ export interface FlowPlan {
   /** Function units, callees before callers (the members of a recursive cycle together). */
   readonly functionsCalleesFirst: readonly AnalysisUnit[];
   /**
-   * A unit's cache key: its base key, then for each same-file function its own text names, that function's summary
-   * fingerprint (or, inside a recursive cycle, the function's text: such calls are treated as unknown).
+   * A unit's cache key: its base key, then for each same-file function its own text names, what `fingerprintOf` says
+   * of that function's summary (the Analyzer gives a short id per distinct fingerprint) or, inside a recursive cycle,
+   * the function's base key (such calls are treated as unknown).
    */
   keyOf(unit: AnalysisUnit, fingerprintOf: (callee: AnalysisUnit) => string): string;
   unitOf(node: SyntaxNode): AnalysisUnit | undefined;
@@ -20,8 +21,10 @@ export interface FlowPlan {
  * `cls.name(` (`FlowEngine.localCall` resolves nothing else). A definition's own header (`def name(`, which every
  * function's own text starts with, and nested definitions' headers) is no call: otherwise every function would
  * depend on all the functions of its name (`__init__`, `get`), and an edit to one would analyse the others again.
+ * What precedes a name is looked behind, not matched, so a call right inside another's parentheses counts
+ * (`str(helper())`: the match of `str(` ends where `helper` starts).
  */
-const CALLED_NAME = /(?:^|[^.\w])(?<!\bdef\s+)([A-Za-z_][A-Za-z0-9_]*)\s*\(|\b(?:self|cls)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(/g;
+const CALLED_NAME = /(?<![.\w])(?<!\bdef\s+)([A-Za-z_][A-Za-z0-9_]*)\s*\(|\b(?:self|cls)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(/g;
 
 /**
  * Which same-file functions each unit may call, judged from the calls in its own text (a superset of the calls the

@@ -50,26 +50,84 @@ function layoutOf(node: SyntaxNode): UnitLayout {
   return layouts.get(node, () => computeLayout(node));
 }
 
+/**
+ * The module's last own text (a detached string: it holds no tree). A new tree has a new root, whose own text is most
+ * often the same (the edit was inside a definition's body): reusing the string spares building and flattening it
+ * (the size of the module's own code) and hashing it again in every table keyed by own texts.
+ */
+let lastModuleText: string | undefined;
+
 function computeLayout(node: SyntaxNode): UnitLayout {
   const nested: SyntaxNode[] = [];
   forEachNodeInUnit(node, () => {}, (definition) => nested.push(definition));
   const segments: Segment[] = [];
-  let ownText = '';
+  // Source ranges first, then the text they make (or the previous module's, when equal).
+  let ownLength = 0;
   let cursor = node.start;
   const addSegment = (end: number): void => {
-    segments.push({ start: cursor - node.start, end: end - node.start, ownStart: ownText.length });
-    ownText += node.source.slice(cursor, end);
+    segments.push({ start: cursor - node.start, end: end - node.start, ownStart: ownLength });
+    ownLength += end - cursor;
   };
   for (const definition of nested) {
     // Keep the header (name, parameters, defaults, bases): the enclosing code sees those.
     const nestedBody = definition.child('body');
     if (!nestedBody || nestedBody.start < cursor) continue;
     addSegment(nestedBody.start);
-    ownText += CUT;
+    ownLength += CUT.length;
     cursor = nestedBody.end;
   }
   addSegment(node.end);
-  return { ownText: detachedText(ownText), segments, nested };
+  const source = node.source;
+  const base = node.start;
+  const previous = node.parent === null ? lastModuleText : undefined;
+  if (previous !== undefined && sameText(previous, segments, source, base, ownLength)) return { ownText: previous, segments, nested };
+  let ownText = '';
+  for (let i = 0; i < segments.length; i++) {
+    if (i > 0) ownText += CUT;
+    ownText += source.slice(segments[i]!.start + base, segments[i]!.end + base);
+  }
+  const layout = { ownText: detachedText(ownText), segments, nested };
+  if (node.parent === null) lastModuleText = layout.ownText;
+  return layout;
+}
+
+/** Whether `segments` of `source` (relative to `base`), joined by cuts, spell `text`. */
+function sameText(text: string, segments: readonly Segment[], source: string, base: number, ownLength: number): boolean {
+  if (text.length !== ownLength) return false;
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    if (i > 0 && !text.startsWith(CUT, segment.ownStart - CUT.length)) return false;
+    if (!text.startsWith(source.slice(segment.start + base, segment.end + base), segment.ownStart)) return false;
+  }
+  return true;
+}
+
+/**
+ * A unit of one analysis. Its segments (source offsets) are made on first use: a keystroke collects every unit of the
+ * file, and most are only looked up in the cache.
+ */
+class Unit implements AnalysisUnit {
+  private placed: readonly Segment[] | undefined;
+
+  constructor(
+    readonly kind: AnalysisUnit['kind'],
+    readonly node: SyntaxNode,
+    readonly parent: AnalysisUnit | null,
+    private readonly layout: UnitLayout,
+    readonly index: number,
+  ) {}
+
+  get ownText(): string {
+    return this.layout.ownText;
+  }
+
+  get segments(): readonly Segment[] {
+    if (!this.placed) {
+      const base = this.node.start;
+      this.placed = this.layout.segments.map((segment) => ({ start: segment.start + base, end: segment.end + base, ownStart: segment.ownStart }));
+    }
+    return this.placed;
+  }
 }
 
 export function collectUnits(root: SyntaxNode): AnalysisUnit[] {
@@ -77,9 +135,7 @@ export function collectUnits(root: SyntaxNode): AnalysisUnit[] {
   const visit = (node: SyntaxNode, parent: AnalysisUnit | null): void => {
     const kind = parent === null ? 'module' : node.type === 'class_definition' ? 'class' : 'function';
     const layout = layoutOf(node);
-    const base = node.start;
-    const segments = layout.segments.map((segment) => ({ start: segment.start + base, end: segment.end + base, ownStart: segment.ownStart }));
-    const unit: AnalysisUnit = { kind, node, parent, ownText: layout.ownText, segments, index: units.length };
+    const unit = new Unit(kind, node, parent, layout, units.length);
     units.push(unit);
     for (const definition of layout.nested) visit(definition, unit);
   };
