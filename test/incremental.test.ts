@@ -437,6 +437,24 @@ describe('incremental analysis', () => {
     }
   });
 
+  test("an import a fix adds is placed by the module, also when the function it fixes starts where the import goes", async () => {
+    const parser = await loadParser();
+    // The fix of `eval` inserts `import ast` at the top, which is where `f` starts: the place is the module's, so a
+    // line typed above `f` moves the import to the new top (as from scratch), not along with `f`.
+    const source = new SourceFile(parser, 'def f(raw):\n    return eval(raw)\n');
+    const analyzer = new Analyzer(ACTIVE_RULES);
+    const run = () => analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex }).findings;
+    try {
+      assert.equal(run()[0]?.fixes[0]?.edits[0]?.range.start.line, 0);
+      source.edit(0, 0, 'X = 1\n');
+      const after = run();
+      assert.equal(after[0]?.fixes[0]?.edits[0]?.range.start.line, 0);
+      assert.deepEqual(after, fromScratch(parser, source.text));
+    } finally {
+      source.dispose();
+    }
+  });
+
   test('a finding through a helper carries the path from the source to the sink', async () => {
     const parser = await loadParser();
     const text = [

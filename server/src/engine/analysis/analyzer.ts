@@ -600,11 +600,13 @@ function normalize(
   if (fixes.length > 0 && !rule.meta.fixable) {
     throw new Error(`rule ${rule.meta.id} reported a fix but does not declare itself fixable`);
   }
-  const clampSpan = (span: Span): StoredSpan => {
+  /** `inModule`: the span is a place in the module (`EditSpec.inModule`), stored relative to the module's own text. */
+  const clampSpan = (span: Span, inModule = false): StoredSpan => {
     const start = Math.max(0, Math.min(span.start, length));
     const end = Math.max(start, Math.min(span.end, length));
     let level = 0;
     for (let owner: AnalysisUnit | null = unit; owner; owner = owner.parent, level++) {
+      if (inModule && owner.parent) continue;
       const ownStart = toOwnOffset(owner, start);
       const ownEnd = toOwnOffset(owner, end);
       if (ownStart !== undefined && ownEnd !== undefined) {
@@ -629,7 +631,7 @@ function normalize(
     fixes: fixes.map((fix) => ({
       title: fix.title,
       safety: fix.safety,
-      edits: fix.edits.map((edit) => ({ ...clampSpan(edit), newText: edit.newText })),
+      edits: fix.edits.map((edit) => ({ ...clampSpan(edit, edit.inModule), newText: edit.newText })),
     })),
   };
 }

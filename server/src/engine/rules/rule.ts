@@ -67,6 +67,12 @@ export interface Span {
 
 export interface EditSpec extends Span {
   readonly newText: string;
+  /**
+   * The place was chosen from the module's statements (where a new import goes: `insertImport`), not from the code the
+   * finding is about: the edit is placed relative to the module, so a cached result follows the module, not a
+   * function that happens to start there.
+   */
+  readonly inModule?: true;
 }
 
 export interface FixSpec {

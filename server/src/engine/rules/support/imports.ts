@@ -91,10 +91,10 @@ function computeInsertImport(root: SyntaxNode, statement: string): EditSpec {
     }
     // Never before the module's first token (blank lines or comments above it are not the module's own text).
     const at = Math.max(offset, root.start);
-    return { start: at, end: at, newText: `${statement}${lineBreakOf(source)}` };
+    return { start: at, end: at, newText: `${statement}${lineBreakOf(source)}`, inModule: true };
   }
   const next = nextLineStart(root.source, anchor.end);
   const at = next ?? root.source.length;
   const newline = lineBreakOf(root.source);
-  return { start: at, end: at, newText: next === null ? `${newline}${statement}${newline}` : `${statement}${newline}` };
+  return { start: at, end: at, newText: next === null ? `${newline}${statement}${newline}` : `${statement}${newline}`, inModule: true };
 }
