@@ -135,7 +135,12 @@ function incrementalDivergence(parser: PythonParser, base: string, text: string,
     const b = JSON.stringify(expected);
     if (a === b) return undefined;
     const ids = (findings: readonly Finding[]) => findings.map((f) => `${f.ruleId}@${f.range.start.line}:${f.range.start.character}`).join(',');
-    return `incremental findings differ from a from-scratch analysis: [${ids(incremental.findings)}] vs [${ids(expected)}]`;
+    const message = `incremental findings differ from a from-scratch analysis: [${ids(incremental.findings)}] vs [${ids(expected)}]`;
+    if (ids(incremental.findings) !== ids(expected)) return message;
+    // The same findings, different details (a flow step, a fix's edit): say where, or the two lists read the same.
+    let at = 0;
+    while (a[at] === b[at]) at++;
+    return `${message}; first difference: …${a.slice(Math.max(0, at - 60), at + 40)}… vs …${b.slice(Math.max(0, at - 60), at + 40)}…`;
   } finally {
     source.dispose();
   }
