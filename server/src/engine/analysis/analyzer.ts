@@ -193,10 +193,14 @@ export class Analyzer {
     this.analysed = true;
     const clock = new BudgetClock(this.budget);
     let sliceStart = performance.now();
-    // Checked between units inline (`if (due()) { … yield … }`), not with a `yield*` of a helper generator: that made a
-    // generator object per unit on every keystroke.
-    const due = (): boolean => sliceMs !== Infinity && performance.now() - sliceStart >= sliceMs;
-    const paused = (): void => {
+    // Checked between units inline (`if (pauseIsDue()) { yield; resumed(); }`), not with a `yield*` of a helper
+    // generator: that made a generator object per unit on every keystroke. Time paused does not count (`clock`).
+    const pauseIsDue = (): boolean => {
+      if (sliceMs === Infinity || performance.now() - sliceStart < sliceMs) return false;
+      clock.pause();
+      return true;
+    };
+    const resumed = (): void => {
       clock.resume();
       sliceStart = performance.now();
     };
@@ -252,10 +256,9 @@ export class Analyzer {
     // A function's key is final once its callees are summarised: the rules below reuse it (by unit index).
     const unitKeys: Array<string | undefined> = new Array(units.length);
     for (const unit of usesFlow ? plan.functionsCalleesFirst : []) {
-      if (due()) {
-        clock.pause();
+      if (pauseIsDue()) {
         yield;
-        paused();
+        resumed();
       }
       if (clock.fileSpent()) break;
       const key = keyOf(unit);
@@ -263,14 +266,7 @@ export class Analyzer {
       let entry = nextSummaries.get(key) ?? this.summaries.get(key);
       // A step outside the function is placed by its anchor (`SummaryStep`), which must be in this tree.
       if (entry && !anchorsIn(entry.summary, syntax.root)) entry = undefined;
-      if (!entry) {
-        const summary = flowEngine().summarize(unit.node);
-        // Fingerprints are parts of callers' keys, which a one-shot analysis does not need.
-        const fingerprint = this.oneShot ? '' : summaryFingerprint(summary);
-        let fingerprintId = this.fingerprintIds.get(fingerprint);
-        if (fingerprintId === undefined) this.fingerprintIds.set(fingerprint, (fingerprintId = this.nextId++));
-        entry = { summary, fingerprint, fingerprintId };
-      }
+      entry ??= this.summaryEntry(flowEngine().summarize(unit.node));
       nextSummaries.set(key, entry);
       computed[unit.index] = entry;
     }
@@ -292,10 +288,9 @@ export class Analyzer {
       return unit ? baseKeys[unit.index] : undefined;
     };
     for (const unit of units) {
-      if (due()) {
-        clock.pause();
+      if (pauseIsDue()) {
         yield;
-        paused();
+        resumed();
       }
       const key = unitKeys[unit.index] ?? keyOf(unit);
       let result = nextCache.get(key) ?? this.cache.get(key);
@@ -345,6 +340,18 @@ export class Analyzer {
       stats: { unitsAnalyzed, unitsReused },
       partial,
     };
+  }
+
+  /**
+   * A new summary as cached, with the id callers' keys name its fingerprint by: the id of an equal fingerprint when one
+   * is in use. Fingerprints are parts of callers' keys, which a one-shot analysis does not make.
+   */
+  private summaryEntry(summary: FunctionSummary): SummaryEntry {
+    if (this.oneShot) return { summary, fingerprint: '', fingerprintId: 0 };
+    const fingerprint = summaryFingerprint(summary);
+    let fingerprintId = this.fingerprintIds.get(fingerprint);
+    if (fingerprintId === undefined) this.fingerprintIds.set(fingerprint, (fingerprintId = this.nextId++));
+    return { summary, fingerprint, fingerprintId };
   }
 
   /**
