@@ -44,6 +44,24 @@ function fromScratch(parser: PythonParser, text: string) {
   return analyzeText(parser, text).findings;
 }
 
+/**
+ * A document edited the way the language server edits one: its own `Analyzer`, which reuses results from one analysis
+ * to the next. `replace` changes the first occurrence of a text that must be there. Dispose `source` when done.
+ */
+function openDocument(parser: PythonParser, text: string) {
+  const source = new SourceFile(parser, text);
+  const analyzer = new Analyzer(ACTIVE_RULES);
+  return {
+    source,
+    analyze: () => analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex }),
+    replace(from: string, to: string): void {
+      const at = source.text.indexOf(from);
+      assert.ok(at >= 0, from);
+      source.edit(at, at + from.length, to);
+    },
+  };
+}
+
 /** Applies `edits` to `seed` one at a time; after each, the incremental findings must equal a from-scratch analysis. */
 function editsMatchFromScratch(
   parser: PythonParser,
@@ -244,14 +262,7 @@ describe('incremental analysis', () => {
       '    return OTHER + 1',
       '',
     ].join('\n');
-    const source = new SourceFile(parser, text);
-    const analyzer = new Analyzer(ACTIVE_RULES);
-    const run = () => analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
-    const replace = (from: string, to: string) => {
-      const at = source.text.indexOf(from);
-      assert.ok(at >= 0, from);
-      source.edit(at, at + from.length, to);
-    };
+    const { source, analyze: run, replace } = openDocument(parser, text);
     try {
       // A constant command through a shell: reported, with no flow.
       assert.deepEqual(run().findings.map((f) => [f.ruleId, f.flow.length]), [['VG102', 0]]);
@@ -313,14 +324,11 @@ describe('incremental analysis', () => {
     for (const text of [moduleStep, calleeStep]) {
       for (const [from, to] of edits) {
         if (!text.includes(from)) continue;
-        const source = new SourceFile(parser, text);
-        const analyzer = new Analyzer(ACTIVE_RULES);
+        const { source, analyze, replace } = openDocument(parser, text);
         try {
-          const first = analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
-          assert.ok(first.findings.some((f) => f.flow.length > 2), 'a finding whose path runs through the helper');
-          const at = source.text.indexOf(from);
-          source.edit(at, at + from.length, to);
-          const after = analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
+          assert.ok(analyze().findings.some((f) => f.flow.length > 2), 'a finding whose path runs through the helper');
+          replace(from, to);
+          const after = analyze();
           assert.deepEqual(after.findings, fromScratch(parser, source.text), `${from} → ${to}`);
         } finally {
           source.dispose();
@@ -332,17 +340,12 @@ describe('incremental analysis', () => {
   test("a function's free names are judged by what the module's outer run left untrusted, remembered until the module changes", async () => {
     const parser = await loadParser();
     const text = ['import subprocess, sys', 'CMD = "ls"', '', 'def run():', '    subprocess.call(CMD, shell=True)', '', 'def other():', '    return 1', ''].join('\n');
-    const source = new SourceFile(parser, text);
-    const analyzer = new Analyzer(ACTIVE_RULES);
+    const { source, analyze, replace } = openDocument(parser, text);
     /** Analyses incrementally, checks against from scratch, and gives the flow paths' lines of the findings. */
     const run = (): string[] => {
-      const { findings } = analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
+      const { findings } = analyze();
       assert.deepEqual(findings, fromScratch(parser, source.text), source.text);
       return findings.filter((f) => f.flow.length > 0).map((f) => `${f.ruleId}:${f.flow.map((s) => s.range.start.line).join(',')}`);
-    };
-    const replace = (from: string, to: string): void => {
-      const at = source.text.indexOf(from);
-      source.edit(at, at + from.length, to);
     };
     try {
       assert.deepEqual(run(), []);
@@ -422,14 +425,11 @@ describe('incremental analysis', () => {
   test('a call nested in another call is a dependency too: a change to its summary re-analyses the caller', async () => {
     const parser = await loadParser();
     const text = ['from flask import request', 'import os', '', 'def helper():', '    return "ls"', '', 'def caller():', '    os.system(str(helper()))', ''].join('\n');
-    const source = new SourceFile(parser, text);
-    const analyzer = new Analyzer(ACTIVE_RULES);
-    const run = () => analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex }).findings;
+    const { source, analyze, replace } = openDocument(parser, text);
     try {
-      assert.deepEqual(run(), fromScratch(parser, source.text));
-      const at = source.text.indexOf('"ls"');
-      source.edit(at, at + '"ls"'.length, 'request.args["c"]');
-      const after = run();
+      assert.deepEqual(analyze().findings, fromScratch(parser, source.text));
+      replace('"ls"', 'request.args["c"]');
+      const after = analyze().findings;
       assert.ok(after.some((finding) => finding.flow.length > 0), 'the tainted helper reaches the shell through `str(…)`');
       assert.deepEqual(after, fromScratch(parser, source.text));
     } finally {
@@ -441,13 +441,11 @@ describe('incremental analysis', () => {
     const parser = await loadParser();
     // The fix of `eval` inserts `import ast` at the top, which is where `f` starts: the place is the module's, so a
     // line typed above `f` moves the import to the new top (as from scratch), not along with `f`.
-    const source = new SourceFile(parser, 'def f(raw):\n    return eval(raw)\n');
-    const analyzer = new Analyzer(ACTIVE_RULES);
-    const run = () => analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex }).findings;
+    const { source, analyze } = openDocument(parser, 'def f(raw):\n    return eval(raw)\n');
     try {
-      assert.equal(run()[0]?.fixes[0]?.edits[0]?.range.start.line, 0);
+      assert.equal(analyze().findings[0]?.fixes[0]?.edits[0]?.range.start.line, 0);
       source.edit(0, 0, 'X = 1\n');
-      const after = run();
+      const after = analyze().findings;
       assert.equal(after[0]?.fixes[0]?.edits[0]?.range.start.line, 0);
       assert.deepEqual(after, fromScratch(parser, source.text));
     } finally {
