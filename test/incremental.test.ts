@@ -6,7 +6,8 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { ACTIVE_RULES, Analyzer, analyzeText, LineIndex, SourceFile, type Finding, type PythonParser } from '../server/src/engine';
 import { SemanticModel } from '../server/src/engine/semantic/model';
-import { mentionedNames } from '../server/src/engine/analysis/moduleView';
+import { mentionedNames, namesRead } from '../server/src/engine/analysis/moduleView';
+import { collectUnits, type AnalysisUnit } from '../server/src/engine/analysis/units';
 import { LEFT_OVERS, type SyntaxNode } from '../server/src/engine/syntax/syntaxNode';
 import { loadParser } from './support/engine';
 import { listFixtures } from './support/fixtures';
@@ -177,6 +178,16 @@ const MODULE_SEED = [
   'def items():',
   '    os.system(ITEMS[0])',
   '',
+  'def shadow(CMD, mode=MODE):',
+  '    """Runs FULL, or SAFE."""',
+  '    subprocess.call(CMD, shell=True)  # not BASE',
+  '    return run_cmd(flag=mode)',
+  '',
+  'def local_first(flag):',
+  '    if flag:',
+  '        FULL = "x"',
+  '    os.system(FULL)',
+  '',
 ].join('\n');
 
 /** Module-level statements: bindings of the names above, terminators (under other names too), facts, breakage. */
@@ -187,6 +198,8 @@ const MODULE_SNIPPETS = [
   'defusedxml.defuse_stdlib()\n', 'tarfile.TarFile.extraction_filter = None\n', 'import yaml\n', 'global CMD\n',
   'def run():\n    pass\n', '@app.route("/y")\n', 'if CMD:\n    ', 'SAFE = "ls"\n', 'FULL = "x"\n',
   'def setup():\n    global SAFE\n    SAFE = request.args["c"]\n', 'setup()\n', 'def outer():\n    x = 1\n    def inner():\n        nonlocal x\n',
+  // Names the functions above bind themselves (parameters, locals), keywords' names, words in strings, stray returns.
+  'mode = CMD\n', 'flag = CMD\n', 'run_cmd = os.system\n', '"""CMD"""\n', '    return FULL\n', 'return CMD\n', 'assert False\n',
 ];
 
 function describeNode(node: SyntaxNode): string {
@@ -286,14 +299,26 @@ describe('incremental analysis', () => {
       // A new statement nothing reads: only the module.
       replace('OTHER = 3', 'OTHER = 3\nprint("hello")');
       assert.deepEqual(run().stats, { unitsAnalyzed: 1, unitsReused: 2 });
-      // A statement that may end the module (what every name holds at its end may change): every unit.
+      // A statement that ends the module changes no name it does not mention (the statements after it are read as
+      // reached): only the module, under any name the terminator has; so does a `return` tree-sitter put at module level.
       replace('print("hello")', 'sys.exit(0)');
+      assert.deepEqual(run().stats, { unitsAnalyzed: 1, unitsReused: 2 });
+      replace('sys.exit(0)', 'stop = sys.exit\nstop()');
+      assert.deepEqual(run().stats, { unitsAnalyzed: 1, unitsReused: 2 });
+      replace('stop()', 'raise SystemExit');
+      assert.deepEqual(run().stats, { unitsAnalyzed: 1, unitsReused: 2 });
+      replace('raise SystemExit', 'return None');
+      assert.deepEqual(run().stats, { unitsAnalyzed: 1, unitsReused: 2 });
+      assert.deepEqual(run().findings, fromScratch(parser, source.text));
+      // A subscript below of a name the module binds to something else than a list or set (`FULL`): only that unit.
+      replace('return OTHER + 1', 'return OTHER + FULL[0]');
+      assert.deepEqual(run().stats, { unitsAnalyzed: 1, unitsReused: 2 });
+      // ... and of one it binds to a list: every unit, which may have read the list as a constant.
+      replace('OTHER = 3', 'OTHER = [1]');
+      run();
+      replace('FULL[0]', 'OTHER[0]');
       assert.deepEqual(run().stats, { unitsAnalyzed: 3, unitsReused: 0 });
-      // The same under another name: `stop()` names no terminator, but `stop` is bound to one.
-      replace('sys.exit(0)', 'stop = sys.exit');
-      assert.deepEqual(run().stats, { unitsAnalyzed: 3, unitsReused: 0 });
-      replace('stop = sys.exit', 'stop = sys.exit\nstop()');
-      assert.deepEqual(run().stats, { unitsAnalyzed: 3, unitsReused: 0 });
+      assert.deepEqual(run().findings, fromScratch(parser, source.text));
       // A new import: every unit (imports decide which library models apply).
       source.edit(0, 0, 'import os\n');
       assert.deepEqual(run().stats, { unitsAnalyzed: 3, unitsReused: 0 });
@@ -312,6 +337,43 @@ describe('incremental analysis', () => {
       ['0x1f + _x', ['_x']],
     ];
     for (const [text, expected] of cases) assert.deepEqual([...mentionedNames(text)].sort(), [...expected].sort(), text);
+  });
+
+  test("the names a unit may read of the module: not in strings, comments, keywords or headers, nor a function's locals", async () => {
+    const parser = await loadParser();
+    const text = [
+      'ans = input()',
+      'class Box(Base):',
+      '    """Holds a Decimal."""',
+      '    size = LIMIT  # see OTHER',
+      '    def get(self, context=DEFAULT):',
+      '        pass',
+      '',
+      'def f(self, context=DEFAULT, *args, flag: Kind = None, **kw) -> Result:',
+      '    """Uses ans and Decimal."""',
+      '    ans = 1  # ans is local',
+      '    g(context=ans, key=f"{other}")',
+      '    return ans + helper(args, self.size)',
+      '',
+      'def h(x=ans):',
+      '    ans = 2',
+      '    return ans',
+      '',
+      'def k():',
+      '    global ans',
+      '    ans = 3',
+    ].join('\n');
+    const root = parser.parseOnce(text).root;
+    const model = new SemanticModel(root);
+    // (Keywords are words too; no module binds one.)
+    const keywords = new Set(['class', 'def', 'return', 'global', 'pass', 'None']);
+    const read = (unit: AnalysisUnit) => namesRead(unit, () => model).filter((name) => !keywords.has(name)).sort();
+    const names = new Map(collectUnits(root).map((unit) => [unit.node.child('name')?.text ?? '<module>', read(unit)]));
+    assert.deepEqual(names.get('Box'), ['Base', 'DEFAULT', 'LIMIT', 'size']);
+    assert.deepEqual(names.get('f'), ['DEFAULT', 'Kind', 'Result', 'g', 'helper', 'other']);
+    // A default is read where the `def` runs: the module's `ans`, although `h` has an `ans` of its own.
+    assert.deepEqual(names.get('h'), ['ans']);
+    assert.deepEqual(names.get('k'), ['ans']);
   });
 
   test('a path through a helper stays in place when an edit moves the helper away from a step outside it', async () => {

@@ -9,7 +9,7 @@ import { FlowEngine, ModuleOuterNames, type UnitFlow } from '../flow/engine';
 import { DEFAULT_KNOWLEDGE, type Knowledge } from '../flow/knowledge';
 import { summaryFingerprint, type FunctionSummary, type SummaryStep } from '../flow/summary';
 import { FlowDependencies } from './flowDependencies';
-import { mentionedNames, ModuleViews } from './moduleView';
+import { ModuleViews, namesRead } from './moduleView';
 import { selectFinding, type RuleSelection } from './selection';
 import { SuppressionUsage, knowRules, parseSuppressions, type UnusedSuppression } from './suppressions';
 import { ACTIVE_RULES } from '../rules/registry';
@@ -377,7 +377,7 @@ export class Analyzer {
     const ids: number[] = new Array(units.length);
     const baseKeys: string[] = new Array(units.length);
     const classSignatures = classAttributeSignatures(units, factsOf);
-    const changedBelow = changedInPlaceBelow(units, factsOf);
+    const changedBelow = changedInPlaceBelow(units, factsOf, modelOf);
     const idOf = (key: string): number => {
       const id = nextIds.get(key) ?? this.ids.get(key) ?? this.nextId++;
       nextIds.set(key, id);
@@ -387,11 +387,11 @@ export class Analyzer {
     // own text: an edit at module level then analyses again only the units it can change. What every unit names
     // (`moduleCommon`): the statements that may change any name, the names units below change in place, and the text
     // of every function that rebinds names with `global` or `nonlocal`.
-    const views = (this.moduleViews ??= new ModuleViews(this.knowledge.terminatorWords())).viewFor(root, factsOf(root).id, modelOf);
+    const views = (this.moduleViews ??= new ModuleViews()).viewFor(root, factsOf(root).id, modelOf);
     const moduleCommon = `m${idOf(`\u000b${views.common}\u0008${changedBelow[root.index] ?? ''}\u0002${rootContext}`)}`;
     for (const unit of units) {
       const parent = !unit.parent ? rootContext : unit.parent === root ? moduleCommon : `#${ids[unit.parent.index]!}`;
-      const view = unit.parent ? `\u000c${views.viewOf(unit, factsOf(unit).id, () => factsOf(unit).names)}` : '';
+      const view = unit.parent ? `\u000c${views.viewOf(unit, factsOf(unit).id, () => factsOf(unit).namesRead(unit, modelOf))}` : '';
       const classFacts = unit.parent?.kind === 'class' ? `\u0005${idOf(`\u0007${classSignatures.get(unit.parent) ?? ''}`)}` : '';
       const changed = changedBelow[unit.index];
       const id = idOf(`${unit.kind}\u0000${factsOf(unit).id}\u0001${parent}${view}${classFacts}${changed ? `\u0008${changed}` : ''}`);
@@ -728,9 +728,9 @@ class OwnTextFacts {
     return (this.crossUnit ??= namesGlobalOrNonlocal(this.text));
   }
 
-  /** The names the text mentions, not in attribute position (`mentionedNames`). */
-  get names(): readonly string[] {
-    return (this.mentioned ??= mentionedNames(this.text));
+  /** The names the text may read of the module (`namesRead`); `unit` is a unit with this own text. */
+  namesRead(unit: AnalysisUnit, model: () => SemanticModel): readonly string[] {
+    return (this.mentioned ??= namesRead(unit, model));
   }
 
   /** The attributes the text assigns on `self` or `cls`. */
@@ -764,10 +764,17 @@ const CHANGED_IN_PLACE = new RegExp(
 /**
  * What a unit's findings may depend on in the text of the units below it: a list or set bound once to a literal is a
  * constant only while nothing changes it in place (`SemanticModel.isConstant`), and a function or class nested in the
- * unit may. By unit index: the names of the unit's own text that a unit below it may change in place, sorted, or
- * undefined when none; part of the unit's base key, so of the keys of every unit under it too.
+ * unit may. By unit index: the names a unit below it may change in place that the unit may bind to a list or set
+ * literal, sorted, or undefined when none; part of the unit's base key, so of the keys of every unit under it too.
+ * "May bind" is the semantic model's answer for the module and classes (`bindsListOrSet`: a function below that
+ * subscripts `self` or `args` does not tie every unit to it), and "its own text names it" for functions, whose scopes
+ * would have to be built for it.
  */
-function changedInPlaceBelow(units: readonly AnalysisUnit[], factsOf: (unit: AnalysisUnit) => OwnTextFacts): Array<string | undefined> {
+function changedInPlaceBelow(
+  units: readonly AnalysisUnit[],
+  factsOf: (unit: AnalysisUnit) => OwnTextFacts,
+  model: () => SemanticModel,
+): Array<string | undefined> {
   const below: Array<Set<string> | undefined> = new Array(units.length);
   for (const unit of units) {
     // The root has no unit above it to tell (in a file full of syntax errors its own text is nearly the whole file).
@@ -781,8 +788,9 @@ function changedInPlaceBelow(units: readonly AnalysisUnit[], factsOf: (unit: Ana
   }
   return below.map((set, index) => {
     if (!set) return undefined;
-    const facts = factsOf(units[index]!);
-    const named = [...set].filter((name) => facts.mayName(name));
+    const unit = units[index]!;
+    const facts = factsOf(unit);
+    const named = [...set].filter((name) => facts.mayName(name) && (unit.kind === 'function' || model().bindsListOrSet(unit.node, name)));
     return named.length > 0 ? named.sort().join(',') : undefined;
   });
 }

@@ -1,5 +1,5 @@
 import type { SemanticModel } from '../semantic/model';
-import { containsWord, NAME } from '../syntax/python';
+import { DEFINITION_TYPES, hasInterpolation, NAME, parameterEntries } from '../syntax/python';
 import type { SyntaxNode } from '../syntax/syntaxNode';
 import { ownOffsetsInOrder, toOwnOffset, type AnalysisUnit } from './units';
 
@@ -14,19 +14,12 @@ const MENTIONED = new RegExp(String.raw`(\.[ \t\f]*(?:\\\r?\n[ \t\f]*)*)?(?<![\p
 
 /**
  * Module-level statements that may change what any name holds at the end of the module without naming it: imports
- * (they also decide which library models apply), `raise`, `return`, loops and jumps (whether the rest is reached),
- * `global`/`nonlocal`, and the builtins that bind names by string (`globals()`, `setattr`, `exec`…).
+ * (they also decide which library models apply), `global`/`nonlocal`, the builtins that bind names by string
+ * (`globals()`, `setattr`, `exec`…), and `while` loops. Not the statements that end the code (`raise`, `sys.exit()`,
+ * a stray `return`): the flow layer runs the module's statements after one from what held before it
+ * (`UnitInterpreter.moduleBody`), so such a statement changes only the names it mentions.
  */
-const ALWAYS = /\b(?:import|raise|return|yield|break|continue|while|assert|global|nonlocal|exec|eval|globals|locals|vars|setattr|delattr|__dict__|__builtins__|builtins)\b/;
-
-/**
- * Whether `text` has any of `words` as a word, attributes too (`containsWord`: next to a non-ASCII letter it also
- * counts, which only makes more statements common, the safe side).
- */
-function containsAnyWord(text: string, words: ReadonlySet<string>): boolean {
-  for (const word of words) if (containsWord(text, word)) return true;
-  return false;
-}
+const ALWAYS = /\b(?:import|while|global|nonlocal|exec|eval|globals|locals|vars|setattr|delattr|__dict__|__builtins__|builtins)\b/;
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
@@ -41,11 +34,91 @@ export function mentionedNames(text: string): readonly string[] {
   return [...names];
 }
 
+/**
+ * The names a unit's own text may read of the module: `mentionedNames` of its code (`codeText`: not in strings or
+ * comments, not the names its definitions' headers bind), less, for a function, its local variables
+ * (`SemanticModel.isLocalTo`: Python reads no other binding of them in its code, and neither does the flow layer), but
+ * for the words of its parameters' defaults and annotations, which are read where the `def` runs. So a module-level
+ * `ans = …` (a method's tail tree-sitter put at module level while a line above is half typed) or `request = …` does
+ * not tie every function that has an `ans` or a `request` of its own to it.
+ */
+export function namesRead(unit: AnalysisUnit, model: () => SemanticModel): readonly string[] {
+  const names = mentionedNames(codeText(unit.node, unit.ownText, ownOffsetsInOrder(unit), false));
+  if (unit.kind !== 'function') return names;
+  const parameters = unit.node.child('parameters');
+  const parameterNames = new Set(parameterEntries(parameters).map((entry) => entry.name));
+  const header = new Set<string>();
+  for (const part of [parameters, unit.node.child('return_type')]) {
+    part?.walk((node) => {
+      if (node.type === 'identifier' && !parameterNames.has(node)) header.add(node.text);
+    });
+  }
+  const semantic = model();
+  return names.filter((name) => header.has(name) || !semantic.isLocalTo(unit.node, name));
+}
+
+/**
+ * `text`, the own text of `node` (a unit, or a module-level statement; `ownOffset` maps source offsets to offsets in
+ * it, asked in increasing order), with what is no code that reads a name blanked (spaces, so nothing else moves or
+ * joins): string literals but for an f-string's fields, comments, keywords' names in calls (`f(context=c)`), the parameters' names of `node` (when it is a definition) and of the
+ * definitions nested in it, and the definitions' names unless `bindsNames` (a module-level statement binds them: they
+ * are what joins its readers to it). Read from the tree, not the text, so a quote typed but not closed blanks only what
+ * tree-sitter parsed as a string. A module-level definition's body is not walked: it is cut from the module's text.
+ */
+function codeText(node: SyntaxNode, text: string, ownOffset: (offset: number) => number, bindsNames: boolean): string {
+  const blanks: SyntaxNode[] = [];
+  const header = (definition: SyntaxNode): void => {
+    const name = bindsNames ? null : definition.child('name');
+    if (name) blanks.push(name);
+    for (const entry of parameterEntries(definition.child('parameters'))) if (entry.name) blanks.push(entry.name);
+  };
+  const definition = DEFINITION_TYPES.has(node.type);
+  if (definition) header(node);
+  const stack: SyntaxNode[] = [node];
+  while (stack.length > 0) {
+    const inner = stack.pop()!;
+    if (inner !== node && DEFINITION_TYPES.has(inner.type)) {
+      header(inner);
+      continue;
+    }
+    if (inner.type === 'comment' || (inner.type === 'string' && !hasInterpolation(inner))) {
+      blanks.push(inner);
+      continue;
+    }
+    if (inner.type === 'string') {
+      // An f-string: only its fields are code (not its prefix, `f"`, or its literal parts).
+      for (const child of inner.children) {
+        if (child.type === 'interpolation') stack.push(child);
+        else blanks.push(child);
+      }
+      continue;
+    }
+    if (inner.type === 'keyword_argument') {
+      const name = inner.child('name');
+      if (name) blanks.push(name);
+    }
+    for (const child of inner.children) if (!(inner === node && definition && bindsNames && child.field === 'body')) stack.push(child);
+  }
+  if (blanks.length === 0) return text;
+  blanks.sort((a, b) => a.start - b.start);
+  let blanked = '';
+  let at = 0;
+  for (const blank of blanks) {
+    const start = ownOffset(blank.start);
+    const end = ownOffset(blank.end);
+    // A word inside a string already blanked, or not wholly in the own text (a cut body).
+    if (start < at || end - start !== blank.end - blank.start) continue;
+    blanked += text.slice(at, start) + ' '.repeat(end - start);
+    at = end;
+  }
+  return blanked + text.slice(at);
+}
+
 /** One top-level statement of the module (or loose token of an ERROR root), by its own text. */
 interface Piece {
   readonly id: number;
   readonly names: readonly string[];
-  /** Whether the statement itself may change any name's value (`ALWAYS`, or a terminator's word). */
+  /** Whether the statement itself may change any name's value (`ALWAYS`). */
   readonly always: boolean;
 }
 
@@ -54,8 +127,7 @@ interface Piece {
  * again only the units it can change (a new import, a `def` header, a constant), not every unit of the file.
  *
  * The module's own text is cut into its top-level statements ("pieces"). A unit depends on:
- * - every piece that may change any name without naming it (`ALWAYS`, and calls that may end the module: the flow
- *   layer's terminators, under any name a module-level binding gives them) — `common`, the same for every unit;
+ * - every piece that may change any name without naming it (`ALWAYS`) — `common`, the same for every unit;
  * - every piece that mentions a name the unit mentions and the module binds (its value at module level, which the
  *   semantic model and the flow layer read), and, transitively, the pieces that mention a name such a piece mentions
  *   and the module binds (`B = A + 1` makes a reader of `B` depend on `A`). These are the connected components of the
@@ -77,9 +149,6 @@ export class ModuleViews {
   private nextId = 1;
   private last: { readonly moduleTextId: number; readonly view: ModuleView } | undefined;
 
-  /** `terminatorWords`: the last part of every callee the flow layer treats as ending the code (`exit`, `abort`). */
-  constructor(private readonly terminatorWords: ReadonlySet<string>) {}
-
   /**
    * The view of the module whose own text has id `moduleTextId` (`OwnTextFacts.id`): the previous one when the
    * module's own text is the same, else built from `root` and the semantic model (`model()` is called only then).
@@ -96,34 +165,25 @@ export class ModuleViews {
 
   private build(root: AnalysisUnit, model: SemanticModel): ModuleView {
     const bindings = model.moduleScope.bindings;
-    // Module-level names bound to a terminator (`from sys import exit as bye`, `stop = sys.exit`).
-    const aliases = new Set<string>();
-    // (A name stands for what a callee resolves through: an import, or an assignment of a name or an attribute.)
-    for (const [name, list] of bindings) {
-      for (const binding of list) {
-        const value = binding.value;
-        const stands = binding.qualifiedName ?? (value && (value.type === 'identifier' || value.type === 'attribute') ? value.text : null);
-        if (stands && containsAnyWord(stands, this.terminatorWords)) aliases.add(name);
-      }
-    }
 
     const nextPieces = new Map<string, Piece>();
     const pieces: Piece[] = [];
-    const texts: string[] = [];
     const ownOffset = ownOffsetsInOrder(root);
+    // The same, for the words inside the statements (in increasing order too: statements do not overlap).
+    const wordOffset = ownOffsetsInOrder(root);
     for (const child of root.node.children) {
       const start = ownOffset(child.start);
       const end = ownOffset(child.end);
       const text = root.ownText.slice(start, end);
       let piece = nextPieces.get(text) ?? this.pieces.get(text);
       if (!piece) {
-        const names = mentionedNames(text);
-        piece = { id: this.nextId++, names, always: ALWAYS.test(text) || containsAnyWord(text, this.terminatorWords) };
+        // What the statement reads and binds (the definitions it makes bind their names here), not words in strings.
+        const code = codeText(child, text, (offset) => wordOffset(offset) - start, true);
+        piece = { id: this.nextId++, names: mentionedNames(code), always: ALWAYS.test(code) };
       }
       // The key is a cut of the module's own text, which the layouts keep anyway; the map is replaced on the next build.
       nextPieces.set(text, piece);
       pieces.push(piece);
-      texts.push(text);
     }
     this.pieces = nextPieces;
 
@@ -134,7 +194,7 @@ export class ModuleViews {
       return index;
     };
     const firstPiece = new Map<string, number>();
-    const common = pieces.map((piece, index) => piece.always || (aliases.size > 0 && containsAnyWord(texts[index]!, aliases)));
+    const common = pieces.map((piece) => piece.always);
     pieces.forEach((piece, index) => {
       if (common[index]) return;
       for (const name of piece.names) {

@@ -101,10 +101,28 @@ export class UnitInterpreter {
 
   run(): void {
     // The root is the module's body, whatever its type (an ERROR node when the file's top level does not parse).
-    const body = this.unitNode.parent === null ? this.unitNode : this.unitNode.child('body');
+    const module = this.unitNode.parent === null;
+    const body = module ? this.unitNode : this.unitNode.child('body');
     const env = new Map(this.initial);
-    const end = body ? this.block(body, env) : env;
+    const end = !body ? env : module ? this.moduleBody(body, env) : this.block(body, env);
     this.finalEnv = end ?? env;
+  }
+
+  /**
+   * The module's top-level statements. Unlike a block's, one that never falls through (`raise`, `sys.exit()`,
+   * `assert False`, a stray `return`) does not cut off the statements after it: those run from what held before it.
+   * Code after a module-level exit is rare and still worth reviewing; a `return` outside a function does not even
+   * compile, and is most often a method's tail that tree-sitter's error recovery put at module level while a line
+   * above is half typed. It also means a top-level statement changes only the names it mentions, which lets units
+   * below the module depend on the statements that mention their names only (`ModuleViews`).
+   */
+  private moduleBody(body: SyntaxNode, env: Env): Env {
+    let current = env;
+    for (const statement of body.children) {
+      if (!statement.isNamed || statement.type === 'comment') continue;
+      current = this.statement(statement, current) ?? current;
+    }
+    return current;
   }
 
   // --- Statements -------------------------------------------------------------------------------------------
@@ -827,8 +845,12 @@ export class UnitInterpreter {
     return this.outer(name);
   }
 
-  /** A name this unit does not bind: the value the enclosing function or the module leaves it with. */
+  /**
+   * A name without a value here: the value the enclosing function or the module leaves it with, unless it is one of
+   * the function's local variables (assigned on another path only, or later), which never reads an outer value.
+   */
   private outer(name: string): Taint | null {
+    if (this.context.model.isLocalTo(this.unitNode, name)) return null;
     return this.context.outerValue(this.unitNode, name);
   }
 

@@ -180,11 +180,6 @@ export class Knowledge {
   isTerminator(callee: string | null): boolean {
     return !!callee && this.terminators.has(callee);
   }
-
-  /** The last part of every terminator's name (`exit`, `abort`): what a call that may end the code can be named. */
-  terminatorWords(): ReadonlySet<string> {
-    return new Set([...this.terminators].map((name) => name.slice(name.lastIndexOf('.') + 1)));
-  }
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

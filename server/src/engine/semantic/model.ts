@@ -261,8 +261,28 @@ export class SemanticModel {
 
   /** Whether a name bound to a list or set literal is changed in place later (`parts.append(x)`): no longer that literal. */
   private changedInPlace(binding: Binding): boolean {
-    const value = binding.value && unparenthesize(binding.value);
-    return !!value && (value.type === 'list' || value.type === 'set') && this.mutatedBelow(binding.scope, binding.name);
+    return boundToListOrSet(binding) && this.mutatedBelow(binding.scope, binding.name);
+  }
+
+  /**
+   * Whether `name` is a local variable of the function `definition`: bound in its own scope (a parameter, an
+   * assignment, an import, a loop target, a nested definition…) and not declared `global` or `nonlocal` there. Then
+   * Python reads no other binding of it anywhere in the function's own code (a read before any assignment raises
+   * `UnboundLocalError`; Python's execution model, "Resolution of names"). Builds the function's scope if it is a stub.
+   */
+  isLocalTo(definition: SyntaxNode, name: string): boolean {
+    if (definition.type !== 'function_definition') return false;
+    const scope = this.scopeOpenedBy(definition);
+    return !!scope && scope.bindings.has(name) && !scope.globals.has(name) && !scope.nonlocals.has(name);
+  }
+
+  /**
+   * Whether the scope `definition` opens (the root: the module) binds `name` to a list or set literal: the only
+   * bindings whose answers a change in place of `name` below that scope can change (`changedInPlace`).
+   */
+  bindsListOrSet(definition: SyntaxNode, name: string): boolean {
+    const scope = definition.parent === null ? this.scopes.module : this.scopeOpenedBy(definition);
+    return !!scope?.bindings.get(name)?.some(boundToListOrSet);
   }
 
   /** Whether the expression always has the same value: literals, arithmetic and string building of constants,
@@ -861,4 +881,9 @@ function plusLevels(expr: SyntaxNode): SyntaxNode[] {
     levels.push(left);
   }
   return levels.reverse();
+}
+
+function boundToListOrSet(binding: Binding): boolean {
+  const value = binding.value && unparenthesize(binding.value);
+  return !!value && (value.type === 'list' || value.type === 'set');
 }
