@@ -768,6 +768,49 @@ describe('incremental analysis', () => {
     }
   });
 
+  test('a semantic model takes over the scopes of the functions an edit did not touch, read or not, unless they may bind outside', async () => {
+    const parser = await loadParser();
+    // (The module is built again on every edit; in a big class, so are the class's scope and its methods' stubs.)
+    const text = [
+      'def f(a=lambda: 1):',
+      '    x = [v for v in a]',
+      '    return x',
+      'def g():',
+      '    return 2',
+      'def h():',
+      '    global Y',
+      '    Y = 3',
+      'def edited():',
+      '    return 1',
+      '',
+    ].join('\n');
+    const source = new SourceFile(parser, text);
+    try {
+      const functions = (root: SyntaxNode) => new Map(root.descendantsOfType('function_definition').map((node) => [node.child('name')!.text, node]));
+      const first = new SemanticModel(source.syntax.root);
+      // `f` is read (its comprehension's scope made) before the edit; the others stay stubs.
+      assert.equal(first.scopeOf(source.syntax.root.descendantsOfType('list_comprehension')[0]!.child('body')!).kind, 'comprehension');
+      const before = new Map([...functions(source.syntax.root)].map(([name, node]) => [name, first.scopeTree.byNode.get(node)!]));
+      const at = source.text.indexOf('return 1') + 'return 1'.length;
+      source.edit(at, at, ' + 1');
+      const root = source.syntax.root;
+      const second = new SemanticModel(root, { previous: first.scopeTree });
+      const after = new Map([...functions(root)].map(([name, node]) => [name, second.scopeTree.byNode.get(node)!]));
+      assert.deepEqual(['f', 'g', 'h', 'edited'].filter((name) => after.get(name) === before.get(name)), ['f', 'g'], 'f and g are taken over; h may bind outside itself (global); edited holds the edit');
+      assert.equal(after.get('f')!.parent, second.moduleScope);
+      assert.equal(after.get('f')!.stub, false, 'f stays read');
+      assert.equal(second.scopeOf(root.descendantsOfType('list_comprehension')[0]!.child('body')!).parent, after.get('f'));
+      // The default's lambda is made again, in the module: what a definition binds around it is not taken over.
+      assert.equal(second.scopeOf(root.descendantsOfType('lambda')[0]!.child('body')!).parent, second.moduleScope);
+      assert.deepEqual(
+        second.bindingsOf(root.descendantsOfType('identifier').find((node) => node.text === 'Y' && node.parent?.type === 'assignment')!).map((binding) => binding.scope.kind),
+        ['module'],
+      );
+    } finally {
+      source.dispose();
+    }
+  });
+
   // A list bound once to a literal is a constant only while no unit below its scope changes it in place
   // (`SemanticModel.isConstant`): another unit's text, which the reader's cache key did not name.
   test('a list another unit starts or stops changing in place re-analyses the units that read it', async () => {

@@ -303,14 +303,17 @@ class ScopeBuilder implements ScopeTree {
   }
 
   /**
-   * Takes over the previous build's scope of a class whose copy the new tree reused (the same `SyntaxNode`, so the
-   * same subtree, only moved): its bindings, its methods' scopes (stubs or already read) and everything inside are
-   * what a build of its body would make, since nothing inside a class binds outside it unless it says `global` or
-   * `nonlocal` (then it is built again). A keystroke in one class does not rebuild the others. False when not taken.
+   * Takes over the previous build's scope of a class or function whose copy the new tree reused (the same
+   * `SyntaxNode`, so the same subtree, only moved): its bindings, its methods' scopes (stubs or already read) and
+   * everything inside are what a build of its body would make, since nothing inside a class or function binds outside
+   * it unless it says `global` or `nonlocal` (then it is built again). A keystroke in one class does not rebuild the
+   * others, nor the stubs of the methods beside the one it is in, and a function read for an earlier analysis is not
+   * read again. What a definition binds around it (its name, its defaults' lambdas) is made by the caller, as for a
+   * new scope. False when not taken.
    */
-  private takeClass(node: SyntaxNode, scope: Scope): boolean {
+  private takeOver(node: SyntaxNode, scope: Scope, kind: 'class' | 'function'): boolean {
     const old = this.previous?.byNode.get(node);
-    if (old?.kind !== 'class' || node.hasError) return false;
+    if (old?.kind !== kind || node.hasError) return false;
     if (bindsOutside.get(node, () => namesGlobalOrNonlocal(node.text))) return false;
     old.parent = scope;
     scope.children.push(old);
@@ -334,15 +337,16 @@ class ScopeBuilder implements ScopeTree {
         case 'function_definition': {
           const name = node.child('name');
           if (name) scope.add({ name: name.text, kind: 'function', node: name, value: node, qualifiedName: null });
-          const inner = this.newScope('function', node, scope);
           const parameters = node.child('parameters');
+          pushDefaults(parameters, scope, push);
+          push(node.child('return_type'), scope);
+          if (this.takeOver(node, scope, 'function')) break;
+          const inner = this.newScope('function', node, scope);
           if (this.eager(node)) {
             bindParameterNames(parameters, inner);
           } else {
             inner.stub = true;
           }
-          pushDefaults(parameters, scope, push);
-          push(node.child('return_type'), scope);
           if (!inner.stub) {
             push(node.child('body'), inner);
             this.pushErrors(node, inner);
@@ -353,7 +357,7 @@ class ScopeBuilder implements ScopeTree {
           const name = node.child('name');
           if (name) scope.add({ name: name.text, kind: 'class', node: name, value: node, qualifiedName: null });
           push(node.child('superclasses'), scope);
-          if (this.takeClass(node, scope)) break;
+          if (this.takeOver(node, scope, 'class')) break;
           const inner = this.newScope('class', node, scope);
           push(node.child('body'), inner);
           this.pushErrors(node, inner);
