@@ -167,8 +167,8 @@ export interface ScopeOptions {
   readonly eager?: boolean;
   /**
    * The scope tree of the previous copy of the same document (another root), given up to this build: the scopes of
-   * classes and functions whose copy this tree reused are taken over whole (see `ScopeBuilder.takeOver`), so it must not be read
-   * afterwards. Ignored by an eager build.
+   * classes and functions whose copy this tree reused are taken over whole (see `ScopeBuilder.takeOver`), so it must
+   * not be read afterwards. Ignored by an eager build.
    */
   readonly previous?: ScopeTree;
 }
