@@ -141,6 +141,7 @@ const MODULE_SEED = [
   'import os, subprocess, sys, tarfile',
   'from flask import Flask, request',
   'import defusedxml',
+  'import socket, urllib.request',
   'app = Flask(__name__)',
   'BASE = "/srv"',
   'CMD = sys.argv[1]',
@@ -183,6 +184,9 @@ const MODULE_SEED = [
   '    subprocess.call(CMD, shell=True)  # not BASE',
   '    return run_cmd(flag=mode)',
   '',
+  'def fetch(u):',
+  '    return urllib.request.urlopen(u)',
+  '',
   'def local_first(flag):',
   '    if flag:',
   '        FULL = "x"',
@@ -199,7 +203,7 @@ const MODULE_SNIPPETS = [
   'def run():\n    pass\n', '@app.route("/y")\n', 'if CMD:\n    ', 'SAFE = "ls"\n', 'FULL = "x"\n',
   'def setup():\n    global SAFE\n    SAFE = request.args["c"]\n', 'setup()\n', 'def outer():\n    x = 1\n    def inner():\n        nonlocal x\n',
   // Names the functions above bind themselves (parameters, locals), keywords' names, words in strings, stray returns.
-  'mode = CMD\n', 'flag = CMD\n', 'run_cmd = os.system\n', '"""CMD"""\n', '    return FULL\n', 'return CMD\n', 'assert False\n',
+  'socket.setdefaulttimeout(10)\n', 'mode = CMD\n', 'flag = CMD\n', 'run_cmd = os.system\n', '"""CMD"""\n', '    return FULL\n', 'return CMD\n', 'assert False\n',
 ];
 
 function describeNode(node: SyntaxNode): string {
@@ -339,7 +343,7 @@ describe('incremental analysis', () => {
     for (const [text, expected] of cases) assert.deepEqual([...mentionedNames(text)].sort(), [...expected].sort(), text);
   });
 
-  test("the names a unit may read of the module: not in strings, comments, keywords or headers, nor a function's locals", async () => {
+  test("the names a unit may read of the module: not in strings, comments, keywords or parameters, nor a function's locals", async () => {
     const parser = await loadParser();
     const text = [
       'ans = input()',
@@ -369,11 +373,63 @@ describe('incremental analysis', () => {
     const keywords = new Set(['class', 'def', 'return', 'global', 'pass', 'None']);
     const read = (unit: AnalysisUnit) => namesRead(unit, () => model).filter((name) => !keywords.has(name)).sort();
     const names = new Map(collectUnits(root).map((unit) => [unit.node.child('name')?.text ?? '<module>', read(unit)]));
-    assert.deepEqual(names.get('Box'), ['Base', 'DEFAULT', 'LIMIT', 'size']);
-    assert.deepEqual(names.get('f'), ['DEFAULT', 'Kind', 'Result', 'g', 'helper', 'other']);
+    assert.deepEqual(names.get('Box'), ['Base', 'Box', 'DEFAULT', 'LIMIT', 'size']);
+    assert.deepEqual(names.get('f'), ['DEFAULT', 'Kind', 'Result', 'f', 'g', 'helper', 'other']);
+    // A unit keeps its own name (it joins the unit to the statement that defines it: decorators, an `if` around it).
     // A default is read where the `def` runs: the module's `ans`, although `h` has an `ans` of its own.
-    assert.deepEqual(names.get('h'), ['ans']);
-    assert.deepEqual(names.get('k'), ['ans']);
+    assert.deepEqual(names.get('h'), ['ans', 'h']);
+    assert.deepEqual(names.get('k'), ['ans', 'k']);
+  });
+
+  test('a module-level statement a rule reads from a function (through a module fact) re-analyses the function', async () => {
+    const parser = await loadParser();
+    const text = ['import socket', 'import urllib.request', '', 'X = 1', '', 'def fetch(u):', '    return urllib.request.urlopen(u)', ''].join('\n');
+    const { source, analyze: run, replace } = openDocument(parser, text);
+    try {
+      assert.ok(run().findings.some((finding) => finding.ruleId === 'VG303'), 'urlopen without a timeout');
+      // A default timeout for every socket, set at module level: `fetch` names nothing of it, but VG303 reads it.
+      replace('X = 1', 'socket.setdefaulttimeout(10)');
+      const after = run();
+      assert.deepEqual(after.findings, fromScratch(parser, source.text));
+      assert.ok(!after.findings.some((finding) => finding.ruleId === 'VG303'));
+    } finally {
+      source.dispose();
+    }
+  });
+
+  test("a WSGI app's content type from a module constant: a module-level edit that names none of the app's names re-analyses it", async () => {
+    const parser = await loadParser();
+    const text = ['def app(environ, start_response):', '    start_response("200 OK", [])', '    return [environ["QUERY_STRING"].encode()]', '', 'X = 1', ''].join('\n');
+    const { source, analyze: run, replace } = openDocument(parser, text);
+    try {
+      assert.deepEqual(run().findings, []);
+      // The flow layer reads the module's own code for `text/html` (`HandlerReturn.mentions`): every key names its answer.
+      replace('X = 1', 'CT = "text/html"');
+      const html = run();
+      assert.deepEqual(html.findings.map((finding) => finding.ruleId), ['VG107']);
+      assert.deepEqual(html.findings, fromScratch(parser, source.text));
+      // Only module-level code counts, not another function's text, which the app's key does not name.
+      replace('CT = "text/html"', 'def other():\n    return "text/html"');
+      assert.deepEqual(run().findings, []);
+      assert.deepEqual(fromScratch(parser, source.text), []);
+    } finally {
+      source.dispose();
+    }
+  });
+
+  test("a view depends on what its decorator reads at module level, though its own code names none of it", async () => {
+    const parser = await loadParser();
+    const text = ['from flask import Flask, request', 'app = Flask(__name__)', '', 'if True:', '    @app.route("/x")', '    def handler():', '        return request.args["q"]', ''].join('\n');
+    const { source, analyze: run, replace } = openDocument(parser, text);
+    try {
+      assert.deepEqual(run().findings.map((finding) => finding.ruleId), ['VG107']);
+      // (Found by the module-level property test: a view's own code names only `request`.)
+      replace('app = Flask(__name__)', '# app = Flask(__name__)');
+      assert.deepEqual(run().findings, fromScratch(parser, source.text));
+      assert.deepEqual(fromScratch(parser, source.text), []);
+    } finally {
+      source.dispose();
+    }
   });
 
   test('a path through a helper stays in place when an edit moves the helper away from a step outside it', async () => {

@@ -5,7 +5,7 @@ import { IN_PLACE_METHODS, type ScopeTree } from '../semantic/scopes';
 import type { LineIndex } from '../syntax/lineIndex';
 import { containsWord, NAME, namesGlobalOrNonlocal, rememberingCallArguments } from '../syntax/python';
 import { rootOf, SyntaxNode, type SyntaxTree } from '../syntax/syntaxNode';
-import { FlowEngine, ModuleOuterNames, type UnitFlow } from '../flow/engine';
+import { FlowEngine, ModuleOuterNames, ownCodeMatches, type UnitFlow } from '../flow/engine';
 import { DEFAULT_KNOWLEDGE, type Knowledge } from '../flow/knowledge';
 import { summaryFingerprint, type FunctionSummary, type SummaryStep } from '../flow/summary';
 import { FlowDependencies } from './flowDependencies';
@@ -388,7 +388,9 @@ export class Analyzer {
     // (`moduleCommon`): the statements that may change any name, the names units below change in place, and the text
     // of every function that rebinds names with `global` or `nonlocal`.
     const views = (this.moduleViews ??= new ModuleViews()).viewFor(root, factsOf(root).id, modelOf);
-    const moduleCommon = `m${idOf(`\u000b${views.common}\u0008${changedBelow[root.index] ?? ''}\u0002${rootContext}`)}`;
+    // And what the flow layer's handler rows read of the module's own code (`Knowledge.moduleTextPatterns`).
+    const matched = factsOf(root).matchedPatterns(root, this.knowledge.moduleTextPatterns);
+    const moduleCommon = `m${idOf(`\u000b${views.common}\u0008${changedBelow[root.index] ?? ''}\u0002${rootContext}\u0010${matched}`)}`;
     for (const unit of units) {
       const parent = !unit.parent ? rootContext : unit.parent === root ? moduleCommon : `#${ids[unit.parent.index]!}`;
       const view = unit.parent ? `\u000c${views.viewOf(unit, factsOf(unit).id, () => factsOf(unit).namesRead(unit, modelOf))}` : '';
@@ -697,6 +699,7 @@ class OwnTextFacts {
   private mentioned: readonly string[] | undefined;
   private crossUnit: boolean | undefined;
   private changed: readonly string[] | undefined;
+  private matched: string | undefined;
   private readonly named = new Map<string, boolean>();
 
   /**
@@ -722,6 +725,14 @@ class OwnTextFacts {
     readonly id: number,
     private readonly text: string,
   ) {}
+
+  /**
+   * Which of `patterns` match the code (`ownCodeMatches`, one `1` or `0` each); `unit` is a unit with this own text.
+   * Remembered for the text (the patterns are the analyzer's knowledge's, the same every time).
+   */
+  matchedPatterns(unit: AnalysisUnit, patterns: readonly RegExp[]): string {
+    return (this.matched ??= patterns.map((pattern) => (ownCodeMatches(unit.node, pattern) ? '1' : '0')).join(''));
+  }
 
   /** Whether the text has a `global` or `nonlocal` statement (word). */
   get rebindsOutside(): boolean {

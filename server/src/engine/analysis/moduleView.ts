@@ -36,7 +36,7 @@ export function mentionedNames(text: string): readonly string[] {
 
 /**
  * The names a unit's own text may read of the module: `mentionedNames` of its code (`codeText`: not in strings or
- * comments, not the names its definitions' headers bind), less, for a function, its local variables
+ * comments, not parameters' or nested definitions' names; its own name is kept), less, for a function, its local variables
  * (`SemanticModel.isLocalTo`: Python reads no other binding of them in its code, and neither does the flow layer), but
  * for the words of its parameters' defaults and annotations, which are read where the `def` runs. So a module-level
  * `ans = …` (a method's tail tree-sitter put at module level while a line above is half typed) or `request = …` does
@@ -60,25 +60,28 @@ export function namesRead(unit: AnalysisUnit, model: () => SemanticModel): reado
 /**
  * `text`, the own text of `node` (a unit, or a module-level statement; `ownOffset` maps source offsets to offsets in
  * it, asked in increasing order), with what is no code that reads a name blanked (spaces, so nothing else moves or
- * joins): string literals but for an f-string's fields, comments, keywords' names in calls (`f(context=c)`), the parameters' names of `node` (when it is a definition) and of the
- * definitions nested in it, and the definitions' names unless `bindsNames` (a module-level statement binds them: they
- * are what joins its readers to it). Read from the tree, not the text, so a quote typed but not closed blanks only what
- * tree-sitter parsed as a string. A module-level definition's body is not walked: it is cut from the module's text.
+ * joins): string literals but for an f-string's fields, comments, keywords' names in calls (`f(context=c)`), the
+ * parameters' names of `node` (when it is a definition) and of the definitions nested in it, and the nested
+ * definitions' names unless `bindsNames` (a module-level statement binds them: they are what joins its readers to it).
+ * `node`'s own name is kept: it joins a unit to the module statement that defines it, and so to what that statement's
+ * decorators or `if` read (`@app.route` ties a view to `app = Flask(…)`). Read from the tree, not the text, so a quote
+ * typed but not closed blanks only what tree-sitter parsed as a string. A module-level definition's body is not walked:
+ * it is cut from the module's text.
  */
 function codeText(node: SyntaxNode, text: string, ownOffset: (offset: number) => number, bindsNames: boolean): string {
   const blanks: SyntaxNode[] = [];
-  const header = (definition: SyntaxNode): void => {
-    const name = bindsNames ? null : definition.child('name');
+  const header = (definition: SyntaxNode, keepName: boolean): void => {
+    const name = keepName ? null : definition.child('name');
     if (name) blanks.push(name);
     for (const entry of parameterEntries(definition.child('parameters'))) if (entry.name) blanks.push(entry.name);
   };
   const definition = DEFINITION_TYPES.has(node.type);
-  if (definition) header(node);
+  if (definition) header(node, true);
   const stack: SyntaxNode[] = [node];
   while (stack.length > 0) {
     const inner = stack.pop()!;
     if (inner !== node && DEFINITION_TYPES.has(inner.type)) {
-      header(inner);
+      header(inner, bindsNames);
       continue;
     }
     if (inner.type === 'comment' || (inner.type === 'string' && !hasInterpolation(inner))) {

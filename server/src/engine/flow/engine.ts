@@ -317,7 +317,7 @@ export class FlowEngine {
     const sources = new Map<number, string>();
     const returns: HandlerReturn[] = [];
     for (const row of rows) {
-      if (row.returns && (!row.returns.mentions || mentionsHold(definition, row.returns.mentions)) && !returns.includes(row.returns)) returns.push(row.returns);
+      if (row.returns && (!row.returns.mentions || mentionsHold(definition, this.model.root, row.returns.mentions)) && !returns.includes(row.returns)) returns.push(row.returns);
       names.forEach((name, index) => {
         if (index < (row.skip ?? 0)) return;
         if (row.params && !row.params.includes(name.text)) return;
@@ -413,13 +413,37 @@ function isStaticMethod(definition: SyntaxNode): boolean {
 }
 
 /**
- * Whether a handler's text says what its `returns.mentions` asks (`text/html`): its own text, or the module's when
- * the handler names no other content type (a header list kept in a module constant).
+ * Whether a handler's code says what its `returns.mentions` asks (`text/html`): its own code, or the module's when
+ * the handler names no other content type (a header list kept in a module constant). Own code only (`ownCodeMatches`),
+ * which the handler's cache key names; not another function's text, which it does not.
  */
-function mentionsHold(definition: SyntaxNode, mentions: NonNullable<HandlerReturn['mentions']>): boolean {
-  const own = definition.text;
-  if (mentions.matches.test(own)) return true;
-  return !!mentions.otherwise && !mentions.otherwise.test(own) && mentions.matches.test(definition.source);
+function mentionsHold(definition: SyntaxNode, root: SyntaxNode, mentions: NonNullable<HandlerReturn['mentions']>): boolean {
+  if (ownCodeMatches(definition, mentions.matches)) return true;
+  return !!mentions.otherwise && !ownCodeMatches(definition, mentions.otherwise) && ownCodeMatches(root, mentions.matches);
+}
+
+/**
+ * Whether `pattern` matches the code of `unit` (a definition, or the root) outside the bodies of the definitions
+ * nested in it, tested on each stretch between two such bodies: what the unit's own text spells (`analysis/units.ts`),
+ * so the answer depends on nothing its cache key does not name. The patterns are words (a content type): none spans
+ * a body.
+ */
+export function ownCodeMatches(unit: SyntaxNode, pattern: RegExp): boolean {
+  const source = unit.source;
+  let from = unit.start;
+  const stack: SyntaxNode[] = [...unit.children].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (DEFINITION_TYPES.has(node.type)) {
+      const body = node.child('body');
+      if (!body) continue;
+      if (pattern.test(source.slice(from, body.start))) return true;
+      from = body.end;
+      continue;
+    }
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+  }
+  return pattern.test(source.slice(from, unit.end));
 }
 
 /**

@@ -47,6 +47,11 @@ export class Knowledge {
   readonly signatureHandlers: HandlerRow[] = [];
   readonly suffixHandlers: HandlerRow[] = [];
   readonly requestParameters: RequestParameterRow[] = [];
+  /**
+   * The patterns handler rows test on the module's own code (`HandlerReturn.mentions`): the flow layer's answers
+   * depend on them, so the analyzer names each one's answer (`ownCodeMatches` of the root) in every unit's key.
+   */
+  readonly moduleTextPatterns: RegExp[] = [];
   private readonly terminators = new Set<string>();
   /** Types some model says something about (a class deriving from one is treated as one). */
   readonly modelledTypes = new Set<string>();
@@ -85,6 +90,10 @@ export class Knowledge {
         this.modelledTypes.add(row.base);
       }
       if (row.signature) this.signatureHandlers.push(row);
+      const mentions = row.returns?.mentions;
+      for (const pattern of mentions ? [mentions.matches, mentions.otherwise] : []) {
+        if (pattern && !this.moduleTextPatterns.includes(pattern)) this.moduleTextPatterns.push(pattern);
+      }
       if (row.classSuffix) this.suffixHandlers.push(row);
     }
     this.requestParameters.push(...(model.requestParameters ?? []));

@@ -55,7 +55,7 @@ export default defineFlowRule({
         'https://docs.djangoproject.com/en/stable/ref/utils/#django.utils.html.format_html',
       ],
       knownProblems:
-        'A response Vigil cannot see is HTML (a `Response` with a JSON or text content type set later, a view whose return value a decorator turns into JSON) may be flagged; `jsonify`, `JsonResponse`, dictionaries and lists returned from Flask views are not. A WSGI app counts as HTML when its own text names `text/html`, or the module does and the app names no other content type; a Lambda function only when its own text names `text/html` (API Gateway sends a proxy response without a `Content-Type` as JSON). Escaping functions Vigil knows: `markupsafe.escape`, `html.escape`, Django `escape`/`conditional_escape`, `bleach.clean`, `urllib.parse.quote`.',
+        'A response Vigil cannot see is HTML (a `Response` with a JSON or text content type set later, a view whose return value a decorator turns into JSON) may be flagged; `jsonify`, `JsonResponse`, dictionaries and lists returned from Flask views are not. A WSGI app counts as HTML when its own code names `text/html`, or the module-level code does (a header list in a constant) and the app names no other content type (a helper function elsewhere that sets the header is not seen); a Lambda function only when its own text names `text/html` (API Gateway sends a proxy response without a `Content-Type` as JSON). Escaping functions Vigil knows: `markupsafe.escape`, `html.escape`, Django `escape`/`conditional_escape`, `bleach.clean`, `urllib.parse.quote`.',
     },
   },
 });

@@ -124,6 +124,20 @@ function survey(model: SemanticModel, units: readonly SyntaxNode[]): Surrounding
   return result;
 }
 
+/** `survey` of the module's own statements (a module fact: see `SemanticModel.moduleFact`). */
+function surveyModule(model: SemanticModel): Surroundings {
+  return survey(model, [model.root]);
+}
+
+/** Both surveys, as one `survey` of all the units gives them (the innermost socket default; the outermost `timeout`). */
+function merged(inner: Surroundings, outer: Surroundings): Surroundings {
+  return {
+    wrapped: new Set([...inner.wrapped, ...outer.wrapped]),
+    timeoutAttributes: new Map([...inner.timeoutAttributes, ...outer.timeoutAttributes]),
+    socketDefault: inner.socketDefault ?? outer.socketDefault,
+  };
+}
+
 function code(node: SyntaxNode): string {
   return codeSnippet(node, 60);
 }
@@ -170,9 +184,12 @@ export default defineRule({
     let surroundings: Surroundings | undefined;
     const around = (): Surroundings => {
       if (!surroundings) {
+        // The units from this one out to the module, innermost first; the module's own statements through a module
+        // fact, which ties this unit's result to them (its cache key names only the module statements it may read).
         const units: SyntaxNode[] = [];
-        for (let unit: typeof context.unit | null = context.unit; unit; unit = unit.parent) units.push(unit.node);
-        surroundings = survey(model, units);
+        for (let unit: typeof context.unit | null = context.unit; unit?.parent; unit = unit.parent) units.push(unit.node);
+        const own = survey(model, units.length > 0 ? units : [unitNode]);
+        surroundings = units.length > 0 ? merged(own, model.moduleFact(surveyModule, surveyModule)) : own;
       }
       return surroundings;
     };
