@@ -5,7 +5,7 @@ import { IN_PLACE_METHODS, type ScopeTree } from '../semantic/scopes';
 import type { LineIndex } from '../syntax/lineIndex';
 import { containsWord, NAME, namesGlobalOrNonlocal, rememberingCallArguments } from '../syntax/python';
 import { rootOf, SyntaxNode, type SyntaxTree } from '../syntax/syntaxNode';
-import { FlowEngine, ModuleOuterNames, ownCodeMatches, type UnitFlow } from '../flow/engine';
+import { FlowEngine, ModuleOuterNames, type UnitFlow } from '../flow/engine';
 import { DEFAULT_KNOWLEDGE, type Knowledge } from '../flow/knowledge';
 import { summaryFingerprint, type FunctionSummary, type SummaryStep } from '../flow/summary';
 import { FlowDependencies } from './flowDependencies';
@@ -247,6 +247,7 @@ export class Analyzer {
           if (!callee || (from && plan.sameCycle(from, callee))) return null;
           return computed[callee.index]?.summary ?? null;
         },
+        (unitNode) => plan.unitOf(unitNode)?.ownText ?? unitNode.text,
         moduleOuter,
       );
       return flow;
@@ -389,7 +390,7 @@ export class Analyzer {
     // of every function that rebinds names with `global` or `nonlocal`.
     const views = (this.moduleViews ??= new ModuleViews()).viewFor(root, factsOf(root).id, modelOf);
     // And what the flow layer's handler rows read of the module's own code (`Knowledge.moduleTextPatterns`).
-    const matched = factsOf(root).matchedPatterns(root, this.knowledge.moduleTextPatterns);
+    const matched = factsOf(root).matchedPatterns(this.knowledge.moduleTextPatterns);
     const moduleCommon = `m${idOf(`\u000b${views.common}\u0008${changedBelow[root.index] ?? ''}\u0002${rootContext}\u0010${matched}`)}`;
     for (const unit of units) {
       const parent = !unit.parent ? rootContext : unit.parent === root ? moduleCommon : `#${ids[unit.parent.index]!}`;
@@ -727,11 +728,11 @@ class OwnTextFacts {
   ) {}
 
   /**
-   * Which of `patterns` match the code (`ownCodeMatches`, one `1` or `0` each); `unit` is a unit with this own text.
-   * Remembered for the text (the patterns are the analyzer's knowledge's, the same every time).
+   * Which of `patterns` match the text, one `1` or `0` each. Remembered for the text (the patterns are the analyzer's
+   * knowledge's, the same every time).
    */
-  matchedPatterns(unit: AnalysisUnit, patterns: readonly RegExp[]): string {
-    return (this.matched ??= patterns.map((pattern) => (ownCodeMatches(unit.node, pattern) ? '1' : '0')).join(''));
+  matchedPatterns(patterns: readonly RegExp[]): string {
+    return (this.matched ??= patterns.map((pattern) => (pattern.test(this.text) ? '1' : '0')).join(''));
   }
 
   /** Whether the text has a `global` or `nonlocal` statement (word). */

@@ -194,9 +194,9 @@ export interface HandlerReturn {
   /** Only when the decorator call's argument says so (FastAPI's `response_class=HTMLResponse`). */
   readonly when?: ArgumentCondition;
   /**
-   * Only when the handler's own code matches (a WSGI app that sends `Content-Type: text/html`; functions nested in it
-   * excluded); with `otherwise`, also when the module's own code does (its top-level statements: a header list kept
-   * in a constant) and the handler names none of `otherwise`. Both are texts the handler's cache key names: the
+   * Only when the handler's own text matches (a WSGI app that sends `Content-Type: text/html`; the bodies of functions
+   * nested in it excluded); with `otherwise`, also when the module's own text does (its top-level code: a header list
+   * kept in a constant) and the handler names none of `otherwise`. Both are texts the handler's cache key names: the
    * analyzer puts the module's answers in every key (`Knowledge.moduleTextPatterns`).
    */
   readonly mentions?: { readonly matches: RegExp; readonly otherwise?: RegExp };

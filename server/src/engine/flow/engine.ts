@@ -82,6 +82,11 @@ export class FlowEngine {
     readonly model: SemanticModel,
     readonly knowledge: Knowledge,
     private readonly summaries: SummaryProvider,
+    /**
+     * A unit's own text (the root's: the module's), given a unit's node: the only text of a unit the flow layer reads
+     * as text (`HandlerReturn.mentions`), since the unit's cache key names it.
+     */
+    private readonly ownText: (unitNode: SyntaxNode) => string,
     /** What an earlier analysis of the same module learnt from its outer run (see `ModuleOuterNames`). */
     private readonly moduleOuter?: ModuleOuterNames,
   ) {
@@ -317,7 +322,7 @@ export class FlowEngine {
     const sources = new Map<number, string>();
     const returns: HandlerReturn[] = [];
     for (const row of rows) {
-      if (row.returns && (!row.returns.mentions || mentionsHold(definition, this.model.root, row.returns.mentions)) && !returns.includes(row.returns)) returns.push(row.returns);
+      if (row.returns && (!row.returns.mentions || this.mentionsHold(definition, row.returns.mentions)) && !returns.includes(row.returns)) returns.push(row.returns);
       names.forEach((name, index) => {
         if (index < (row.skip ?? 0)) return;
         if (row.params && !row.params.includes(name.text)) return;
@@ -333,6 +338,17 @@ export class FlowEngine {
       });
     }
     return { sources, returns };
+  }
+
+  /**
+   * Whether a handler's code says what its `returns.mentions` asks (`text/html`): its own text, or the module's when
+   * it names no other content type (a header list kept in a module constant). Own texts only, which the handler's
+   * cache key names (the module's answers through `Knowledge.moduleTextPatterns`); not another function's text.
+   */
+  private mentionsHold(definition: SyntaxNode, mentions: NonNullable<HandlerReturn['mentions']>): boolean {
+    const own = this.ownText(definition);
+    if (mentions.matches.test(own)) return true;
+    return !!mentions.otherwise && !mentions.otherwise.test(own) && mentions.matches.test(this.ownText(this.model.root));
   }
 
   /** The modelled types a class derives from, through classes of the same file (`class V(BaseView)`). */
@@ -412,39 +428,6 @@ function isStaticMethod(definition: SyntaxNode): boolean {
   return !!decorated?.children.some((child) => child.type === 'decorator' && /^@\s*staticmethod\b/.test(child.text));
 }
 
-/**
- * Whether a handler's code says what its `returns.mentions` asks (`text/html`): its own code, or the module's when
- * the handler names no other content type (a header list kept in a module constant). Own code only (`ownCodeMatches`),
- * which the handler's cache key names; not another function's text, which it does not.
- */
-function mentionsHold(definition: SyntaxNode, root: SyntaxNode, mentions: NonNullable<HandlerReturn['mentions']>): boolean {
-  if (ownCodeMatches(definition, mentions.matches)) return true;
-  return !!mentions.otherwise && !ownCodeMatches(definition, mentions.otherwise) && ownCodeMatches(root, mentions.matches);
-}
-
-/**
- * Whether `pattern` matches the code of `unit` (a definition, or the root) outside the bodies of the definitions
- * nested in it, tested on each stretch between two such bodies: what the unit's own text spells (`analysis/units.ts`),
- * so the answer depends on nothing its cache key does not name. The patterns are words (a content type): none spans
- * a body.
- */
-export function ownCodeMatches(unit: SyntaxNode, pattern: RegExp): boolean {
-  const source = unit.source;
-  let from = unit.start;
-  const stack: SyntaxNode[] = [...unit.children].reverse();
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (DEFINITION_TYPES.has(node.type)) {
-      const body = node.child('body');
-      if (!body) continue;
-      if (pattern.test(source.slice(from, body.start))) return true;
-      from = body.end;
-      continue;
-    }
-    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
-  }
-  return pattern.test(source.slice(from, unit.end));
-}
 
 /**
  * What a step outside a function is stored against (`SummaryStep.anchor`): the innermost definition holding it, else

@@ -49,7 +49,7 @@ export class Knowledge {
   readonly requestParameters: RequestParameterRow[] = [];
   /**
    * The patterns handler rows test on the module's own code (`HandlerReturn.mentions`): the flow layer's answers
-   * depend on them, so the analyzer names each one's answer (`ownCodeMatches` of the root) in every unit's key.
+   * depend on them, so the analyzer names each one's answer on the module's own text in every unit's key.
    */
   readonly moduleTextPatterns: RegExp[] = [];
   private readonly terminators = new Set<string>();
