@@ -36,11 +36,11 @@ export function mentionedNames(text: string): readonly string[] {
 
 /**
  * The names a unit's own text may read of the module: `mentionedNames` of its code (`codeText`: not in strings or
- * comments, not parameters' or nested definitions' names; its own name is kept), less, for a function, its local variables
- * (`SemanticModel.isLocalTo`: Python reads no other binding of them in its code, and neither does the flow layer), but
- * for the words of its parameters' defaults and annotations, which are read where the `def` runs. So a module-level
- * `ans = …` (a method's tail tree-sitter put at module level while a line above is half typed) or `request = …` does
- * not tie every function that has an `ans` or a `request` of its own to it.
+ * comments, not parameters' or nested definitions' names; its own name is kept), less, for a function, its local
+ * variables (`SemanticModel.isLocalTo`: Python reads no other binding of them in its code, and neither does the flow
+ * layer), but for the words of its parameters' defaults and annotations, which are read where the `def` runs. So a
+ * module-level `ans = …` (a method's tail tree-sitter put at module level while a line above is half typed) or
+ * `request = …` does not tie every function that has an `ans` or a `request` of its own to it.
  */
 export function namesRead(unit: AnalysisUnit, model: () => SemanticModel): readonly string[] {
   const names = mentionedNames(codeText(unit.node, unit.ownText, ownOffsetsInOrder(unit), false));
@@ -131,10 +131,10 @@ interface Piece {
  *
  * The module's own text is cut into its top-level statements ("pieces"). A unit depends on:
  * - every piece that may change any name without naming it (`ALWAYS`) — `common`, the same for every unit;
- * - every piece that mentions a name the unit mentions and the module binds (its value at module level, which the
- *   semantic model and the flow layer read), and, transitively, the pieces that mention a name such a piece mentions
- *   and the module binds (`B = A + 1` makes a reader of `B` depend on `A`). These are the connected components of the
- *   graph pieces ↔ module-bound names: a unit's view lists the components of the names it mentions;
+ * - every piece that mentions a name the unit may read (`namesRead`) and the module binds (its value at module
+ *   level, which the semantic model and the flow layer read), and, transitively, the pieces that mention a name such a
+ *   piece mentions and the module binds (`B = A + 1` makes a reader of `B` depend on `A`). These are the connected
+ *   components of the graph pieces ↔ module-bound names: a unit's view lists the components of the names it may read;
  * - for a definition nested in a module-level statement (`if`, `try`, decorators), that statement.
  *
  * Which names the module binds is the semantic model's module scope (assignments, imports, definitions, loop and
