@@ -428,7 +428,6 @@ function isStaticMethod(definition: SyntaxNode): boolean {
   return !!decorated?.children.some((child) => child.type === 'decorator' && /^@\s*staticmethod\b/.test(child.text));
 }
 
-
 /**
  * What a step outside a function is stored against (`SummaryStep.anchor`): the innermost definition holding it, else
  * the module-level statement holding it, else the root.

@@ -90,11 +90,11 @@ export class Knowledge {
         this.modelledTypes.add(row.base);
       }
       if (row.signature) this.signatureHandlers.push(row);
+      if (row.classSuffix) this.suffixHandlers.push(row);
       const mentions = row.returns?.mentions;
       for (const pattern of mentions ? [mentions.matches, mentions.otherwise] : []) {
         if (pattern && !this.moduleTextPatterns.includes(pattern)) this.moduleTextPatterns.push(pattern);
       }
-      if (row.classSuffix) this.suffixHandlers.push(row);
     }
     this.requestParameters.push(...(model.requestParameters ?? []));
     for (const name of model.terminators ?? []) this.terminators.add(name);

@@ -185,11 +185,12 @@ export default defineRule({
     const around = (): Surroundings => {
       if (!surroundings) {
         // The units from this one out to the module, innermost first; the module's own statements through a module
-        // fact, which ties this unit's result to them (its cache key names only the module statements it may read).
+        // fact (surveyed once per analysis), which ties this unit's result to them (its cache key names only the
+        // module statements it may read).
         const units: SyntaxNode[] = [];
         for (let unit: typeof context.unit | null = context.unit; unit?.parent; unit = unit.parent) units.push(unit.node);
-        const own = survey(model, units.length > 0 ? units : [unitNode]);
-        surroundings = units.length > 0 ? merged(own, model.moduleFact(surveyModule, surveyModule)) : own;
+        const module = model.moduleFact(surveyModule, surveyModule);
+        surroundings = units.length > 0 ? merged(survey(model, units), module) : module;
       }
       return surroundings;
     };
