@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { ACTIVE_RULES, Analyzer, analyzeText, LineIndex, SourceFile, type Finding, type PythonParser } from '../server/src/engine';
 import { SemanticModel } from '../server/src/engine/semantic/model';
-import { mentionedNames, namesRead } from '../server/src/engine/analysis/moduleView';
+import { mentionedNames, NamesRead } from '../server/src/engine/analysis/moduleView';
 import { collectUnits, type AnalysisUnit } from '../server/src/engine/analysis/units';
 import { LEFT_OVERS, type SyntaxNode } from '../server/src/engine/syntax/syntaxNode';
 import { loadParser } from './support/engine';
@@ -371,7 +371,10 @@ describe('incremental analysis', () => {
     const model = new SemanticModel(root);
     // (Keywords are words too; no module binds one.)
     const keywords = new Set(['class', 'def', 'return', 'global', 'pass', 'None']);
-    const read = (unit: AnalysisUnit) => namesRead(unit, () => model).filter((name) => !keywords.has(name)).sort();
+    const read = (unit: AnalysisUnit) => {
+      const names = NamesRead.of(unit);
+      return names.names.filter((name) => !keywords.has(name) && names.readsModule(name, unit, () => model)).sort();
+    };
     const names = new Map(collectUnits(root).map((unit) => [unit.node.child('name')?.text ?? '<module>', read(unit)]));
     assert.deepEqual(names.get('Box'), ['Base', 'Box', 'DEFAULT', 'LIMIT', 'size']);
     assert.deepEqual(names.get('f'), ['DEFAULT', 'Kind', 'Result', 'f', 'g', 'helper', 'other']);

@@ -9,7 +9,7 @@ import { FlowEngine, ModuleOuterNames, type UnitFlow } from '../flow/engine';
 import { DEFAULT_KNOWLEDGE, type Knowledge } from '../flow/knowledge';
 import { summaryFingerprint, type FunctionSummary, type SummaryStep } from '../flow/summary';
 import { FlowDependencies } from './flowDependencies';
-import { ModuleViews, namesRead } from './moduleView';
+import { ModuleViews, NamesRead } from './moduleView';
 import { selectFinding, type RuleSelection } from './selection';
 import { SuppressionUsage, knowRules, parseSuppressions, type UnusedSuppression } from './suppressions';
 import { ACTIVE_RULES } from '../rules/registry';
@@ -394,7 +394,7 @@ export class Analyzer {
     const moduleCommon = `m${idOf(`\u000b${views.common}\u0008${changedBelow[root.index] ?? ''}\u0002${rootContext}\u0010${matched}`)}`;
     for (const unit of units) {
       const parent = !unit.parent ? rootContext : unit.parent === root ? moduleCommon : `#${ids[unit.parent.index]!}`;
-      const view = unit.parent ? `\u000c${views.viewOf(unit, factsOf(unit).id, () => factsOf(unit).namesRead(unit, modelOf))}` : '';
+      const view = unit.parent ? `\u000c${views.viewOf(unit, factsOf(unit).id, () => factsOf(unit).namesRead(unit), modelOf)}` : '';
       const classFacts = unit.parent?.kind === 'class' ? `\u0005${idOf(`\u0007${classSignatures.get(unit.parent) ?? ''}`)}` : '';
       const changed = changedBelow[unit.index];
       const id = idOf(`${unit.kind}\u0000${factsOf(unit).id}\u0001${parent}${view}${classFacts}${changed ? `\u0008${changed}` : ''}`);
@@ -697,7 +697,7 @@ function stepsIn(steps: readonly SummaryStep[], root: SyntaxNode): boolean {
 /** What the cache keys need of one own text (see `Analyzer.texts`); the facts are read on first use. */
 class OwnTextFacts {
   private selfAssigned: readonly string[] | undefined;
-  private mentioned: readonly string[] | undefined;
+  private mentioned: NamesRead | undefined;
   private crossUnit: boolean | undefined;
   private changed: readonly string[] | undefined;
   private matched: string | undefined;
@@ -740,9 +740,9 @@ class OwnTextFacts {
     return (this.crossUnit ??= namesGlobalOrNonlocal(this.text));
   }
 
-  /** The names the text may read of the module (`namesRead`); `unit` is a unit with this own text. */
-  namesRead(unit: AnalysisUnit, model: () => SemanticModel): readonly string[] {
-    return (this.mentioned ??= namesRead(unit, model));
+  /** The names the text may read of the module (`NamesRead`); `unit` is a unit with this own text. */
+  namesRead(unit: AnalysisUnit): NamesRead {
+    return (this.mentioned ??= NamesRead.of(unit));
   }
 
   /** The attributes the text assigns on `self` or `cls`. */

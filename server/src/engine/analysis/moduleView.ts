@@ -35,26 +35,50 @@ export function mentionedNames(text: string): readonly string[] {
 }
 
 /**
- * The names a unit's own text may read of the module: `mentionedNames` of its code (`codeText`: not in strings or
- * comments, not parameters' or nested definitions' names; its own name is kept), less, for a function, its local
- * variables (`SemanticModel.isLocalTo`: Python reads no other binding of them in its code, and neither does the flow
- * layer), but for the words of its parameters' defaults and annotations, which are read where the `def` runs. So a
- * module-level `ans = …` (a method's tail tree-sitter put at module level while a line above is half typed) or
- * `request = …` does not tie every function that has an `ans` or a `request` of its own to it.
+ * The names a unit's own text may read of the module: `names`, the `mentionedNames` of its code (`codeText`: not in
+ * strings or comments, not parameters' or nested definitions' names; its own name is kept), less, for a function, its
+ * local variables (`readsModule`). Kept with the unit's own-text facts, across analyses while the text is the same.
  */
-export function namesRead(unit: AnalysisUnit, model: () => SemanticModel): readonly string[] {
-  const names = mentionedNames(codeText(unit.node, unit.ownText, ownOffsetsInOrder(unit), false));
-  if (unit.kind !== 'function') return names;
-  const parameters = unit.node.child('parameters');
-  const parameterNames = new Set(parameterEntries(parameters).map((entry) => entry.name));
-  const header = new Set<string>();
-  for (const part of [parameters, unit.node.child('return_type')]) {
-    part?.walk((node) => {
-      if (node.type === 'identifier' && !parameterNames.has(node)) header.add(node.text);
-    });
+export class NamesRead {
+  /** By name: whether a function reads the module's binding of it (`readsModule`), once asked. */
+  private readonly answers = new Map<string, boolean>();
+
+  private constructor(
+    readonly names: readonly string[],
+    /** A function's names in its parameters' defaults and annotations and its return annotation; none for others. */
+    private readonly header: ReadonlySet<string> | undefined,
+  ) {}
+
+  /** The names `unit`'s code mentions, read from its tree (one walk of its own nodes). */
+  static of(unit: AnalysisUnit): NamesRead {
+    const names = mentionedNames(codeText(unit.node, unit.ownText, ownOffsetsInOrder(unit), false));
+    if (unit.kind !== 'function') return new NamesRead(names, undefined);
+    const parameters = unit.node.child('parameters');
+    const parameterNames = new Set(parameterEntries(parameters).map((entry) => entry.name));
+    const header = new Set<string>();
+    for (const part of [parameters, unit.node.child('return_type')]) {
+      part?.walk((node) => {
+        if (node.type === 'identifier' && !parameterNames.has(node)) header.add(node.text);
+      });
+    }
+    return new NamesRead(names, header);
   }
-  const semantic = model();
-  return names.filter((name) => header.has(name) || !semantic.isLocalTo(unit.node, name));
+
+  /**
+   * Whether `unit` (a unit with this own text) may read the module's binding of `name`, one of `names`: yes, but for a
+   * function's local variable (`SemanticModel.isLocalTo`: Python reads no other binding of it in the function's code,
+   * and neither does the flow layer), unless the name is in its header (a default or an annotation is read where the
+   * `def` runs). So a module-level `ans = …` (a method's tail tree-sitter put at module level while a line above is
+   * half typed) or `request = …` does not tie every function that has an `ans` or a `request` of its own to it. Asked
+   * only for names the module binds, so a first analysis reads only the scopes of functions that name one (`model()`
+   * is called only then). Remembered per name.
+   */
+  readsModule(name: string, unit: AnalysisUnit, model: () => SemanticModel): boolean {
+    if (!this.header || this.header.has(name)) return true;
+    let answer = this.answers.get(name);
+    if (answer === undefined) this.answers.set(name, (answer = !model().isLocalTo(unit.node, name)));
+    return answer;
+  }
 }
 
 /**
@@ -131,7 +155,7 @@ interface Piece {
  *
  * The module's own text is cut into its top-level statements ("pieces"). A unit depends on:
  * - every piece that may change any name without naming it (`ALWAYS`) — `common`, the same for every unit;
- * - every piece that mentions a name the unit may read (`namesRead`) and the module binds (its value at module
+ * - every piece that mentions a name the unit may read (`NamesRead`) and the module binds (its value at module
  *   level, which the semantic model and the flow layer read), and, transitively, the pieces that mention a name such a
  *   piece mentions and the module binds (`B = A + 1` makes a reader of `B` depend on `A`). These are the connected
  *   components of the graph pieces ↔ module-bound names: a unit's view lists the components of the names it may read;
@@ -249,17 +273,18 @@ export class ModuleView {
   }
 
   /**
-   * The part of a unit's cache key that stands for what it may read of the module: the components of the names it
-   * mentions (`names`, from its own text, whose facts have id `textId`), and, for a definition nested in a
-   * module-level statement or decorated, that statement's text.
+   * The part of a unit's cache key that stands for what it may read of the module: the components of the names it may
+   * read (`read()`, from its own text, whose facts have id `textId`; asked only for names the module binds), and, for
+   * a definition nested in a module-level statement or decorated, that statement's text.
    */
-  viewOf(unit: AnalysisUnit, textId: number, names: () => readonly string[]): string {
+  viewOf(unit: AnalysisUnit, textId: number, read: () => NamesRead, model: () => SemanticModel): string {
     let view = this.views.get(textId) ?? this.previous.get(textId);
     if (view === undefined) {
       const components = new Set<number>();
-      for (const name of names()) {
+      const names = read();
+      for (const name of names.names) {
         const component = this.componentOfName.get(name);
-        if (component !== undefined) components.add(component);
+        if (component !== undefined && !components.has(component) && names.readsModule(name, unit, model)) components.add(component);
       }
       view = [...components].sort((a, b) => a - b).join(',');
     }
