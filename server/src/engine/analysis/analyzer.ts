@@ -392,12 +392,24 @@ export class Analyzer {
     // And what the flow layer's handler rows read of the module's own code (`Knowledge.moduleTextPatterns`).
     const matched = factsOf(root).matchedPatterns(this.knowledge.moduleTextPatterns);
     const moduleCommon = `m${idOf(`\u000b${views.common}\u0008${changedBelow[root.index] ?? ''}\u0002${rootContext}\u0010${matched}`)}`;
+    /** By class unit index: the id of its signature, once asked. */
+    const classIds: number[] = [];
     for (const unit of units) {
+      const facts = factsOf(unit);
       const parent = !unit.parent ? rootContext : unit.parent === root ? moduleCommon : `#${ids[unit.parent.index]!}`;
-      const view = unit.parent ? `\u000c${views.viewOf(unit, factsOf(unit).id, () => factsOf(unit).namesRead(unit), modelOf)}` : '';
-      const classFacts = unit.parent?.kind === 'class' ? `\u0005${idOf(`\u0007${classSignatures.get(unit.parent) ?? ''}`)}` : '';
-      const changed = changedBelow[unit.index];
-      const id = idOf(`${unit.kind}\u0000${factsOf(unit).id}\u0001${parent}${view}${classFacts}${changed ? `\u0008${changed}` : ''}`);
+      const view = unit.parent ? views.viewOf(unit, facts.id, () => facts.namesRead(unit), modelOf) : '';
+      const classFacts = unit.parent?.kind === 'class' ? (classIds[unit.parent.index] ??= idOf(`\u0007${classSignatures.get(unit.parent) ?? ''}`)) : 0;
+      const changed = changedBelow[unit.index] ?? '';
+      // The id of the last key made for this own text, when its parts are the same (most units, on a keystroke): the
+      // key is not spelled out again (ids are never reused, so the same parts always had this id).
+      const last = facts.lastKey;
+      let id: number;
+      if (last && last.kind === unit.kind && last.parent === parent && last.view === view && last.classFacts === classFacts && last.changed === changed) {
+        id = last.id;
+      } else {
+        id = idOf(`${unit.kind}\u0000${facts.id}\u0001${parent}\u000c${view}\u0005${classFacts}\u0008${changed}`);
+        facts.lastKey = { kind: unit.kind, parent, view, classFacts, changed, id };
+      }
       baseKeys[unit.index] = `#${id}`;
       ids[unit.index] = id;
     }
@@ -696,6 +708,11 @@ function stepsIn(steps: readonly SummaryStep[], root: SyntaxNode): boolean {
 
 /** What the cache keys need of one own text (see `Analyzer.texts`); the facts are read on first use. */
 class OwnTextFacts {
+  /**
+   * The parts of the last base key made for a unit with this text, and its id (`Analyzer.baseKeysOf`): a unit whose
+   * parts are the same gets the same id without its key being spelled out and looked up again.
+   */
+  lastKey: { readonly kind: string; readonly parent: string; readonly view: string; readonly classFacts: number; readonly changed: string; readonly id: number } | undefined;
   private selfAssigned: readonly string[] | undefined;
   private mentioned: NamesRead | undefined;
   private crossUnit: boolean | undefined;
@@ -802,7 +819,9 @@ function changedInPlaceBelow(
     if (!set) return undefined;
     const unit = units[index]!;
     const facts = factsOf(unit);
-    const named = [...set].filter((name) => facts.mayName(name) && (unit.kind === 'function' || model().bindsListOrSet(unit.node, name)));
+    // The scope's answer first: a word search of the module's own text (nearly the whole file when it does not parse)
+    // for every name changed in place below would cost more than the rest of the keys.
+    const named = [...set].filter((name) => (unit.kind === 'function' || model().bindsListOrSet(unit.node, name)) && facts.mayName(name));
     return named.length > 0 ? named.sort().join(',') : undefined;
   });
 }
@@ -825,7 +844,7 @@ function classAttributeSignatures(units: readonly AnalysisUnit[], factsOf: (unit
       owner = owner.parent;
     }
     if (!owner || unit.kind !== 'function') continue;
-    if (method === unit && unit.node.child('name')?.text === '__init__') {
+    if (method === unit && unit.name === '__init__') {
       init.set(owner, `#${factsOf(unit).id}`);
       continue;
     }

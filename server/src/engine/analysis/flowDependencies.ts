@@ -41,7 +41,7 @@ export class FlowDependencies {
     for (const unit of units) {
       byNode.set(unit.node, unit);
       if (unit.kind !== 'function') continue;
-      const name = unit.node.child('name')?.text;
+      const name = unit.name;
       if (!name) continue;
       const list = byName.get(name);
       if (list) list.push(unit);

@@ -51,6 +51,11 @@ const NOQA = /#\s*noqa\b(?:\s*:([^#]*))?/gi;
 const VIGIL = /#\s*vigil:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?/gi;
 /** A word every directive above holds: comments without one (nearly all) are skipped with one test. */
 const ANY_DIRECTIVE = /nosec|noqa|vigil/i;
+/**
+ * The comments known to hold no `ANY_DIRECTIVE` word: a comment's copy is only ever moved to another tree with the
+ * same text (`copyTree`), so a keystroke reads only the comments of the subtrees tree-sitter rebuilt.
+ */
+const withoutDirective = new WeakSet<SyntaxNode>();
 
 const BANDIT_BY_NAME = new Map(BANDIT_CODES.map((code) => [code.name.toUpperCase(), code.code]));
 const FOREIGN = new Set([...BANDIT_CODES, ...RUFF_CODES].map((code) => code.code));
@@ -99,8 +104,12 @@ function noqaCodes(list: string): string[] {
 export function parseSuppressions(syntax: SyntaxTree, lineIndex: LineIndex, options: SuppressionOptions = {}): Suppressions {
   const directives: SuppressionDirective[] = [];
   for (const comment of syntax.comments) {
+    if (withoutDirective.has(comment)) continue;
     const text = comment.text;
-    if (!ANY_DIRECTIVE.test(text)) continue;
+    if (!ANY_DIRECTIVE.test(text)) {
+      withoutDirective.add(comment);
+      continue;
+    }
     const line = lineIndex.positionAt(comment.start).line;
     const add = (dialect: SuppressionDialect, match: RegExpExecArray, codes: readonly string[] | null): void => {
       const trimmed = match[0].replace(/\s+$/, '');

@@ -19,6 +19,8 @@ export interface AnalysisUnit {
   readonly segments: readonly Segment[];
   /** The unit's position in `collectUnits`' list (pre-order): per-analysis tables are arrays indexed by it. */
   readonly index: number;
+  /** The name its definition binds (`def name`, `class name`); null for the module and a definition with no name. */
+  readonly name: string | null;
 }
 
 export interface Segment {
@@ -33,6 +35,7 @@ const CUT = '…';
 /** What a unit's node gives, whatever its position: segments are relative to the node's start. */
 interface UnitLayout {
   readonly ownText: string;
+  readonly name: string | null;
   readonly segments: readonly Segment[];
   readonly nested: readonly SyntaxNode[];
 }
@@ -80,13 +83,16 @@ function computeLayout(node: SyntaxNode): UnitLayout {
   const source = node.source;
   const base = node.start;
   const previous = node.parent === null ? lastModuleText : undefined;
-  if (previous !== undefined && sameText(previous, segments, source, base, ownLength)) return { ownText: previous, segments, nested };
+  // (A detached copy: a slice would keep the whole source alive.)
+  const nameNode = node.parent === null ? null : node.child('name');
+  const name = nameNode ? detachedText(nameNode.text) : null;
+  if (previous !== undefined && sameText(previous, segments, source, base, ownLength)) return { ownText: previous, name, segments, nested };
   let ownText = '';
   for (let i = 0; i < segments.length; i++) {
     if (i > 0) ownText += CUT;
     ownText += source.slice(segments[i]!.start + base, segments[i]!.end + base);
   }
-  const layout = { ownText: detachedText(ownText), segments, nested };
+  const layout = { ownText: detachedText(ownText), name, segments, nested };
   if (node.parent === null) lastModuleText = layout.ownText;
   return layout;
 }
@@ -119,6 +125,10 @@ class Unit implements AnalysisUnit {
 
   get ownText(): string {
     return this.layout.ownText;
+  }
+
+  get name(): string | null {
+    return this.layout.name;
   }
 
   get segments(): readonly Segment[] {

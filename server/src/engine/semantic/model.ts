@@ -479,12 +479,11 @@ export class SemanticModel {
       const work: Scope[] = [this.scopes.module];
       while (work.length > 0) {
         const scope = work.pop()!;
-        for (const list of scope.bindings.values()) {
-          for (const binding of list) {
-            if (binding.kind !== 'import' || !binding.qualifiedName) continue;
-            all.push(binding.qualifiedName);
-            if (scope === this.scopes.module) module.push(binding.qualifiedName);
-          }
+        // (A function that imports is never a stub: `import` makes the scope builder read it at once.)
+        for (const binding of scope.imports) {
+          if (!binding.qualifiedName) continue;
+          all.push(binding.qualifiedName);
+          if (scope === this.scopes.module) module.push(binding.qualifiedName);
         }
         for (let i = scope.children.length - 1; i >= 0; i--) work.push(scope.children[i]!);
       }

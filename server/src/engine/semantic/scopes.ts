@@ -42,6 +42,7 @@ export interface Binding {
 
 const NO_NAMES: ReadonlySet<string> = new Set();
 const NO_MODULES: readonly string[] = [];
+const NO_BINDINGS: readonly Binding[] = [];
 
 export class Scope {
   readonly bindings = new Map<string, Binding[]>();
@@ -52,6 +53,7 @@ export class Scope {
   private nonlocalNames: Set<string> | undefined;
   private wildcards: string[] | undefined;
   private mutatedNames: Set<string> | undefined;
+  private importBindings: Binding[] | undefined;
 
   /** Names declared `global` in this scope. */
   get globals(): ReadonlySet<string> {
@@ -74,6 +76,11 @@ export class Scope {
    */
   get mutated(): ReadonlySet<string> {
     return this.mutatedNames ?? NO_NAMES;
+  }
+
+  /** The import bindings of this scope (`import x`, `from m import y as z`), in the order they were added. */
+  get imports(): readonly Binding[] {
+    return this.importBindings ?? NO_BINDINGS;
   }
 
   addGlobal(name: string): void {
@@ -131,6 +138,7 @@ export class Scope {
     const full: Binding = { ...binding, scope: target };
     if (list) list.push(full);
     else target.bindings.set(binding.name, [full]);
+    if (full.kind === 'import') (target.importBindings ??= []).push(full);
   }
 }
 
