@@ -360,3 +360,49 @@ describe('lazy function scopes agree with building every scope at once', () => {
     });
   }
 });
+
+describe('imported names', () => {
+  // `importedNames` reads the lists of imports each scope keeps as they are bound (`Scope.imports`): imports in
+  // classes and nested functions count for `nested`, one a function binds in the module (`global`) counts for both,
+  // and the lists survive a later model taking the scopes over.
+  test('at module level, and in every scope with nested, after edits too', async () => {
+    const text = [
+      'import os, os.path as osp',
+      'from a.b import c as d',
+      'from .sibling import helper',
+      'class K:',
+      '    import json',
+      'def f():',
+      '    import subprocess',
+      '    def g():',
+      '        from x import y',
+      'def h():',
+      '    global q',
+      '    import q',
+      'def plain():',
+      '    return 1',
+      '',
+    ].join('\n');
+    const source = new SourceFile(await loadParser(), text);
+    const names = (nested: boolean, previous?: SemanticModel): { names: string[]; model: SemanticModel } => {
+      const model = new SemanticModel(source.syntax.root, previous ? { previous: previous.scopeTree } : {});
+      return { names: [...model.importedNames(nested)].sort(), model };
+    };
+    try {
+      const moduleLevel = ['.sibling.helper', 'a.b.c', 'os', 'os.path', 'q'];
+      const everywhere = [...moduleLevel, 'json', 'subprocess', 'x.y'].sort();
+      const first = names(false);
+      assert.deepEqual(first.names, moduleLevel);
+      assert.deepEqual(names(true).names, everywhere);
+      assert.deepEqual([...first.model.importedRoots()].sort(), ['a', 'os', 'q', 'sibling']);
+      // An edit in another function: the next model takes over the scopes of `f`, `g`, `h` and `K`.
+      const at = source.text.indexOf('return 1');
+      source.edit(at, at + 'return 1'.length, 'return 2');
+      const second = names(true, first.model);
+      assert.deepEqual(second.names, everywhere);
+      assert.deepEqual(second.model.importedNames(false).slice().sort(), moduleLevel);
+    } finally {
+      source.dispose();
+    }
+  });
+});
