@@ -384,6 +384,27 @@ describe('incremental analysis', () => {
     assert.deepEqual(names.get('k'), ['ans', 'k']);
   });
 
+  // Whether a function's name is local (`SemanticModel.isLocalTo`) is remembered per own text (`NamesRead`): a nested
+  // function's `nonlocal x` binds `x` in the outer function's scope too, so the answer followed from a text the outer
+  // function's key does not hold. Only its own code counts now.
+  test("a nested function's nonlocal does not make the outer function's name local for good", async () => {
+    const parser = await loadParser();
+    const text = ['import os', 'import sys', 'x = "ls"', '', 'def outer():', '    def inner():', '        nonlocal x', '        x = 1', '    os.system(x)', ''].join('\n');
+    const { source, analyze: run, replace } = openDocument(parser, text);
+    try {
+      assert.deepEqual(run().findings, fromScratch(parser, source.text));
+      replace('        nonlocal x\n        x = 1\n', '        pass\n');
+      assert.deepEqual(run().findings, fromScratch(parser, source.text));
+      // `outer` reads the module's `x`: a new value there analyses it again.
+      replace('x = "ls"', 'x = sys.argv[1]');
+      const after = run();
+      assert.deepEqual(after.findings, fromScratch(parser, source.text));
+      assert.ok(after.findings.some((finding) => finding.ruleId === 'VG102' && /argv/.test(JSON.stringify(finding))), 'the command from argv');
+    } finally {
+      source.dispose();
+    }
+  });
+
   test('a module-level statement a rule reads from a function (through a module fact) re-analyses the function', async () => {
     const parser = await loadParser();
     const text = ['import socket', 'import urllib.request', '', 'X = 1', '', 'def fetch(u):', '    return urllib.request.urlopen(u)', ''].join('\n');

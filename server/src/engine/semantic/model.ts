@@ -1,5 +1,5 @@
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import { enclosingClass, methodOf, stringLiteralValue, unparenthesize, hasInterpolation } from '../syntax/python';
+import { DEFINITION_TYPES, enclosingClass, methodOf, stringLiteralValue, unparenthesize, hasInterpolation } from '../syntax/python';
 import { buildScopes, scopeOf, type Binding, type Scope, type ScopeOptions, type ScopeTree } from './scopes';
 
 /**
@@ -265,15 +265,19 @@ export class SemanticModel {
   }
 
   /**
-   * Whether `name` is a local variable of the function `definition`: bound in its own scope (a parameter, an
-   * assignment, an import, a loop target, a nested definition…) and not declared `global` or `nonlocal` there. Then
-   * Python reads no other binding of it anywhere in the function's own code (a read before any assignment raises
-   * `UnboundLocalError`; Python's execution model, "Resolution of names"). Builds the function's scope if it is a stub.
+   * Whether `name` is a local variable of the function `definition`: bound by its own code (a parameter, an
+   * assignment, an import, a loop target, a nested definition's name…) and not declared `global` or `nonlocal` there.
+   * Then Python reads no other binding of it anywhere in the function's own code (a read before any assignment raises
+   * `UnboundLocalError`; Python's execution model, "Resolution of names"). A nested function's `nonlocal` assignment
+   * also binds in this scope (`Scope.add`) but does not count: Python requires the name bound here too, and the
+   * answer must follow from the function's own text, which the analyzer keys it on. Builds the function's scope if it
+   * is a stub.
    */
   isLocalTo(definition: SyntaxNode, name: string): boolean {
     if (definition.type !== 'function_definition') return false;
     const scope = this.scopeOpenedBy(definition);
-    return !!scope && scope.bindings.has(name) && !scope.globals.has(name) && !scope.nonlocals.has(name);
+    if (!scope || scope.globals.has(name) || scope.nonlocals.has(name)) return false;
+    return scope.bindings.get(name)?.some((binding) => !inNestedBody(binding.node, definition)) ?? false;
   }
 
   /**
@@ -885,4 +889,12 @@ function plusLevels(expr: SyntaxNode): SyntaxNode[] {
 function boundToListOrSet(binding: Binding): boolean {
   const value = binding.value && unparenthesize(binding.value);
   return !!value && (value.type === 'list' || value.type === 'set');
+}
+
+/** Whether `node`, inside `definition`, is in the body of a function or class nested in it. */
+function inNestedBody(node: SyntaxNode, definition: SyntaxNode): boolean {
+  for (let at: SyntaxNode | null = node; at && at !== definition; at = at.parent) {
+    if (at.field === 'body' && at.parent && at.parent !== definition && DEFINITION_TYPES.has(at.parent.type)) return true;
+  }
+  return false;
 }
