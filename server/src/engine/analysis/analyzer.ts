@@ -377,7 +377,6 @@ export class Analyzer {
     /** By unit index: the unit's id (see below). */
     const ids: number[] = new Array(units.length);
     const baseKeys: string[] = new Array(units.length);
-    const classSignatures = classAttributeSignatures(units, factsOf);
     const changedBelow = changedInPlaceBelow(units, factsOf, modelOf);
     const idOf = (key: string): number => {
       const id = nextIds.get(key) ?? this.ids.get(key) ?? this.nextId++;
@@ -389,15 +388,21 @@ export class Analyzer {
     // (`moduleCommon`): the statements that may change any name, the names units below change in place, and the text
     // of every function that rebinds names with `global` or `nonlocal`.
     const views = (this.moduleViews ??= new ModuleViews()).viewFor(root, factsOf(root).id, modelOf);
+    const viewOf = (unit: AnalysisUnit): string => views.viewOf(unit, factsOf(unit).id, () => factsOf(unit).namesRead(unit), modelOf);
+    const classSignatures = classAttributeSignatures(units, factsOf, viewOf);
     // And what the flow layer's handler rows read of the module's own code (`Knowledge.moduleTextPatterns`).
     const matched = factsOf(root).matchedPatterns(this.knowledge.moduleTextPatterns);
-    const moduleCommon = `m${idOf(`\u000b${views.common}\u0008${changedBelow[root.index] ?? ''}\u0002${rootContext}\u0010${matched}`)}`;
+    // And the imports of every scope, not only the module's: the flow layer's handler rows ask whether the module
+    // imports a framework anywhere (`importedNames(true)`), so `import django` in one function changes what another's
+    // parameters hold.
+    const importsAnywhere = [...new Set(modelOf().importedNames(true))].sort().join(' ');
+    const moduleCommon = `m${idOf(`\u000b${views.common}\u0008${changedBelow[root.index] ?? ''}\u0002${rootContext}\u0010${matched}\u0011${importsAnywhere}`)}`;
     /** By class unit index: the id of its signature, once asked. */
     const classIds: number[] = [];
     for (const unit of units) {
       const facts = factsOf(unit);
       const parent = !unit.parent ? rootContext : unit.parent === root ? moduleCommon : `#${ids[unit.parent.index]!}`;
-      const view = unit.parent ? views.viewOf(unit, facts.id, () => facts.namesRead(unit), modelOf) : '';
+      const view = unit.parent ? viewOf(unit) : '';
       const classFacts = unit.parent?.kind === 'class' ? (classIds[unit.parent.index] ??= idOf(`\u0007${classSignatures.get(unit.parent) ?? ''}`)) : 0;
       const changed = changedBelow[unit.index] ?? '';
       // The id of the last key made for this own text, when its parts are the same (most units, on a keystroke): the
@@ -764,18 +769,20 @@ class OwnTextFacts {
 
   /** The attributes the text assigns on `self` or `cls`. */
   get selfAttributes(): readonly string[] {
-    return (this.selfAssigned ??= [...new Set([...this.text.matchAll(SELF_ASSIGNMENT)].map((match) => match[1]!))]);
+    return (this.selfAssigned ??= [
+      ...new Set([...this.text.matchAll(/[^\x00-\x7f]/.test(this.text) ? SELF_ASSIGNMENT_UNICODE : SELF_ASSIGNMENT)].map((match) => match[1]!)),
+    ]);
   }
 }
 
 /**
  * What every unit's findings may depend on beyond its own and its ancestors' text: a `global` or `nonlocal`
- * statement lets a function rebind a name of another unit. The own text of every unit that has one is part of
+ * statement lets a function, or a class body, rebind a name of another unit. The own text of every unit that has one is part of
  * every cache key, so such an edit re-analyses everything (rare, and always correct).
  */
 function crossUnitSignature(units: readonly AnalysisUnit[], factsOf: (unit: AnalysisUnit) => OwnTextFacts): string {
   return units
-    .filter((unit) => unit.kind === 'function' && factsOf(unit).rebindsOutside)
+    .filter((unit) => unit.parent !== null && factsOf(unit).rebindsOutside)
     .map((unit) => unit.ownText)
     .join('\u0002');
 }
@@ -826,36 +833,58 @@ function changedInPlaceBelow(
   });
 }
 
-const SELF_ASSIGNMENT = /\b(?:self|cls)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\[[^\]\n]*\]\s*)?(?:[-+*/%&|^@]|\/\/|\*\*|<<|>>)?=(?!=)/g;
+/**
+ * An assignment to an attribute of `self` or `cls`, or to something inside one (`self.x = v`, `self.x += v`,
+ * `self.x[k] = v`, `self.x.y = v`, `(self.x) = v`, `self.x: T = v`, line continuations anywhere): the attribute's name.
+ * `SemanticModel.selfAttributeValues` counts any assignment whose target holds `self.x`. Two patterns, as elsewhere:
+ * names with non-ASCII letters only in a text that has some.
+ */
+function selfAssignmentPattern(name: string, flags: string): RegExp {
+  const gap = String.raw`[\s\\]*`;
+  return new RegExp(
+    String.raw`\b(?:self|cls)${gap}\.${gap}(${name})(?:${gap}(?:\.${gap}${name}|\[[^\]\n]*\]))*${gap}\)?${gap}(?::[^=\n]*)?(?:[-+*/%&|^@]|\/\/|\*\*|<<|>>)?=(?!=)`,
+    flags,
+  );
+}
+const SELF_ASSIGNMENT = selfAssignmentPattern('[A-Za-z_][A-Za-z0-9_]*', 'g');
+const SELF_ASSIGNMENT_UNICODE = selfAssignmentPattern(NAME, 'gu');
 
 /**
- * What the methods of a class may read about each other: `__init__`'s own text (the values it gives `self.x`) and
- * the names of the attributes any other method, or a function nested in one, assigns (`SemanticModel.
- * selfAttributeValues` treats those as not constant). Part of every method unit's cache key.
+ * What the methods of a class may read about each other: the own text of each `__init__` and what it may read of the
+ * module (its view: `self.cmd = CMD` gives `self.cmd` the module's `CMD`), and the names of the attributes any other
+ * function inside the class assigns, in methods, functions nested in them and nested classes alike
+ * (`SemanticModel.selfAttributeValues` reads the class's whole body and treats those as not constant). Part of every
+ * method unit's cache key. `viewOf` is a unit's module view (`ModuleView.viewOf`).
  */
-function classAttributeSignatures(units: readonly AnalysisUnit[], factsOf: (unit: AnalysisUnit) => OwnTextFacts): Map<AnalysisUnit, string> {
-  const init = new Map<AnalysisUnit, string>();
+function classAttributeSignatures(
+  units: readonly AnalysisUnit[],
+  factsOf: (unit: AnalysisUnit) => OwnTextFacts,
+  viewOf: (unit: AnalysisUnit) => string,
+): Map<AnalysisUnit, string> {
+  const inits = new Map<AnalysisUnit, string[]>();
   const assigned = new Map<AnalysisUnit, Set<string>>();
   for (const unit of units) {
-    let owner: AnalysisUnit | null = unit.parent;
+    if (unit.kind !== 'function') continue;
+    // The unit directly in `owner`'s body on the way up: the unit itself for a method.
     let method: AnalysisUnit = unit;
-    while (owner && owner.kind !== 'class') {
-      method = owner;
-      owner = owner.parent;
+    for (let owner = unit.parent; owner; method = owner, owner = owner.parent) {
+      if (owner.kind !== 'class') continue;
+      if (method === unit && unit.name === '__init__') {
+        const list = inits.get(owner);
+        const signature = `#${factsOf(unit).id}:${viewOf(unit)}`;
+        if (list) list.push(signature);
+        else inits.set(owner, [signature]);
+        continue;
+      }
+      let names = assigned.get(owner);
+      if (!names) assigned.set(owner, (names = new Set()));
+      for (const name of factsOf(unit).selfAttributes) names.add(name);
     }
-    if (!owner || unit.kind !== 'function') continue;
-    if (method === unit && unit.name === '__init__') {
-      init.set(owner, `#${factsOf(unit).id}`);
-      continue;
-    }
-    let names = assigned.get(owner);
-    if (!names) assigned.set(owner, (names = new Set()));
-    for (const name of factsOf(unit).selfAttributes) names.add(name);
   }
   const result = new Map<AnalysisUnit, string>();
   for (const unit of units) {
     if (unit.kind !== 'class') continue;
-    result.set(unit, `${init.get(unit) ?? ''}\u0006${[...(assigned.get(unit) ?? [])].sort().join(',')}`);
+    result.set(unit, `${(inits.get(unit) ?? []).join(' ')}\u0006${[...(assigned.get(unit) ?? [])].sort().join(',')}`);
   }
   return result;
 }

@@ -1,3 +1,4 @@
+import { NAME } from '../syntax/python';
 import type { SyntaxNode } from '../syntax/syntaxNode';
 import type { AnalysisUnit } from './units';
 
@@ -22,9 +23,16 @@ export interface FlowPlan {
  * function's own text starts with, and nested definitions' headers) is no call: otherwise every function would
  * depend on all the functions of its name (`__init__`, `get`), and an edit to one would analyse the others again.
  * What precedes a name is looked behind, not matched, so a call right inside another's parentheses counts
- * (`str(helper())`: the match of `str(` ends where `helper` starts).
+ * (`str(helper())`: the match of `str(` ends where `helper` starts). Line continuations may stand between a name and
+ * its parenthesis (`get_cmd \` then `()`), as Python allows.
  */
-const CALLED_NAME = /(?<![.\w])(?<!\bdef\s+)([A-Za-z_][A-Za-z0-9_]*)\s*\(|\b(?:self|cls)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(/g;
+const CALLED_NAME = /(?<![.\w])(?<!\bdef\s+)([A-Za-z_][A-Za-z0-9_]*)[\s\\]*\(|\b(?:self|cls)[\s\\]*\.[\s\\]*([A-Za-z_][A-Za-z0-9_]*)[\s\\]*\(/g;
+/** The same for a text with non-ASCII characters, whose names may have some (several times slower: not for ASCII). */
+const CALLED_NAME_UNICODE = new RegExp(
+  String.raw`(?<![.\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}])(?<!\bdef\s+)(${NAME})[\s\\]*\(|\b(?:self|cls)[\s\\]*\.[\s\\]*(${NAME})[\s\\]*\(`,
+  'gu',
+);
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * Which same-file functions each unit may call, judged from the calls in its own text (a superset of the calls the
@@ -53,7 +61,10 @@ export class FlowDependencies {
     const callees: AnalysisUnit[][] = new Array(units.length);
     for (const unit of units) {
       let names = nextNames.get(unit.ownText) ?? this.names.get(unit.ownText);
-      if (!names) names = [...new Set([...unit.ownText.matchAll(CALLED_NAME)].map((match) => (match[1] ?? match[2])!))];
+      if (!names) {
+        const pattern = NON_ASCII.test(unit.ownText) ? CALLED_NAME_UNICODE : CALLED_NAME;
+        names = [...new Set([...unit.ownText.matchAll(pattern)].map((match) => (match[1] ?? match[2])!))];
+      }
       nextNames.set(unit.ownText, names);
       const list: AnalysisUnit[] = [];
       for (const name of names) {

@@ -83,7 +83,13 @@ export class SemanticModel {
     this.scopes = buildScopes(root, options);
   }
 
+  /**
+   * The module's scope. A rule that reads it reads every module-level binding (which names are free, which import a
+   * fix can reuse): its unit's result then depends on the module's whole own text, as after `moduleFact`
+   * (`moduleFactAsked`).
+   */
   get moduleScope(): Scope {
+    this.moduleFactAsked = true;
     return this.scopes.module;
   }
 
@@ -468,6 +474,14 @@ export class SemanticModel {
    */
   importedNames(nested = false): readonly string[] {
     return nested ? this.importIndex().all : this.importIndex().module;
+  }
+
+  /**
+   * The modules the module imports with `from M import *`. Reads only import statements, which every unit's key names
+   * (unlike `moduleScope`, reading it does not tie a unit to the module's whole own text).
+   */
+  moduleWildcardImports(): readonly string[] {
+    return this.scopes.module.wildcardImports;
   }
 
   /** The top-level packages imported at module level, leading dots of relative imports dropped: `flask`, `os`. */

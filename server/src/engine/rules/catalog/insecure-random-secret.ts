@@ -61,12 +61,10 @@ function shown(node: SyntaxNode): string {
 
 /** Whether a module-level import marks this as a test or fake-data module. */
 function importsTestLibrary(model: SemanticModel): boolean {
-  for (const bindings of model.moduleScope.bindings.values()) {
-    for (const binding of bindings) {
-      if (binding.kind !== 'import' || !binding.qualifiedName) continue;
-      const name = binding.qualifiedName.replace(/^\.+/, '');
-      if (TEST_MODULES.has(name.split('.')[0]!) || name.startsWith('django.test')) return true;
-    }
+  // The module-level imports only: every unit's key names them.
+  for (const qualified of model.importedNames()) {
+    const name = qualified.replace(/^\.+/, '');
+    if (TEST_MODULES.has(name.split('.')[0]!) || name.startsWith('django.test')) return true;
   }
   return false;
 }

@@ -142,7 +142,8 @@ function freeName(model: SemanticModel, at: SyntaxNode, candidates: readonly str
   for (const candidate of candidates) {
     let taken = false;
     for (let scope: ReturnType<SemanticModel['scopeOf']> | null = model.scopeOf(at); scope; scope = scope.parent) {
-      if (scope.bindings.has(candidate)) taken = true;
+      // The module's bindings through `moduleScope`, which ties the result to the module's own text.
+      if ((scope.parent ? scope : model.moduleScope).bindings.has(candidate)) taken = true;
     }
     if (!taken) return candidate;
   }

@@ -115,7 +115,8 @@ function maskDictPasswordName(model: SemanticModel, at: SyntaxNode): string | nu
   const home = model.scopeOf(at);
   for (let scope: Scope | null = home; scope; scope = scope.parent) {
     if (scope.kind === 'class' && scope !== home) continue;
-    for (const [name, bindings] of scope.bindings) {
+    // The module's bindings through `moduleScope`, which ties the result to the module's own text.
+    for (const [name, bindings] of (scope.parent ? scope : model.moduleScope).bindings) {
       if (!bindings.every((binding) => binding.kind === 'import')) continue;
       const qualified = bindings[bindings.length - 1]!.qualifiedName;
       if (qualified === 'oslo_utils.strutils') return `${name}.mask_dict_password`;

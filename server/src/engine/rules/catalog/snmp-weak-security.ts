@@ -30,7 +30,7 @@ function pysnmpCallee(model: SemanticModel, call: SyntaxNode): string | null {
   if (callee) return callee;
   const fn = call.child('function');
   if (!fn || fn.type !== 'identifier' || model.bindingsOf(fn).length > 0) return null;
-  const module = model.moduleScope.wildcardImports.find((name) => name === 'pysnmp' || name.startsWith('pysnmp.'));
+  const module = model.moduleWildcardImports().find((name) => name === 'pysnmp' || name.startsWith('pysnmp.'));
   return module ? `${module}.${fn.text}` : null;
 }
 
