@@ -770,7 +770,7 @@ class OwnTextFacts {
   /** The attributes the text assigns on `self` or `cls`. */
   get selfAttributes(): readonly string[] {
     return (this.selfAssigned ??= [
-      ...new Set([...this.text.matchAll(/[^\x00-\x7f]/.test(this.text) ? SELF_ASSIGNMENT_UNICODE : SELF_ASSIGNMENT)].map((match) => match[1]!)),
+      ...new Set([...this.text.matchAll(/[^\x00-\x7f\u2026]/.test(this.text) ? SELF_ASSIGNMENT_UNICODE : SELF_ASSIGNMENT)].map((match) => match[1]!)),
     ]);
   }
 }

@@ -29,10 +29,12 @@ export interface FlowPlan {
 const CALLED_NAME = /(?<![.\w])(?<!\bdef\s+)([A-Za-z_][A-Za-z0-9_]*)[\s\\]*\(|\b(?:self|cls)[\s\\]*\.[\s\\]*([A-Za-z_][A-Za-z0-9_]*)[\s\\]*\(/g;
 /** The same for a text with non-ASCII characters, whose names may have some (several times slower: not for ASCII). */
 const CALLED_NAME_UNICODE = new RegExp(
-  String.raw`(?<![.\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}])(?<!\bdef\s+)(${NAME})[\s\\]*\(|\b(?:self|cls)[\s\\]*\.[\s\\]*(${NAME})[\s\\]*\(`,
+  // The lookahead first: the lookbehinds then run only where a name starts, not at every space of an indentation.
+  String.raw`(?=[\p{L}\p{Nl}_])(?<![.\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}])(?<!\bdef\s+)(${NAME})[\s\\]*\(|\b(?:self|cls)[\s\\]*\.[\s\\]*(${NAME})[\s\\]*\(`,
   'gu',
 );
-const NON_ASCII = /[^\x00-\x7f]/;
+/** A character outside ASCII, but for the `…` that stands for a cut body in an own text. */
+const NON_ASCII = /[^\x00-\x7f\u2026]/;
 
 /**
  * Which same-file functions each unit may call, judged from the calls in its own text (a superset of the calls the
