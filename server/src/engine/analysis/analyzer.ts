@@ -14,7 +14,7 @@ import { selectFinding, type RuleSelection } from './selection';
 import { SuppressionUsage, knowRules, parseSuppressions, type UnusedSuppression } from './suppressions';
 import { ACTIVE_RULES } from '../rules/registry';
 import { firstSyntaxErrorLine } from './syntaxErrors';
-import { collectUnits, forEachNodeInUnit, fromOwnOffset, toOwnOffset, type AnalysisUnit } from './units';
+import { collectUnits, forEachNodeInUnit, fromOwnOffset, mayHaveNonAsciiNames, toOwnOffset, type AnalysisUnit } from './units';
 
 /** A rule that threw: its findings for that unit are dropped, the other rules' findings still arrive. */
 export interface RuleError {
@@ -770,7 +770,7 @@ class OwnTextFacts {
   /** The attributes the text assigns on `self` or `cls`. */
   get selfAttributes(): readonly string[] {
     return (this.selfAssigned ??= [
-      ...new Set([...this.text.matchAll(/[^\x00-\x7f\u2026]/.test(this.text) ? SELF_ASSIGNMENT_UNICODE : SELF_ASSIGNMENT)].map((match) => match[1]!)),
+      ...new Set([...this.text.matchAll(mayHaveNonAsciiNames(this.text) ? SELF_ASSIGNMENT_UNICODE : SELF_ASSIGNMENT)].map((match) => match[1]!)),
     ]);
   }
 }
@@ -837,7 +837,7 @@ function changedInPlaceBelow(
  * An assignment to an attribute of `self` or `cls`, or to something inside one (`self.x = v`, `self.x += v`,
  * `self.x[k] = v`, `self.x.y = v`, `(self.x) = v`, `self.x: T = v`, line continuations anywhere): the attribute's name.
  * `SemanticModel.selfAttributeValues` counts any assignment whose target holds `self.x`. Two patterns, as elsewhere:
- * names with non-ASCII letters only in a text that has some.
+ * names with non-ASCII letters only in a text that may have some (`mayHaveNonAsciiNames`).
  */
 function selfAssignmentPattern(name: string, flags: string): RegExp {
   const gap = String.raw`[\s\\]*`;

@@ -1,6 +1,6 @@
 import { NAME } from '../syntax/python';
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import type { AnalysisUnit } from './units';
+import { mayHaveNonAsciiNames, type AnalysisUnit } from './units';
 
 /** What `plan` returns: the order summaries are computed in and the cache key of each unit. */
 export interface FlowPlan {
@@ -27,14 +27,12 @@ export interface FlowPlan {
  * its parenthesis (`get_cmd \` then `()`), as Python allows.
  */
 const CALLED_NAME = /(?<![.\w])(?<!\bdef\s+)([A-Za-z_][A-Za-z0-9_]*)[\s\\]*\(|\b(?:self|cls)[\s\\]*\.[\s\\]*([A-Za-z_][A-Za-z0-9_]*)[\s\\]*\(/g;
-/** The same for a text with non-ASCII characters, whose names may have some (several times slower: not for ASCII). */
+/** The same for a text that may hold non-ASCII names (`mayHaveNonAsciiNames`): several times slower. */
 const CALLED_NAME_UNICODE = new RegExp(
   // The lookahead first: the lookbehinds then run only where a name starts, not at every space of an indentation.
   String.raw`(?=[\p{L}\p{Nl}_])(?<![.\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}])(?<!\bdef\s+)(${NAME})[\s\\]*\(|\b(?:self|cls)[\s\\]*\.[\s\\]*(${NAME})[\s\\]*\(`,
   'gu',
 );
-/** A character outside ASCII, but for the `…` that stands for a cut body in an own text. */
-const NON_ASCII = /[^\x00-\x7f\u2026]/;
 
 /**
  * Which same-file functions each unit may call, judged from the calls in its own text (a superset of the calls the
@@ -64,7 +62,7 @@ export class FlowDependencies {
     for (const unit of units) {
       let names = nextNames.get(unit.ownText) ?? this.names.get(unit.ownText);
       if (!names) {
-        const pattern = NON_ASCII.test(unit.ownText) ? CALLED_NAME_UNICODE : CALLED_NAME;
+        const pattern = mayHaveNonAsciiNames(unit.ownText) ? CALLED_NAME_UNICODE : CALLED_NAME;
         names = [...new Set([...unit.ownText.matchAll(pattern)].map((match) => (match[1] ?? match[2])!))];
       }
       nextNames.set(unit.ownText, names);

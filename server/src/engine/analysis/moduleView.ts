@@ -1,13 +1,13 @@
 import type { SemanticModel } from '../semantic/model';
 import { DEFINITION_TYPES, hasInterpolation, NAME, parameterEntries } from '../syntax/python';
 import type { SyntaxNode } from '../syntax/syntaxNode';
-import { ownOffsetsInOrder, toOwnOffset, type AnalysisUnit } from './units';
+import { mayHaveNonAsciiNames, ownOffsetsInOrder, toOwnOffset, type AnalysisUnit } from './units';
 
 /**
  * The names a text mentions as names: every identifier-like word, each with what precedes it when that is a dot
  * (then the word is an attribute: `obj.attr` mentions `obj` only; spaces and line continuations may follow the dot,
  * not a bare line break, after which `1.` ends a float). Words in strings and comments count: a superset is safe. An
- * ASCII text takes the ASCII pattern (most code; the Unicode one is several times slower).
+ * ASCII text takes the ASCII pattern (most code; `mayHaveNonAsciiNames`).
  */
 const MENTIONED_ASCII = /(\.[ \t\f]*(?:\\\r?\n[ \t\f]*)*)?\b([A-Za-z_][A-Za-z0-9_]*)/g;
 const MENTIONED = new RegExp(String.raw`(\.[ \t\f]*(?:\\\r?\n[ \t\f]*)*)?(?<![\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}])(${NAME})`, 'gu');
@@ -21,11 +21,10 @@ const MENTIONED = new RegExp(String.raw`(\.[ \t\f]*(?:\\\r?\n[ \t\f]*)*)?(?<![\p
  */
 const ALWAYS = /\b(?:import|while|global|nonlocal|exec|eval|globals|locals|vars|setattr|delattr|__dict__|__builtins__|builtins)\b/;
 
-const NON_ASCII = /[^\x00-\x7f]/;
 
 /** The names `text` mentions (see `MENTIONED`), each once. */
 export function mentionedNames(text: string): readonly string[] {
-  const pattern = NON_ASCII.test(text) ? MENTIONED : MENTIONED_ASCII;
+  const pattern = mayHaveNonAsciiNames(text) ? MENTIONED : MENTIONED_ASCII;
   const names = new Set<string>();
   pattern.lastIndex = 0;
   for (let match = pattern.exec(text); match; match = pattern.exec(text)) {

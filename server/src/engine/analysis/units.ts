@@ -32,6 +32,17 @@ export interface Segment {
 
 const CUT = '…';
 
+const NON_ASCII_BUT_CUT = /[^\x00-\x7f\u2026]/;
+
+/**
+ * Whether a text (an own text, or a piece of one) may hold a name with non-ASCII characters: some character outside
+ * ASCII other than the `…` that stands for a cut body. The name patterns have an ASCII form and a Unicode one, several
+ * times slower (and slow on long runs of indentation), used only when this is true.
+ */
+export function mayHaveNonAsciiNames(text: string): boolean {
+  return NON_ASCII_BUT_CUT.test(text);
+}
+
 /** What a unit's node gives, whatever its position: segments are relative to the node's start. */
 interface UnitLayout {
   readonly ownText: string;

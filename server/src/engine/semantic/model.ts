@@ -105,6 +105,14 @@ export class SemanticModel {
     return this.scopeCache.get(node) ?? scopeOf(this.scopes, node, this.scopeCache);
   }
 
+  /**
+   * The scopes around `node`, innermost first, the module's last, read through `moduleScope` when the walk gets there:
+   * a rule that looks a name up to the module ties its result to the module's own text then, and only then.
+   */
+  *scopesAround(node: SyntaxNode): Generator<Scope> {
+    for (let scope: Scope | null = this.scopeOf(node); scope; scope = scope.parent) yield scope.parent ? scope : this.moduleScope;
+  }
+
   /** The scope a definition (function, class, lambda, comprehension) opens, if `node` is one. */
   scopeOpenedBy(node: SyntaxNode): Scope | undefined {
     // Built around `node` first: only then is a definition inside a function in `byNode`.

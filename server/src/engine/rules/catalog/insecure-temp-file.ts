@@ -141,9 +141,11 @@ function opensExclusively(model: SemanticModel, call: SyntaxNode, callee: string
 function freeName(model: SemanticModel, at: SyntaxNode, candidates: readonly string[]): string | null {
   for (const candidate of candidates) {
     let taken = false;
-    for (let scope: ReturnType<SemanticModel['scopeOf']> | null = model.scopeOf(at); scope; scope = scope.parent) {
-      // The module's bindings through `moduleScope`, which ties the result to the module's own text.
-      if ((scope.parent ? scope : model.moduleScope).bindings.has(candidate)) taken = true;
+    for (const scope of model.scopesAround(at)) {
+      if (scope.bindings.has(candidate)) {
+        taken = true;
+        break;
+      }
     }
     if (!taken) return candidate;
   }

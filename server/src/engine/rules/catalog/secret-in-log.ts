@@ -1,7 +1,6 @@
 import { defineRule, type EditSpec, type FixSpec } from '../rule';
 import type { Confidence } from '../../findings';
 import type { SemanticModel } from '../../semantic/model';
-import type { Scope } from '../../semantic/scopes';
 import type { SyntaxNode } from '../../syntax/syntaxNode';
 import { callArguments, calleeName, nameWords, stringLiteralValue, unparenthesize } from '../../syntax/python';
 import {
@@ -113,10 +112,9 @@ function maskedByOslo(key: string): boolean {
 /** The name to call oslo's `mask_dict_password` by where `at` is, when `oslo_utils.strutils` is imported. */
 function maskDictPasswordName(model: SemanticModel, at: SyntaxNode): string | null {
   const home = model.scopeOf(at);
-  for (let scope: Scope | null = home; scope; scope = scope.parent) {
+  for (const scope of model.scopesAround(at)) {
     if (scope.kind === 'class' && scope !== home) continue;
-    // The module's bindings through `moduleScope`, which ties the result to the module's own text.
-    for (const [name, bindings] of (scope.parent ? scope : model.moduleScope).bindings) {
+    for (const [name, bindings] of scope.bindings) {
       if (!bindings.every((binding) => binding.kind === 'import')) continue;
       const qualified = bindings[bindings.length - 1]!.qualifiedName;
       if (qualified === 'oslo_utils.strutils') return `${name}.mask_dict_password`;
