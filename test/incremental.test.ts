@@ -429,6 +429,12 @@ describe('incremental analysis', () => {
   { name: 'F subscript store into a name the module does not bind',
     text: `import os\nimport sys\nfrom config import *\n\nsettings["cmd"] = "ls"\n\n\ndef run():\n    os.system(settings["cmd"])\n`,
     edits: [['settings["cmd"] = "ls"', 'settings["cmd"] = sys.argv[1]']] },
+  { name: 'F2 in-place method call on a name the module does not bind',
+    text: `import os\nimport sys\nfrom config import *\n\nARGS.append("ls")\n\n\ndef run():\n    os.system(ARGS[0])\n`,
+    edits: [['ARGS.append("ls")', 'ARGS.append(sys.argv[1])']] },
+  { name: 'F3 attribute store into a name the module does not bind',
+    text: `import os\nimport sys\nfrom config import *\n\nsettings.cmd = "ls"\n\n\ndef run():\n    os.system(settings.cmd)\n`,
+    edits: [['settings.cmd = "ls"', 'settings.cmd = sys.argv[1]']] },
   { name: 'G1 VG603 fix picks a name free at module level',
     text: `import os\nimport tempfile\n\n\ndef report():\n    path = tempfile.mktemp(suffix=".csv")\n    return path\n`,
     edits: [['import tempfile\n', 'import tempfile\n\nfd = None\n']] },
@@ -446,8 +452,7 @@ describe('incremental analysis', () => {
     edits: [['LOG = oslo', 'strutils = None\nLOG = oslo']] },
 ];
   for (const { name, text, edits } of KEY_CASES) {
-    const todo = /^(E|F) /.test(name) ? 'a known divergence, not fixed yet' : undefined;
-    test(`a key names what the unit reads: ${name}`, { todo }, async () => {
+    test(`a key names what the unit reads: ${name}`, async () => {
       const parser = await loadParser();
       const { source, analyze: run, replace } = openDocument(parser, text);
       try {

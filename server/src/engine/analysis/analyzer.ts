@@ -105,7 +105,8 @@ interface UnitResult {
   readonly cacheable: boolean;
   /**
    * The base keys of the other units whose definitions the rules read (`SemanticModel.definitionsRead`: a helper's
-   * body, `self._get_port`'s): the result is reused only while each of them is unchanged.
+   * body, `self._get_port`'s), with the units nested in them (a reader may look into their bodies too): the result
+   * is reused only while each of them is unchanged.
    */
   readonly reads: readonly string[];
 }
@@ -283,10 +284,18 @@ export class Analyzer {
     /** Whether a result's reads (base keys of other units) all name units of this analysis. */
     const readsCurrent = (reads: readonly string[]): boolean =>
       reads.length === 0 || reads.every((read) => (currentBaseKeys ??= new Set(baseKeys)).has(read));
-    /** The base key of the unit a definition read by a rule belongs to; undefined when it is no unit's. */
-    const baseKeyOf = (definition: SyntaxNode): string | undefined => {
+    /**
+     * The base keys of what a rule read when it read a definition: the definition's unit and the units nested in it
+     * (a reader may look into nested functions' bodies, which its own text cuts out); undefined when the definition
+     * is no unit's.
+     */
+    const readKeysOf = (definition: SyntaxNode): string[] | undefined => {
       const unit = plan.unitOf(definition);
-      return unit ? baseKeys[unit.index] : undefined;
+      if (!unit) return undefined;
+      const keys = [baseKeys[unit.index]!];
+      // Units are listed in pre-order: those nested in `unit` follow it, up to the first that is not inside it.
+      for (let i = unit.index + 1; i < units.length && isNestedIn(units[i]!, unit); i++) keys.push(baseKeys[i]!);
+      return keys;
     };
     for (const unit of units) {
       if (pauseIsDue()) {
@@ -302,7 +311,7 @@ export class Analyzer {
         clock.skip(lineIndex.positionAt(unit.node.start).line);
         continue;
       } else {
-        result = this.runRules(unit, modelOf(), text, flowEngine, clock, lineIndex, baseKeyOf);
+        result = this.runRules(unit, modelOf(), text, flowEngine, clock, lineIndex, readKeysOf);
         unitsAnalyzed++;
       }
       if (result.cacheable) nextCache.set(key, result);
@@ -430,7 +439,7 @@ export class Analyzer {
     flowEngine: () => FlowEngine,
     clock: BudgetClock,
     lineIndex: LineIndex,
-    baseKeyOf: (definition: SyntaxNode) => string | undefined,
+    readKeysOf: (definition: SyntaxNode) => string[] | undefined,
   ): UnitResult {
     const findings: UnitFinding[] = [];
     const placement: Placement = { cacheable: true, readsModule: false };
@@ -519,19 +528,19 @@ export class Analyzer {
     // A rule stopped on this file is missing from every unit analysed after it: none of those results is whole.
     if (clock.anyRuleStopped()) placement.cacheable = false;
     model.definitionsRead = undefined;
-    const own = baseKeyOf(unit.node);
+    const own = readKeysOf(unit.node)?.[0];
     const reads: string[] = [];
     for (const definition of definitionsRead) {
-      const read = baseKeyOf(definition);
+      const read = readKeysOf(definition);
       if (read === undefined) placement.cacheable = false;
-      else if (read !== own && !reads.includes(read)) reads.push(read);
+      else for (const key of read) if (key !== own && !reads.includes(key)) reads.push(key);
     }
     // A module fact, or a span stored in the module's own text (a flow step through module code, an import a fix
     // adds), depends on the whole of it: the result is reused only while the module's own text is the same.
     if (unit.parent && (placement.readsModule || model.moduleFactAsked)) {
       let module = unit.parent;
       while (module.parent) module = module.parent;
-      const read = baseKeyOf(module.node);
+      const read = readKeysOf(module.node)?.[0];
       if (read === undefined) placement.cacheable = false;
       else if (!reads.includes(read)) reads.push(read);
     }
@@ -704,6 +713,12 @@ function anchorsIn(summary: FunctionSummary, root: SyntaxNode): boolean {
   if (summary.returns && !(stepsIn(summary.returns.steps, root) && stepsIn(summary.returns.paramSteps, root))) return false;
   for (const sink of summary.sinks) if (!stepsIn(sink.steps, root)) return false;
   return true;
+}
+
+/** Whether `unit` is nested (at any depth) in `outer`. */
+function isNestedIn(unit: AnalysisUnit, outer: AnalysisUnit): boolean {
+  for (let parent = unit.parent; parent; parent = parent.parent) if (parent === outer) return true;
+  return false;
 }
 
 function stepsIn(steps: readonly SummaryStep[], root: SyntaxNode): boolean {

@@ -162,7 +162,8 @@ interface Piece {
  *
  * Which names the module binds is the semantic model's module scope (assignments, imports, definitions, loop and
  * `with` targets, wherever tree-sitter put them, ERROR nodes included, and names a function rebinds with `global`,
- * whose text the analyzer puts in every unit's key besides).
+ * whose text the analyzer puts in every unit's key besides), and the names it changes in place (`settings["k"] = v`
+ * counts even when `settings` comes from a wildcard import).
  *
  * What a rule reads of the module another way (`SemanticModel.moduleFact`, a span stored in the module's own text) is
  * recorded by the analyzer as a read of the module's own key, not here.
@@ -191,6 +192,9 @@ export class ModuleViews {
 
   private build(root: AnalysisUnit, model: SemanticModel): ModuleView {
     const bindings = model.moduleScope.bindings;
+    // A name the module changes in place is a value at module level even when the module does not bind it (it may
+    // come from `from config import *`): `settings["cmd"] = sys.argv[1]` then `os.system(settings["cmd"])`.
+    const mutated = model.moduleScope.mutated;
 
     const nextPieces = new Map<string, Piece>();
     const pieces: Piece[] = [];
@@ -224,7 +228,7 @@ export class ModuleViews {
     pieces.forEach((piece, index) => {
       if (common[index]) return;
       for (const name of piece.names) {
-        if (!bindings.has(name)) continue;
+        if (!bindings.has(name) && !mutated.has(name)) continue;
         const first = firstPiece.get(name);
         if (first === undefined) firstPiece.set(name, index);
         else parent[find(index)] = find(first);
