@@ -1,5 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { format } from 'node:util';
+import { createConnection, ProposedFeatures, type MessageWriter } from 'vscode-languageserver/node';
+import { StdoutMessageWriter } from './stdoutWriter';
 import { loadPythonParser } from '../host/grammar';
 import { startServer } from './server';
 
@@ -16,8 +18,20 @@ setFlagsFromString('--heap-growing-percent=20');
 // first file is opened. Read when a module is compiled: set before the grammar is loaded.
 setFlagsFromString('--no-wasm-lazy-compilation');
 
-// Transport comes from the command line: --stdio, --node-ipc or --socket=PORT.
-const connection = createConnection(ProposedFeatures.all);
+// Transport comes from the command line: --stdio, --node-ipc or --socket=PORT. Over stdio, messages are written at
+// once (`StdoutMessageWriter`), and what a library prints on the console, which would corrupt the stream, goes to the
+// client's log, as vscode-languageserver does when it makes the stdio transport itself.
+const stdio = process.argv.includes('--stdio');
+// (vscode-languageserver takes a stream or a message reader/writer at either end, and tells them apart at run time;
+// its types want two of a kind. Given the stdin stream, it still exits when stdin ends.)
+const connection = stdio
+  ? createConnection(ProposedFeatures.all, process.stdin, new StdoutMessageWriter(process.stdout) as MessageWriter as unknown as NodeJS.WritableStream)
+  : createConnection(ProposedFeatures.all);
+if (stdio) {
+  console.log = console.info = console.debug = (...args: unknown[]) => connection.console.log(format(...args));
+  console.warn = (...args: unknown[]) => connection.console.warn(format(...args));
+  console.error = console.trace = (...args: unknown[]) => connection.console.error(format(...args));
+}
 
 // A bug must cost one request, never the server: log what escaped every guard and keep serving.
 process.on('uncaughtException', (error) => connection.console.error(`vigil: uncaught: ${error.stack ?? error.message}`));
