@@ -20,7 +20,7 @@ export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', 
 
 /**
  * V8's background threads for a server on a machine with `cores` cores: one core left to the server's main thread,
- * at least one thread, and at most Node's default of four. On 2 cores (BENCHMARKS.md, "2026-12-01, 11:00–12:30"), one
+ * at least one thread, and at most Node's default of four. On 2 cores (BENCHMARKS.md, "2026-12-01, 10:20–11:40"), one
  * thread instead of four took the closed-loop typing p95 from ~17 ms to ~12 ms and the chaos p95 from ~185 to ~150 ms.
  */
 export function serverThreadPoolSize(cores: number): number {
