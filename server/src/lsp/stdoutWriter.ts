@@ -7,8 +7,8 @@ import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-
  * vscode-jsonrpc's stream writer queues every message behind a `setImmediate`, so a diagnostics publication waited
  * for the next turn of the event loop, and V8 runs the garbage collection it has scheduled before that turn: after an
  * analysis, the squiggles waited for a collection (0–10 ms). Here the bytes are handed to the stream before the
- * analysis returns to the event loop. (Node writes to pipes and files synchronously on Linux and macOS; elsewhere the
- * stream keeps the order.)
+ * analysis returns to the event loop: libuv writes them to the pipe at once when the pipe can take them, and queues
+ * the rest in order (Node's docs, "A note on process I/O": pipes are asynchronous on POSIX, synchronous on Windows).
  */
 export class StdoutMessageWriter extends AbstractMessageWriter implements MessageWriter {
   private errors = 0;

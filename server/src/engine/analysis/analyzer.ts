@@ -311,7 +311,7 @@ export class Analyzer {
         clock.skip(lineIndex.positionAt(unit.node.start).line);
         continue;
       } else {
-        result = this.runRules(unit, modelOf(), text, flowEngine, clock, lineIndex, readKeysOf);
+        result = this.runRules(unit, modelOf(), text, flowEngine, clock, lineIndex, baseKeys, readKeysOf);
         unitsAnalyzed++;
       }
       if (result.cacheable) nextCache.set(key, result);
@@ -439,6 +439,7 @@ export class Analyzer {
     flowEngine: () => FlowEngine,
     clock: BudgetClock,
     lineIndex: LineIndex,
+    baseKeys: readonly string[],
     readKeysOf: (definition: SyntaxNode) => string[] | undefined,
   ): UnitResult {
     const findings: UnitFinding[] = [];
@@ -528,7 +529,7 @@ export class Analyzer {
     // A rule stopped on this file is missing from every unit analysed after it: none of those results is whole.
     if (clock.anyRuleStopped()) placement.cacheable = false;
     model.definitionsRead = undefined;
-    const own = readKeysOf(unit.node)?.[0];
+    const own = baseKeys[unit.index];
     const reads: string[] = [];
     for (const definition of definitionsRead) {
       const read = readKeysOf(definition);
@@ -540,7 +541,7 @@ export class Analyzer {
     if (unit.parent && (placement.readsModule || model.moduleFactAsked)) {
       let module = unit.parent;
       while (module.parent) module = module.parent;
-      const read = readKeysOf(module.node)?.[0];
+      const read = baseKeys[module.index];
       if (read === undefined) placement.cacheable = false;
       else if (!reads.includes(read)) reads.push(read);
     }
