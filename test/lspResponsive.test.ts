@@ -181,3 +181,32 @@ describe('language server: text with syntax errors settles on what a fresh parse
     for (const other of [uri, freshUri, ...others]) await client.close(other);
   });
 });
+
+describe('language server: edits that come faster than analyses finish', () => {
+  let client: TestClient;
+  before(async () => {
+    client = await TestClient.start();
+  });
+  after(async () => client.stop());
+
+  test('the document still gets the diagnostics of a recent version while the edits go on, then those of the last', async () => {
+    const uri = 'file:///work/busy.py';
+    await client.open(uri, largeModule(1500));
+    await client.diagnosticsFor(uri);
+    const before = client.publications.length;
+    // Each edit adds an import, so every unit is analysed again (far longer than the 20 ms between two edits): without
+    // a limit, each analysis would be stopped by the next edit, and nothing would be published until the edits end.
+    let published: (typeof client.publications)[number] | undefined;
+    const deadline = Date.now() + 15_000;
+    for (let i = 0; !published && Date.now() < deadline; i++) {
+      await client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: `import m${i}\n` }]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      published = client.publications.slice(before).find((params) => params.uri === uri);
+    }
+    assert.ok(published, 'no diagnostics while the edits went on (15 s)');
+    assert.ok(published.version! < client.versionOf(uri)!, `published version ${published.version}, last sent ${client.versionOf(uri)}`);
+    assert.ok(published.diagnostics.some((d) => d.code === 'VG102'));
+    const last = await client.diagnosticsFor(uri);
+    assert.ok(last.some((d) => d.code === 'VG102'));
+  });
+});

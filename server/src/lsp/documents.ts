@@ -37,8 +37,18 @@ export class OpenDocument {
   /** The client version and the diagnostics published last. */
   publishedVersion: number | undefined;
   publishedDiagnostics: readonly Diagnostic[] | undefined;
-  /** The analysis under way, if any, and the revision it analyses (a newer revision makes it stop). */
+  /**
+   * The analysis under way, if any, and the revision it analyses. A newer revision makes it stop, unless the document
+   * has shown nothing new for too long (`lsp/server.ts`, `OVERTAKEN_AFTER_MS`): then it finishes and is published.
+   */
   running: { readonly revision: number; readonly promise: Promise<DocumentAnalysis | undefined> } | undefined;
+  /** When the first edit not yet published arrived (`performance.now()`, ms); undefined when every edit is. */
+  unpublishedSince: number | undefined;
+  /**
+   * The last revision made by something other than an edit (settings, configuration, a fresh parse): the findings of
+   * an older revision are then out of date, not only late, and are never published.
+   */
+  lastNonEdit = 0;
   closed = false;
 
   private readonly budget: AnalysisBudget;
@@ -82,6 +92,7 @@ export class OpenDocument {
     }
     this.version = version;
     this.revision++;
+    this.unpublishedSince ??= performance.now();
     this.used?.(this, 'edit');
     return previous;
   }
@@ -104,6 +115,7 @@ export class OpenDocument {
   reparseFromScratch(): void {
     this.source.replaceAll(this.source.text);
     this.revision++;
+    this.lastNonEdit = this.revision;
     this.reparsedRevision = this.revision;
     this.latest = undefined;
   }
@@ -114,6 +126,7 @@ export class OpenDocument {
   /** Settings or configuration changed: the recorded findings, and any analysis under way, are out of date. */
   invalidate(): void {
     this.revision++;
+    this.lastNonEdit = this.revision;
     this.latest = undefined;
   }
 

@@ -60,9 +60,19 @@ import { reviewWorkspace } from './workspaceReview';
 /**
  * How long analysis runs before it yields to the event loop (ms): requests for other files, the rules list and
  * new edits are answered in between, and an edit makes the analysis of the text it replaced stop. No fixed
- * debounce: edits already queued are applied before an analysis starts, and one that arrives later cancels it.
+ * debounce: edits already queued are applied before an analysis starts, and one that arrives later cancels it (but
+ * see `OVERTAKEN_AFTER_MS`).
  */
 const SLICE_MS = 8;
+
+/**
+ * How long a document may show nothing new while edits keep coming before the analysis under way finishes anyway
+ * (ms). An edit stops the analysis of the text it replaced, so that the newest text is analysed at once; but when every
+ * analysis takes longer than the gap between two keystrokes (a large file full of syntax errors, a fast typist), none
+ * would ever finish. Past this, the one under way is finished and published (its version is the client's older one),
+ * then the newest text is analysed.
+ */
+const OVERTAKEN_AFTER_MS = 200;
 
 /** How long the user must pause before a document with syntax errors is parsed afresh (ms). */
 const IDLE_REPARSE_MS = 400;
@@ -219,14 +229,22 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
   /**
    * The findings of the document's current text: the recorded ones, the analysis already under way for this text,
    * or a new one (parse + changed units only) run in slices of `SLICE_MS`. Resolves to undefined when the text
-   * changes (or the document closes) before the analysis ends: that analysis stops at its next slice.
+   * changes (or the document closes) before the analysis ends: that analysis stops at its next slice, unless edits
+   * have kept the document from showing anything new for too long (`finishesOvertaken`): then it finishes.
    */
   const analysisOf = (document: OpenDocument, current: VigilSettings): Promise<DocumentAnalysis | undefined> => {
     const existing = document.current;
     if (existing) return Promise.resolve(existing);
     if (document.running?.revision === document.revision) return document.running.promise;
     const { revision, version } = document;
+    // An older analysis may still be running (stopping at its next slice, or finishing: `OVERTAKEN_AFTER_MS`): this one
+    // reads the next syntax copy, which consumes the copy that one reads, so it starts when that one has ended.
+    const overtaken = document.running?.promise;
     const promise = (async (): Promise<DocumentAnalysis | undefined> => {
+      if (overtaken) {
+        await overtaken.catch(() => undefined);
+        if (document.closed || document.revision !== revision) return undefined;
+      }
       const policy = policyFor(document.uri, current);
       if (policy.excluded) {
         document.latest = { revision, version, findings: [], hasSyntaxErrors: false, partial: [] };
@@ -245,7 +263,8 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
           return document.latest;
         }
         await new Promise((resolve) => setImmediate(resolve));
-        if (document.closed || document.revision !== revision) return undefined;
+        if (document.closed) return undefined;
+        if (document.revision !== revision && !finishesOvertaken(document, revision, current, policy)) return undefined;
       }
     })().finally(() => {
       if (document.running?.promise === promise) document.running = undefined;
@@ -254,6 +273,18 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     return promise;
   };
 
+  /**
+   * Whether an analysis of `revision`, which edits have overtaken, finishes and is published all the same: the document
+   * has shown nothing new for `OVERTAKEN_AFTER_MS`, only edits came since (not a change of settings), and what is
+   * published does not depend on the current text (no baseline's keys, no "changed lines only").
+   */
+  const finishesOvertaken = (document: OpenDocument, revision: number, current: VigilSettings, policy: FilePolicy): boolean =>
+    document.lastNonEdit <= revision &&
+    document.unpublishedSince !== undefined &&
+    performance.now() - document.unpublishedSince >= OVERTAKEN_AFTER_MS &&
+    current.showFindings !== 'changed' &&
+    !policy.config?.baseline;
+
   /** For requests about the current text: waits for its analysis, and once more if an edit overtook it. */
   const currentAnalysis = async (document: OpenDocument, current: VigilSettings): Promise<DocumentAnalysis | undefined> =>
     (await analysisOf(document, current)) ?? (await analysisOf(document, current));
@@ -261,6 +292,8 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
   /** Every rule, whatever the filters: for the report and the SARIF export. Unchanged units come from the cache. */
   const analyzeUnfiltered = async (document: OpenDocument): Promise<AnalysisResult> => {
     const { knowledge } = policyFor(document.uri, await settings.get(document.uri));
+    // Not beside an analysis in slices: it may be reading the copy the next one consumes, with the same analyzer.
+    await document.running?.promise.catch(() => undefined);
     const { source } = document;
     return document.analyzerFor(knowledge).analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
   };
@@ -337,18 +370,22 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
     if (document.closed || document.revision !== revision) return;
     if (!current.enable) {
       document.publishedRevision = revision;
+      document.unpublishedSince = undefined;
       document.publishedVersion = version;
       document.publishedDiagnostics = [];
       publish(document, version, []);
       return;
     }
     const analysis = await analysisOf(document, current);
-    if (!analysis || document.closed || document.revision !== revision || document.publishedRevision === revision) return;
+    if (!analysis || document.closed || document.publishedRevision === revision) return;
+    // An analysis finishes with edits after it only when they had kept it from finishing (`finishesOvertaken`).
+    const overtaken = document.revision !== revision;
     // Issue 9, `vigil.showFindings: changed`: only the findings on lines changed against the base (lsp/changeReview.ts).
     const shown = await changeReviews.filterForChanges(document, analysis.findings, current);
-    if (document.closed || document.revision !== revision || document.publishedRevision === revision) return;
+    if (document.closed || (document.revision !== revision && !overtaken) || document.publishedRevision === revision) return;
     // End of issue 9's hook.
     document.publishedRevision = revision;
+    document.unpublishedSince = document.revision === revision ? undefined : performance.now();
     const diagnostics = diagnosticsOf(hideBaselined(document.uri, shown, current, document.source), document.uri, version, current);
     if (analysis.partial.length > 0) diagnostics.unshift(partialDiagnostic(analysis.partial));
     diagnostics.push(...unusedSuppressionDiagnostics(analysis.unusedSuppressions ?? []));
