@@ -276,14 +276,15 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
   /**
    * Whether an analysis of `revision`, which edits have overtaken, finishes and is published all the same: the document
    * has shown nothing new for `OVERTAKEN_AFTER_MS`, only edits came since (not a change of settings), and what is
-   * published does not depend on the current text (no baseline's keys, no "changed lines only").
+   * published does not depend on the current text (no baseline's keys, no "changed lines only", no notebook's cells).
    */
   const finishesOvertaken = (document: OpenDocument, revision: number, current: VigilSettings, policy: FilePolicy): boolean =>
     document.lastNonEdit <= revision &&
     document.unpublishedSince !== undefined &&
     performance.now() - document.unpublishedSince >= OVERTAKEN_AFTER_MS &&
     current.showFindings !== 'changed' &&
-    !policy.config?.baseline;
+    !policy.config?.baseline &&
+    !notebooks.view(document.uri);
 
   /** For requests about the current text: waits for its analysis, and once more if an edit overtook it. */
   const currentAnalysis = async (document: OpenDocument, current: VigilSettings): Promise<DocumentAnalysis | undefined> =>
