@@ -1,6 +1,5 @@
 import type { Language, Tree as TsTree } from 'web-tree-sitter';
 import { walkTree } from './cursor';
-import { lineStartAt } from './lineIndex';
 import { recoverCalls } from './recovery';
 
 /**
@@ -372,8 +371,8 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
   const mayHaveMissing = tree.rootNode.hasError;
   // After every other call into the runtime: a walk keeps its cursor in the runtime's transfer buffer (`walkTree`).
   const cursor = walkTree(tree);
-  /** The previous root's children and their offsets in the previous text, read before any of them moves. */
-  const top = candidates && change ? topLevel(candidates.root!) : undefined;
+  /** The previous copy's statements around the change, by their offsets in the previous text, read before any moves. */
+  const around = candidates && change ? statementsAround(candidates.root!, change) : undefined;
   /** A reusable copy (moved or just made) is inside the innermost one being made: list it and its comments there. */
   const addToOuter = (entry: ReuseEntry): void => {
     const outer = open[open.length - 1];
@@ -394,7 +393,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     let entry = old && old.node.end - old.node.start === end - start ? old : undefined;
     if (!entry && id !== 0 && candidates) {
       if (REBUILT_AROUND_BODY.has(type)) entry = rebuiltAroundBody(id, start, end);
-      if (!entry && top && parent !== null && parent.parent === null) entry = rebuiltAtTop(type, id, start, end);
+      if (!entry && around && parent !== null && (parent.parent === null || parent.type === 'block')) entry = rebuiltInBlock(type, id, start, end);
     }
     if (entry) {
       move(entry, start - entry.node.start, fields[cursor.fieldId()] ?? null, comments);
@@ -454,27 +453,31 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     return entry;
   };
   /**
-   * The copy of a module-level statement tree-sitter rebuilt although the edit did not touch it (it rebuilds many of
-   * the module's expression statements on every keystroke, tokens and all, and in small files whole classes, bodies
-   * included, which `rebuiltAroundBody` cannot find): the previous root's child at the same
-   * place in the previous text, when it has the same type and text, both start a line, and the new one holds no
-   * error. Such a statement parses the same wherever it is (its inner blocks' indentation is relative to its first
-   * line). Taken over under the new id. The cursor is on the statement and stays there.
+   * The copy of a statement tree-sitter rebuilt although the edit did not touch it: of the module, or of a block that
+   * holds the change (it rebuilds many of the module's expression statements on every keystroke, tokens and all, and
+   * after the first edits of a freshly parsed file most methods of the edited class, bodies included, which
+   * `rebuiltAroundBody` cannot find). Found as the previous copy's statement at the same place in the previous text
+   * (`statementsAround`), when it has the same type and text, both are preceded on their line by the same indentation
+   * only, the new one holds no error, and it has the copy's shape (`sameShape`: the same text can parse differently).
+   * Its inner blocks' indentation is relative to its first line, and its extent, which the lines after it decide, is
+   * compared. Taken over under the new id. The cursor is on the statement and stays there.
    */
-  const rebuiltAtTop = (type: string, id: number, start: number, end: number): ReuseEntry | undefined => {
+  const rebuiltInBlock = (type: string, id: number, start: number, end: number): ReuseEntry | undefined => {
     const { start: changeStart, oldEnd, newEnd } = change!;
     let oldStart: number;
     if (end < changeStart) oldStart = start;
     else if (start > newEnd) oldStart = start - (newEnd - oldEnd);
     else return undefined;
-    const statement = top!.at(oldStart);
+    const statement = around!.get(oldStart);
     if (statement?.type !== type || statement.end - statement.start !== end - start) return undefined;
     const entry = candidates!.get(statement.tsId);
     if (entry?.node !== statement) return undefined;
-    // At a line start (one character read: the floor is the offset before).
-    if (lineStartAt(source, start, start - 1) !== start || lineStartAt(before, oldStart, oldStart - 1) !== oldStart) return undefined;
-    if (!sameText(before, oldStart, source, start, end - start)) return undefined;
+    const lineStart = indentationStart(source, start);
+    if (lineStart < 0 || indentationStart(before, oldStart) !== oldStart - (start - lineStart)) return undefined;
+    // Before the change both texts are the same; after it, compare the statement and its indentation.
+    if (end >= changeStart && !sameText(before, oldStart - (start - lineStart), source, lineStart, end - lineStart)) return undefined;
     if (mayHaveMissing && cursor.hasError()) return undefined;
+    if (!sameShape(statement)) return undefined;
     // A definition's body is re-keyed too (same text, so the same subtree): tree-sitter tends to reuse it next time
     // while rebuilding the header again, and `rebuiltAroundBody` then finds it by id, without comparing the texts.
     const body = REBUILT_AROUND_BODY.has(type) ? entry.inner.find((inner) => inner.node === statement.children.at(-1)) : undefined;
@@ -487,6 +490,56 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
       takeOver(entry, id, undefined);
     }
     return entry;
+  };
+  /**
+   * Whether the subtree under the cursor has the shape of `copy`: the same nodes (type, whether named, field below the
+   * root) in the same places. The cursor ends where it began. The same text does not always parse the same: tree-sitter
+   * resolves the grammar's expression/pattern ambiguities by what it rebuilt and what it reused (`a = b, c` gets an
+   * `expression_list` or a `pattern_list`), so a statement is taken over by its text only when it matches, which costs a
+   * walk of the new subtree without making its nodes.
+   */
+  const sameShape = (copy: SyntaxNode): boolean => {
+    const parents: SyntaxNode[] = [];
+    const indices: number[] = [];
+    let node = copy;
+    let same = false;
+    walk: for (;;) {
+      const typeId = cursor.typeId();
+      let isNamed = named[typeId];
+      if (isNamed === undefined) isNamed = named[typeId] = language.nodeTypeIsNamed(typeId);
+      if ((types[typeId] || 'ERROR') !== node.type || isNamed !== node.isNamed) break;
+      if (parents.length > 0 && (fields[cursor.fieldId()] ?? null) !== node.field) break;
+      const children = node.children;
+      if (cursor.gotoFirstChild()) {
+        parents.push(node);
+        indices.push(0);
+        if (children.length === 0) break;
+        node = children[0]!;
+        continue;
+      }
+      if (children.length > 0) break;
+      for (;;) {
+        const parent = parents[parents.length - 1];
+        if (parent === undefined) {
+          same = true;
+          break walk;
+        }
+        const index = indices[indices.length - 1]! + 1;
+        if (cursor.gotoNextSibling()) {
+          if (index >= parent.children.length) break walk;
+          indices[indices.length - 1] = index;
+          node = parent.children[index]!;
+          continue walk;
+        }
+        if (index < parent.children.length) break walk;
+        parents.pop();
+        indices.pop();
+        cursor.gotoParent();
+        node = parent;
+      }
+    }
+    for (let i = 0; i < parents.length; i++) cursor.gotoParent();
+    return same;
   };
   /** `takeOver`'s work list, kept for the whole copy. */
   const unconfirmed: ReuseEntry[] = [];
@@ -596,25 +649,37 @@ export interface TextChange {
   readonly newEnd: number;
 }
 
-/** The children of a root and where each started in its text, read once: lookup by start offset. */
-function topLevel(root: SyntaxNode): { at(start: number): SyntaxNode | undefined } {
-  const children = root.children.slice();
-  const starts = new Float64Array(children.length);
-  for (let i = 0; i < children.length; i++) starts[i] = children[i]!.start;
-  return {
-    at(start: number): SyntaxNode | undefined {
-      let low = 0;
-      let high = children.length - 1;
-      while (low <= high) {
-        const middle = (low + high) >> 1;
-        const at = starts[middle]!;
-        if (at === start) return children[middle];
-        if (at < start) low = middle + 1;
-        else high = middle - 1;
-      }
-      return undefined;
-    },
-  };
+/**
+ * The statements of a copy that tree-sitter may rebuild around `change` although their text did not change: the
+ * children of its root and of every block that holds or touches the change (in the previous text), by their start
+ * offsets. Read before the copy's nodes move. Each level is one line of the path down to the change: a few hundred
+ * nodes at most for a large class, not the file.
+ */
+function statementsAround(root: SyntaxNode, change: TextChange): Map<number, SyntaxNode> {
+  const byStart = new Map<number, SyntaxNode>();
+  const pending = [root];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    const listed = node === root || node.type === 'block';
+    for (const child of node.children) {
+      if (listed) byStart.set(child.start, child);
+      if (child.start <= change.oldEnd && child.end >= change.start && child.children.length > 0) pending.push(child);
+    }
+  }
+  return byStart;
+}
+
+/**
+ * Where the line of `offset` starts when only indentation (spaces, tabs, form feeds) precedes `offset` on it; -1 when
+ * something else does (`x = 1; y = 2`).
+ */
+function indentationStart(text: string, offset: number): number {
+  for (let i = offset; i > 0; i--) {
+    const ch = text.charCodeAt(i - 1);
+    if (ch === 10 || ch === 13) return i;
+    if (ch !== 32 && ch !== 9 && ch !== 12) return -1;
+  }
+  return 0;
 }
 
 /** Whether `a` from `aStart` and `b` from `bStart` hold the same `length` UTF-16 units (compared in place, no slices). */
