@@ -151,8 +151,9 @@ describe('parser', () => {
     }
   });
 
-  // Two texts: the rule fixtures (mostly module-level code), and classes of methods with nested blocks, edited with
-  // indentation (statements of a block that tree-sitter rebuilt are taken over by place and text, `rebuiltInBlock`).
+  // Three texts: the rule fixtures (mostly module-level code); classes of methods with nested blocks, edited with
+  // indentation (statements of a block that tree-sitter rebuilt are taken over by place and text, `rebuiltInBlock`);
+  // and tuple assignments, whose shape the takeover checks.
   const reuseCases = [
     { name: 'rule fixtures', text: () => fixtureText(6), pieces: ['x', ' ', '\n', '\n    ', '(', ')', '"', "'", ':', '# note\n', 'def g(a):\n    return a\n', ''] },
     {
@@ -217,7 +218,7 @@ describe('parser', () => {
       const methodsOf = (root: SyntaxNode): SyntaxNode[] => root.children[0]!.child('body')!.children.filter((node) => node.type === 'function_definition');
       const before = methodsOf(file.syntax.root);
       const at = text.indexOf('# method 10');
-      const edits: Array<[number, string]> = [[at, 'x'], [at + 1, 'y'], [text.indexOf('return self.total', at) , '\n        ']];
+      const edits: Array<[number, string]> = [[at, 'x'], [at + 1, 'y'], [text.indexOf('return self.total', at), '\n        ']];
       for (const [offset, inserted] of edits) {
         file.edit(offset, offset, inserted);
         const after = methodsOf(file.syntax.root);

@@ -29,6 +29,19 @@ export function lineStartAt(text: string, offset: number, floor = 0): number {
 }
 
 /**
+ * Where the line of `offset` starts when only indentation (spaces, tabs, form feeds) precedes `offset` on it; -1 when
+ * something else does (`x = 1; y = 2`).
+ */
+export function indentationStart(text: string, offset: number): number {
+  for (let i = offset; i > 0; i--) {
+    const ch = text.charCodeAt(i - 1);
+    if (ch === 10 || ch === 13) return i;
+    if (ch !== 32 && ch !== 9 && ch !== 12) return -1;
+  }
+  return 0;
+}
+
+/**
  * The offset of the line break that ends the line holding `offset` (its `\r` for a `\r\n`), or the text's length
  * when the last line has none; with `ceiling`, the search stops there (the result is at most `ceiling`).
  */

@@ -1,5 +1,6 @@
 import type { Language, Tree as TsTree } from 'web-tree-sitter';
 import { walkTree } from './cursor';
+import { indentationStart } from './lineIndex';
 import { recoverCalls } from './recovery';
 
 /**
@@ -368,6 +369,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
   const language = tree.language;
   const { types, fields } = language;
   const named = namedTypes(language);
+  const isNamedType = (typeId: number): boolean => (named[typeId] ??= language.nodeTypeIsNamed(typeId));
   const mayHaveMissing = tree.rootNode.hasError;
   // After every other call into the runtime: a walk keeps its cursor in the runtime's transfer buffer (`walkTree`).
   const cursor = walkTree(tree);
@@ -393,7 +395,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     let entry = old && old.node.end - old.node.start === end - start ? old : undefined;
     if (!entry && id !== 0 && candidates) {
       if (REBUILT_AROUND_BODY.has(type)) entry = rebuiltAroundBody(id, start, end);
-      if (!entry && around && parent !== null && (parent.parent === null || parent.type === 'block')) entry = rebuiltInBlock(type, id, start, end);
+      if (!entry && around && parent !== null && holdsStatements(parent)) entry = rebuiltInBlock(type, id, start, end);
     }
     if (entry) {
       move(entry, start - entry.node.start, fields[cursor.fieldId()] ?? null, comments);
@@ -403,8 +405,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
       return entry.node;
     }
     reused = false;
-    let isNamed = named[typeId];
-    if (isNamed === undefined) isNamed = named[typeId] = language.nodeTypeIsNamed(typeId);
+    const isNamed = isNamedType(typeId);
     const opensEntry = rootType && reuse;
     const node = new SyntaxNode(
       // Every frame in use here is new, with no shift: offsets are stored as they are.
@@ -505,9 +506,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     let same = false;
     walk: for (;;) {
       const typeId = cursor.typeId();
-      let isNamed = named[typeId];
-      if (isNamed === undefined) isNamed = named[typeId] = language.nodeTypeIsNamed(typeId);
-      if ((types[typeId] || 'ERROR') !== node.type || isNamed !== node.isNamed) break;
+      if ((types[typeId] || 'ERROR') !== node.type || isNamedType(typeId) !== node.isNamed) break;
       if (parents.length > 0 && (fields[cursor.fieldId()] ?? null) !== node.field) break;
       const children = node.children;
       if (cursor.gotoFirstChild()) {
@@ -649,6 +648,11 @@ export interface TextChange {
   readonly newEnd: number;
 }
 
+/** Whether a node's children are statements: the root's (the module's) and a block's. */
+function holdsStatements(node: SyntaxNode): boolean {
+  return node.parent === null || node.type === 'block';
+}
+
 /**
  * The statements of a copy that tree-sitter may rebuild around `change` although their text did not change: the
  * children of its root and of every block that holds or touches the change (in the previous text), by their start
@@ -660,26 +664,13 @@ function statementsAround(root: SyntaxNode, change: TextChange): Map<number, Syn
   const pending = [root];
   while (pending.length > 0) {
     const node = pending.pop()!;
-    const listed = node === root || node.type === 'block';
+    const listed = holdsStatements(node);
     for (const child of node.children) {
       if (listed) byStart.set(child.start, child);
       if (child.start <= change.oldEnd && child.end >= change.start && child.children.length > 0) pending.push(child);
     }
   }
   return byStart;
-}
-
-/**
- * Where the line of `offset` starts when only indentation (spaces, tabs, form feeds) precedes `offset` on it; -1 when
- * something else does (`x = 1; y = 2`).
- */
-function indentationStart(text: string, offset: number): number {
-  for (let i = offset; i > 0; i--) {
-    const ch = text.charCodeAt(i - 1);
-    if (ch === 10 || ch === 13) return i;
-    if (ch !== 32 && ch !== 9 && ch !== 12) return -1;
-  }
-  return 0;
 }
 
 /** Whether `a` from `aStart` and `b` from `bStart` hold the same `length` UTF-16 units (compared in place, no slices). */
