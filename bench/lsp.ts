@@ -15,7 +15,9 @@
  *
  * Sections:
  *   (1) server startup (spawn → initialize response) and cold open of a 2k-line file → first diagnostics
- *   (2) keystroke → publishDiagnostics on a ~6.4k-line file, a person typing and chaos, vs the bare reparse floor
+ *   (2) keystroke → publishDiagnostics on a ~6.4k-line file, a person typing and chaos, vs the bare reparse floor;
+ *       the same on a file of large module-level tables (pickletools.py: tree-sitter rebuilds their statements on
+ *       every keystroke, and the copy checks their shape before taking them over)
  *   (3) the same at 1k, 10k and 50k lines (table + SVG plot)
  *   (4) paced typing (one edit every 80 ms, not waiting): what coalescing of superseded versions gives (full only)
  *   (5) memory: 50 open 2k-line files, 1,000 edits spread over them: server RSS and WASM heap
@@ -45,6 +47,9 @@ const CHAOS_SEED = 20261129;
 const PACE_MS = 80;
 
 type Model = 'typing' | 'chaos';
+/** The latency section's second file: large module-level tables (`opcodes = [I(...), ...]`), beside the main file. */
+const TABLES_FILE = 'pickletools.py';
+
 const SECTIONS = ['startup', 'latency', 'sizes', 'paced', 'memory', 'scan'] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -585,7 +590,11 @@ async function main(): Promise<void> {
 
     // (2) and (3): sessions per size, each size on its own warmed-up server.
     const sizes: Array<{ label: string; text: string; typing: number; chaos: number }> = [];
-    if (run('latency')) sizes.push({ label: 'main', text: mainText, typing: config.edits, chaos: config.edits });
+    if (run('latency')) {
+      sizes.push({ label: 'main', text: mainText, typing: config.edits, chaos: config.edits });
+      const tables = join(values.stdlib, TABLES_FILE);
+      if (existsSync(tables)) sizes.push({ label: TABLES_FILE, text: readFileSync(tables, 'utf8').replace(/\r\n?/g, '\n'), typing: config.edits, chaos: config.edits });
+    }
     if (run('sizes')) {
       for (const size of config.sizes) sizes.push({ label: `${size.lines / 1000}k`, text: textOfLines(size.lines <= lineCount(mainText) ? [mainText] : bigSources, size.lines), typing: size.typing, chaos: size.chaos });
     }
@@ -721,13 +730,13 @@ async function main(): Promise<void> {
       md.push('| file | lines | model | edits | Vigil p50 | Vigil p95 | Vigil max | floor p50 | floor p95 | p50 ratio | p95 ratio | broken edits | partial | didOpen |');
       md.push('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
       for (const s of sessions) {
-        md.push(`| ${s.label === 'main' ? mainPath.split('/').pop() : `${s.label} lines`} | ${s.lines} | ${s.model} | ${s.edits} | ${ms(s.lsp.p50)} | ${ms(s.lsp.p95)} | ${ms(s.lsp.max)} | ${ms(s.floor.p50)} | ${ms(s.floor.p95)} | ${fmtRatio(s.p50Ratio)} | ${fmtRatio(s.p95Ratio)} | ${s.brokenEdits}/${s.edits} | ${s.partialPublications} | ${ms(s.openMs)} |`);
+        md.push(`| ${s.label === 'main' ? mainPath.split('/').pop() : s.label === TABLES_FILE ? TABLES_FILE : `${s.label} lines`} | ${s.lines} | ${s.model} | ${s.edits} | ${ms(s.lsp.p50)} | ${ms(s.lsp.p95)} | ${ms(s.lsp.max)} | ${ms(s.floor.p50)} | ${ms(s.floor.p95)} | ${fmtRatio(s.p50Ratio)} | ${fmtRatio(s.p95Ratio)} | ${s.brokenEdits}/${s.edits} | ${s.partialPublications} | ${ms(s.openMs)} |`);
       }
       md.push('');
       md.push('broken edits: edits after which the text had syntax errors. partial: publications that said the analysis was cut short by its time budget.');
       md.push('didOpen: open of that file on a warmed-up server → its first diagnostics.');
       md.push('');
-      const lines = [...new Set(sessions.map((s) => s.lines))].sort((a, b) => a - b);
+      const lines = [...new Set(sessions.filter((s) => s.label !== TABLES_FILE).map((s) => s.lines))].sort((a, b) => a - b);
       if (lines.length > 1) {
         md.push('#### Against file size');
         md.push('');
@@ -820,7 +829,7 @@ async function main(): Promise<void> {
     // ── plot ──
     const bySize = (model: Model, pick: (s: Described) => number) =>
       sessions
-        .filter((s) => s.model === model)
+        .filter((s) => s.model === model && s.label !== TABLES_FILE)
         .sort((a, b) => a.lines - b.lines)
         .map((s) => [s.lines, pick(s)] as const);
     const series: Series[] = [

@@ -12,13 +12,17 @@ import { shorten } from '../server/src/engine/syntax/snippets';
 import { LEFT_OVERS, type SyntaxNode } from '../server/src/engine/syntax/syntaxNode';
 import { loadParser } from './support/engine';
 
-/** Every node of a copy (type, offsets, field, flags, parent), its comments and whether it has errors, one per line. */
-function dumpCopy(tree: { root: SyntaxNode; comments: readonly SyntaxNode[]; hasErrors: boolean }): string {
+/**
+ * Every node of a copy (type, offsets, field, flags, parent, and with `ids` its tree-sitter id), its comments and whether
+ * it has errors, one per line. Copies of one tree compare ids too: every id in a copy must be its node's in the tree it
+ * mirrors (the next copy trusts the subtrees whose ids match, `sameShape`).
+ */
+function dumpCopy(tree: { root: SyntaxNode; comments: readonly SyntaxNode[]; hasErrors: boolean }, ids = true): string {
   const lines: string[] = [];
   const stack: SyntaxNode[] = [tree.root];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    lines.push(`${node.type}|${node.start}|${node.end}|${node.field}|${node.isNamed}|${node.isMissing}|${node.hasError}|${node.parent?.type}|${node.text.length}`);
+    lines.push(`${node.type}|${node.start}|${node.end}|${node.field}|${node.isNamed}|${node.isMissing}|${node.hasError}|${node.parent?.type}|${node.text.length}${ids ? `|${node.tsId}` : ''}`);
     for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
   }
   lines.push(`comments ${tree.comments.map((comment) => `${comment.start}:${comment.text}`).join(',')}`, `errors ${tree.hasErrors}`);
@@ -249,7 +253,7 @@ describe('parser', () => {
     const copy = (file: SourceFile, directly: boolean): string => {
       setDirectWalks(directly);
       try {
-        return dumpCopy(file.syntax);
+        return dumpCopy(file.syntax, false);
       } finally {
         setDirectWalks(true);
       }

@@ -339,7 +339,7 @@ type Movable = { -readonly [K in 'frame' | 'field']: SyntaxNode[K] };
  *
  * `reuse: false` (a one-shot parse, whose tree is never parsed again) skips recording what the next copy could reuse.
  * `change` (where the text differs from the previous copy's) lets it also take over the copies of module-level
- * statements tree-sitter rebuilt although their text did not change (see `rebuiltAtTop`).
+ * statements tree-sitter rebuilt although their text did not change (see `rebuiltInBlock`).
  */
 export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, reuse = true, change?: TextChange): SyntaxTree {
   const comments: SyntaxNode[] = [];
@@ -363,9 +363,9 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
   /** The node made last, if it is a reused copy (the walk does not descend into it). */
   let reused = false;
   // Every cursor getter is a call into WASM: read per node only what cannot be known from its type (its type id,
-  // offsets and field), and look up the rest by type in JavaScript. A node is named when its type is (tree-sitter
-  // reads the same symbol metadata); MISSING nodes exist only in trees with errors; only a node that can be reused
-  // (`mayBeReuseRoot`) needs its id.
+  // offsets, field, and its id when the next copy may compare it: `sameShape` skips what tree-sitter reused), and look
+  // up the rest by type in JavaScript. A node is named when its type is (tree-sitter reads the same symbol metadata);
+  // MISSING nodes exist only in trees with errors.
   const language = tree.language;
   const { types, fields } = language;
   const named = namedTypes(language);
@@ -388,14 +388,14 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     const typeId = cursor.typeId();
     const type = types[typeId] || 'ERROR';
     const rootType = mayBeReuseRoot(type);
-    const id = rootType ? cursor.nodeId() : 0;
+    const id = reuse ? cursor.nodeId() : 0;
     const start = cursor.start();
     const end = cursor.end();
-    const old = id === 0 ? undefined : candidates?.get(id);
+    const old = rootType && id !== 0 ? candidates?.get(id) : undefined;
     let entry = old && old.node.end - old.node.start === end - start ? old : undefined;
-    if (!entry && id !== 0 && candidates) {
-      if (REBUILT_AROUND_BODY.has(type)) entry = rebuiltAroundBody(id, start, end);
-      if (!entry && around && parent !== null && holdsStatements(parent)) entry = rebuiltInBlock(type, id, start, end);
+    if (!entry && rootType && id !== 0 && candidates) {
+      if (REBUILT_AROUND_BODY.has(type)) entry = rebuiltAroundBody(start, end);
+      if (!entry && around && parent !== null && holdsStatements(parent)) entry = rebuiltInBlock(type, start, end);
     }
     if (entry) {
       move(entry, start - entry.node.start, fields[cursor.fieldId()] ?? null, comments);
@@ -435,7 +435,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
    * copy whose body is that body, when its text before the body is the same. Taken over under the new id, as if
    * tree-sitter had reused it. The cursor is on the definition and stays there.
    */
-  const rebuiltAroundBody = (id: number, start: number, end: number): ReuseEntry | undefined => {
+  const rebuiltAroundBody = (start: number, end: number): ReuseEntry | undefined => {
     if (!cursor.gotoLastChild()) return undefined;
     const bodyId = cursor.nodeId();
     const bodyStart = cursor.start();
@@ -448,9 +448,10 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     if (definition.end - definition.start !== end - start || body.start - definition.start !== bodyStart - start) return undefined;
     const entry = reusable.entries.get(definition.tsId);
     if (entry?.node !== definition || !sameText(before, definition.start, source, start, bodyStart - start)) return undefined;
-    // The same text before the same body parses the same, unless the new tree recovered from an error there.
     if (mayHaveMissing && cursor.hasError()) return undefined;
-    takeOver(entry, id, bodyEntry);
+    // The header's shape too (its body, reused, is not walked).
+    if (!sameShape(definition)) return undefined;
+    commitIds();
     return entry;
   };
   /**
@@ -463,7 +464,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
    * Its inner blocks' indentation is relative to its first line, and its extent, which the lines after it decide, is
    * compared. Taken over under the new id. The cursor is on the statement and stays there.
    */
-  const rebuiltInBlock = (type: string, id: number, start: number, end: number): ReuseEntry | undefined => {
+  const rebuiltInBlock = (type: string, start: number, end: number): ReuseEntry | undefined => {
     const { start: changeStart, oldEnd, newEnd } = change!;
     let oldStart: number;
     if (end < changeStart) oldStart = start;
@@ -479,27 +480,25 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     if (end >= changeStart && !sameText(before, oldStart - (start - lineStart), source, lineStart, end - lineStart)) return undefined;
     if (mayHaveMissing && cursor.hasError()) return undefined;
     if (!sameShape(statement)) return undefined;
-    // A definition's body is re-keyed too (same text, so the same subtree): tree-sitter tends to reuse it next time
-    // while rebuilding the header again, and `rebuiltAroundBody` then finds it by id, without comparing the texts.
-    const body = REBUILT_AROUND_BODY.has(type) ? entry.inner.find((inner) => inner.node === statement.children.at(-1)) : undefined;
-    if (body && cursor.gotoLastChild()) {
-      const bodyId = cursor.nodeId();
-      cursor.gotoParent();
-      takeOver(entry, id, body);
-      (entry as { size: number }).size -= takeOver(body, bodyId, undefined);
-    } else {
-      takeOver(entry, id, undefined);
-    }
+    commitIds();
     return entry;
   };
+  /** The copy's nodes `sameShape` walked and their ids in the new tree, for `commitIds`. */
+  const walked: SyntaxNode[] = [];
+  const walkedIds: number[] = [];
   /**
    * Whether the subtree under the cursor has the shape of `copy`: the same nodes (type, whether named, field below the
    * root) in the same places. The cursor ends where it began. The same text does not always parse the same: tree-sitter
    * resolves the grammar's expression/pattern ambiguities by what it rebuilt and what it reused (`a = b, c` gets an
-   * `expression_list` or a `pattern_list`), so a statement is taken over by its text only when it matches, which costs a
-   * walk of the new subtree without making its nodes.
+   * `expression_list` or a `pattern_list`), so a copy is taken over by its text only when its shape matches. The walk
+   * makes no nodes, and it does not enter a subtree tree-sitter reused inside the rebuilt one (the copy's id, the same
+   * length: the subtree the copy was made from), which is most of it: tree-sitter rebuilds the statement's upper
+   * levels, around the reused expressions. It records the new ids of the nodes it walked; `commitIds` gives them to the
+   * copy once it is taken over, so every id in a copy is one of the tree it mirrors (the next walk's skips rely on it).
    */
   const sameShape = (copy: SyntaxNode): boolean => {
+    walked.length = 0;
+    walkedIds.length = 0;
     const parents: SyntaxNode[] = [];
     const indices: number[] = [];
     let node = copy;
@@ -508,15 +507,20 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
       const typeId = cursor.typeId();
       if ((types[typeId] || 'ERROR') !== node.type || isNamedType(typeId) !== node.isNamed) break;
       if (parents.length > 0 && (fields[cursor.fieldId()] ?? null) !== node.field) break;
+      const id = cursor.nodeId();
       const children = node.children;
-      if (cursor.gotoFirstChild()) {
-        parents.push(node);
-        indices.push(0);
-        if (children.length === 0) break;
-        node = children[0]!;
-        continue;
+      if (id !== node.tsId || cursor.end() - cursor.start() !== node.end - node.start) {
+        walked.push(node);
+        walkedIds.push(id);
+        if (cursor.gotoFirstChild()) {
+          parents.push(node);
+          indices.push(0);
+          if (children.length === 0) break;
+          node = children[0]!;
+          continue;
+        }
+        if (children.length > 0) break;
       }
-      if (children.length > 0) break;
       for (;;) {
         const parent = parents[parents.length - 1];
         if (parent === undefined) {
@@ -540,33 +544,32 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
     for (let i = 0; i < parents.length; i++) cursor.gotoParent();
     return same;
   };
-  /** `takeOver`'s work list, kept for the whole copy. */
-  const unconfirmed: ReuseEntry[] = [];
   /**
-   * Re-keys a copy tree-sitter rebuilt under its new id. The ids of the reusable copies inside it are not known to be
-   * in the new tree (tree-sitter may have rebuilt them too, and a freed id may later name another subtree): they are
-   * dropped from the index (and from the entry's size), except `confirmed` (found by its id in the new tree) and
-   * those inside it. They stay in the entry's `inner` list: moving the entry moves them. Returns how many were dropped.
+   * Gives the nodes of a copy taken over (`sameShape` matched) their ids in the new tree, and re-keys the reusable
+   * copies among them, so the index finds them by id from now on (tree-sitter tends to reuse a definition's body next
+   * time while rebuilding its header again). Two live copies cannot share an id (it names one subtree of a live
+   * tree); should one already hold it, this node gets none and is left out of the index.
    */
-  const takeOver = (entry: ReuseEntry, id: number, confirmed: ReuseEntry | undefined): number => {
-    reusable.entries.delete(entry.node.tsId);
-    entry.node.tsId = id;
-    reusable.entries.set(id, entry);
-    for (const inner of entry.inner) if (inner !== confirmed && inner.node.tsId !== 0) unconfirmed.push(inner);
-    let dropped = 0;
-    while (unconfirmed.length > 0) {
-      const inner = unconfirmed.pop()!;
-      if (reusable.entries.get(inner.node.tsId) === inner) reusable.entries.delete(inner.node.tsId);
-      inner.node.tsId = 0;
-      dropped++;
-      for (const nested of inner.inner) if (nested.node.tsId !== 0) unconfirmed.push(nested);
+  const commitIds = (): void => {
+    const { entries } = reusable;
+    for (let i = 0; i < walked.length; i++) {
+      const node = walked[i]!;
+      const id = walkedIds[i]!;
+      const entry = node.tsId === 0 ? undefined : entries.get(node.tsId);
+      if (entry?.node === node) {
+        entries.delete(node.tsId);
+        if (reusable.get(id) === undefined) entries.set(id, entry);
+        else {
+          node.tsId = 0;
+          continue;
+        }
+      }
+      node.tsId = id;
     }
-    (entry as { size: number }).size -= dropped;
-    return dropped;
   };
   /** A node's subtree is complete: note whether it holds an error, and offer it for reuse if it does not. */
   const close = (node: SyntaxNode): void => {
-    if (node.tsId !== 0 && reusable.entries.get(node.tsId)?.node === node) return; // a moved copy, taken by `move`
+    if (reused) return; // a moved copy, taken by `move`
     // Pushing grew the array's store by half plus 16 slots at a time; the copy keeps one of the exact size.
     if (node.children.length > 1) (node as { children: SyntaxNode[] }).children = node.children.slice();
     if (!node.hasError) {
