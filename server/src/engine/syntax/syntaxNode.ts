@@ -89,8 +89,9 @@ export class SyntaxNode {
   readonly children: SyntaxNode[];
   parent: SyntaxNode | null = null;
   /**
-   * tree-sitter's id of the subtree this node was copied from (0 for nodes Vigil made): the next incremental parse
-   * shares unchanged subtrees with the same id, and `copyTree` reuses their copies.
+   * tree-sitter's id of the subtree this node was copied from, always its id in the tree the copy mirrors (0 for nodes
+   * Vigil made and in one-shot copies): the next incremental parse shares unchanged subtrees with the same id, and
+   * `copyTree` reuses their copies and skips them when it compares shapes.
    */
   tsId = 0;
   /** `isNamed`, `isMissing` and `hasError`, one bit each: one field instead of three, on every node. */
@@ -456,7 +457,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
   };
   /**
    * The copy of a statement tree-sitter rebuilt although the edit did not touch it: of the module, or of a block that
-   * holds the change (it rebuilds many of the module's expression statements on every keystroke, tokens and all, and
+   * holds the change (it rebuilds the upper levels of many of the module's expression statements on every keystroke, and
    * after the first edits of a freshly parsed file most methods of the edited class, bodies included, which
    * `rebuiltAroundBody` cannot find). Found as the previous copy's statement at the same place in the previous text
    * (`statementsAround`), when it has the same type and text, both are preceded on their line by the same indentation
@@ -569,7 +570,7 @@ export function copyTree(tree: TsTree, source: string, previous?: SyntaxTree, re
   };
   /** A node's subtree is complete: note whether it holds an error, and offer it for reuse if it does not. */
   const close = (node: SyntaxNode): void => {
-    if (reused) return; // a moved copy, taken by `move`
+    if (reused) return; // a moved copy, taken by `move` (closed right after `makeNode` moved it, `reused` still set)
     // Pushing grew the array's store by half plus 16 slots at a time; the copy keeps one of the exact size.
     if (node.children.length > 1) (node as { children: SyntaxNode[] }).children = node.children.slice();
     if (!node.hasError) {
