@@ -34,6 +34,7 @@ import { parseArgs } from 'node:util';
 import { loadEngine, type LoadedEngine } from './engine';
 import { BenchServer } from './lsp/client';
 import { BareParser } from './lsp/floor';
+import { keystrokeSegments, SEGMENTS, type SegmentKey, type SentEdit } from './lsp/trace';
 import { lineChart, type Series } from './lsp/plot';
 import { summarizeProfile, type ProfileSummary } from './lsp/profile';
 import { HAVE_TIME, prepareScanCorpus, runProcess, toolVersion, which, type ProcessRun, type ScanCorpus } from './lsp/scan';
@@ -155,6 +156,8 @@ interface SessionResult {
   readonly brokenEdits: number;
   /** Publications that carried the partial-analysis diagnostic (the analysis ran out of budget). */
   readonly partialPublications: number;
+  /** Per segment of the path (`lsp/trace.ts`), ms per edit, when the server was started with a latency trace. */
+  readonly segments?: Record<SegmentKey, number[]>;
 }
 
 let documentCounter = 0;
@@ -178,6 +181,7 @@ async function session(server: BenchServer, bare: BareParser, name: string, text
     const openSent = await server.open(uri, text);
     const openMs = (await server.published(uri, 1)) - openSent;
     let current = text;
+    const sentEdits: SentEdit[] = [];
     for (let i = 0; i < placed.length; i++) {
       const edit = placed[i]!;
       current = applyEdit(current, edit);
@@ -185,11 +189,14 @@ async function session(server: BenchServer, bare: BareParser, name: string, text
       if (floorDoc.hasErrors) brokenEdits++;
       const version = i + 2;
       const sent = await server.change(uri, version, edit);
-      lspMs.push((await server.published(uri, version)) - sent);
+      const arrived = await server.published(uri, version);
+      lspMs.push(arrived - sent);
+      sentEdits.push({ version, sentAt: performance.timeOrigin + sent, arrivedAt: performance.timeOrigin + arrived });
     }
     await server.close(uri);
     const partialPublications = server.publications.slice(firstPublication).filter((p) => p.uri === uri && p.partial).length;
-    return { model, lines: lineCount(text), edits: placed.length, lspMs, floorMs, openMs, brokenEdits, partialPublications };
+    const segments = server.traceFile ? keystrokeSegments(server.traceFile, uri, sentEdits) : undefined;
+    return { model, lines: lineCount(text), edits: placed.length, lspMs, floorMs, openMs, brokenEdits, partialPublications, ...(segments ? { segments } : {}) };
   } finally {
     floorDoc.dispose();
   }
@@ -203,9 +210,12 @@ function scriptFor(engine: LoadedEngine, text: string, model: Model, count: numb
   return script;
 }
 
-/** A fresh server, warmed up on a separate document (JIT and WASM tier-up), and the floor warmed the same way. */
-async function warmServer(serverPath: string, engine: LoadedEngine, bare: BareParser, warmText: string, edits: number): Promise<BenchServer> {
-  const server = await BenchServer.start(serverPath);
+/**
+ * A fresh server, warmed up on a separate document (JIT and WASM tier-up), and the floor warmed the same way. `trace`:
+ * a file for its latency trace (`VIGIL_TRACE`), which sessions on it read their segments from.
+ */
+async function warmServer(serverPath: string, engine: LoadedEngine, bare: BareParser, warmText: string, edits: number, trace?: string): Promise<BenchServer> {
+  const server = await BenchServer.start(serverPath, trace ? { trace } : {});
   for (const model of ['typing', 'chaos'] as const) {
     await session(server, bare, 'warmup.py', warmText, scriptFor(engine, warmText, model, edits), model);
   }
@@ -239,8 +249,14 @@ function describe(result: SessionResult) {
     openMs: round(result.openMs),
     brokenEdits: result.brokenEdits,
     partialPublications: result.partialPublications,
+    /** Per segment of the path (from the server's latency trace), over the edits the trace has whole. */
+    segments: result.segments ? Object.fromEntries(SEGMENTS.map(({ key }) => [key, stats(result.segments![key])])) as Record<SegmentKey, Stats> : undefined,
     /** Every sample, in edit order (for the JSON: re-analysis without re-running). */
-    samples: { lspMs: result.lspMs.map((v) => round(v)), floorMs: result.floorMs.map((v) => round(v, 3)) },
+    samples: {
+      lspMs: result.lspMs.map((v) => round(v)),
+      floorMs: result.floorMs.map((v) => round(v, 3)),
+      ...(result.segments ? { segments: Object.fromEntries(SEGMENTS.map(({ key }) => [key, result.segments![key].map((v) => round(v, 3))])) } : {}),
+    },
   };
 }
 type Described = ReturnType<typeof describe>;
@@ -600,7 +616,7 @@ async function main(): Promise<void> {
     }
     const sessions: Array<Described & { label: string }> = [];
     for (const size of sizes) {
-      const server = await warmServer(serverPath, engine, bare, warmText, config.warmupEdits);
+      const server = await warmServer(serverPath, engine, bare, warmText, config.warmupEdits, join(scratch, `trace-${size.label}.log`));
       try {
         for (const model of ['typing', 'chaos'] as const) {
           const count = model === 'typing' ? size.typing : size.chaos;
@@ -736,6 +752,24 @@ async function main(): Promise<void> {
       md.push('broken edits: edits after which the text had syntax errors. partial: publications that said the analysis was cut short by its time budget.');
       md.push('didOpen: open of that file on a warmed-up server → its first diagnostics.');
       md.push('');
+      const traced = sessions.filter((s) => s.segments);
+      if (traced.length > 0) {
+        md.push('#### Where a keystroke\'s time goes');
+        md.push('');
+        md.push('The same edits, cut into segments by the server\'s latency trace (`VIGIL_TRACE`, one line per event, wall clock in both');
+        md.push('processes): to the server = the bench writes the didChange → the server\'s handler has it; queued → the analysis');
+        md.push('starts; reparse + copy (`SourceFile.syntax`); analysis (the rules, in slices); to publication (diagnostics made); to');
+        md.push('the client = serialized, written, read and dispatched by the bench. p50 / p95 of each segment on its own (they do');
+        md.push('not add up to the total\'s p95).');
+        md.push('');
+        md.push(`| file | model | ${SEGMENTS.map((segment) => segment.label).join(' | ')} | total |`);
+        md.push(`|---|---|${SEGMENTS.map(() => '---:').join('|')}|---:|`);
+        for (const s of traced) {
+          const cells = SEGMENTS.map(({ key }) => `${ms(s.segments![key].p50)} / ${ms(s.segments![key].p95)}`);
+          md.push(`| ${s.label === 'main' ? mainPath.split('/').pop() : s.label === TABLES_FILE ? TABLES_FILE : `${s.label} lines`} | ${s.model} | ${cells.join(' | ')} | ${ms(s.lsp.p50)} / ${ms(s.lsp.p95)} |`);
+        }
+        md.push('');
+      }
       const lines = [...new Set(sessions.filter((s) => s.label !== TABLES_FILE).map((s) => s.lines))].sort((a, b) => a - b);
       if (lines.length > 1) {
         md.push('#### Against file size');

@@ -51,6 +51,8 @@ export interface ProbeReading {
 export class BenchServer {
   /** spawn → initialize response, in ms. */
   startupMs = 0;
+  /** The server's latency trace (`VIGIL_TRACE`), when it was started with one. */
+  traceFile: string | undefined;
   stderr = '';
   private readonly waiters: Waiter[] = [];
   /** Per document: the highest version published so far and when it arrived. */
@@ -74,16 +76,22 @@ export class BenchServer {
 
   /**
    * `probe`: a scratch file the probe reads its command from (see wasmProbe.cjs); without it, no probe.
-   * `nodeArgs`: extra Node flags (e.g. `--cpu-prof`).
+   * `nodeArgs`: extra Node flags (e.g. `--cpu-prof`). `trace`: a file for the server's latency trace (`VIGIL_TRACE`,
+   * `server/src/lsp/trace.ts`; read with `lsp/trace.ts`).
    */
-  static async start(serverPath: string, options: { probe?: string; nodeArgs?: readonly string[] } = {}): Promise<BenchServer> {
+  static async start(serverPath: string, options: { probe?: string; nodeArgs?: readonly string[]; trace?: string } = {}): Promise<BenchServer> {
     // With the Node flags the VS Code extension starts it with.
     const args = [...SERVER_NODE_FLAGS, ...(options.nodeArgs ?? []), ...(options.probe ? ['--require', WASM_PROBE] : []), serverPath, '--stdio'];
-    const env = options.probe ? { ...process.env, VIGIL_BENCH_PROBE_CONTROL: options.probe } : process.env;
+    const env = {
+      ...process.env,
+      ...(options.probe ? { VIGIL_BENCH_PROBE_CONTROL: options.probe } : {}),
+      ...(options.trace ? { VIGIL_TRACE: options.trace } : {}),
+    };
     const spawnedAt = performance.now();
     const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const server = new BenchServer(child, connection, options.probe);
+    server.traceFile = options.trace;
     child.stdin!.on('error', () => {});
     child.stderr!.on('data', (chunk: Buffer) => server.onStderr(chunk.toString('utf8')));
     child.once('exit', (code, signal) => {

@@ -80,9 +80,12 @@ export class TestClient {
       serverPath?: string;
       /** Sent as `initializationOptions` (e.g. `{ budget: { fileMs, ruleMs } }`). */
       initializationOptions?: unknown;
+      /** Environment variables added to the server's (e.g. `VIGIL_TRACE`). */
+      env?: Record<string, string>;
     } = {},
   ): Promise<TestClient> {
-    const child = spawn(process.execPath, [options.serverPath ?? SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const env = options.env ? { ...process.env, ...options.env } : process.env;
+    const child = spawn(process.execPath, [options.serverPath ?? SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(child, connection);
     child.stderr!.on('data', (chunk: Buffer) => {

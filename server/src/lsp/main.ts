@@ -4,6 +4,7 @@ import { createConnection, ProposedFeatures, type MessageWriter } from 'vscode-l
 import { StdoutMessageWriter } from './stdoutWriter';
 import { loadPythonParser } from '../host/grammar';
 import { startServer } from './server';
+import { traceFromEnvironment } from './trace';
 
 // A language server lives for hours with a working set of tens of megabytes and makes garbage on every keystroke: let
 // V8 grow its heap by 20% of what survived a full collection before the next one, not by its default factor (about
@@ -37,4 +38,6 @@ if (stdio) {
 process.on('uncaughtException', (error) => connection.console.error(`vigil: uncaught: ${error.stack ?? error.message}`));
 process.on('unhandledRejection', (reason) => connection.console.error(`vigil: unhandled rejection: ${String(reason)}`));
 
-startServer(connection, loadPythonParser);
+// `VIGIL_TRACE=<file>`: a latency trace for the bench (`lsp/trace.ts`). A problem opening it goes to stderr, which an
+// editor shows in its log (the console is not connected yet).
+startServer(connection, loadPythonParser, traceFromEnvironment(process.env, (message) => process.stderr.write(`${message}\n`)));

@@ -55,6 +55,7 @@ import { EditorBaselines } from './baselines';
 import { hoverFor } from './hover';
 import { OpenNotebooks, singleEdit, type NotebookView } from './notebooks';
 import { filePolicy, SettingsStore, type FilePolicy } from './settings';
+import type { LatencyTrace } from './trace';
 import { reviewWorkspace } from './workspaceReview';
 
 /**
@@ -84,7 +85,10 @@ const CONFIG_FILE = /(^|\/)(vigil\.toml|\.vigil\.toml|pyproject\.toml)$/;
  * Wires LSP to the engine. Every handler is guarded: an exception is logged to the client and answered with an
  * empty result, never allowed to take the server down.
  */
-export function startServer(connection: Connection, loadParser: () => Promise<PythonParser>): void {
+/**
+ * Serves LSP on `connection`. `trace`: where a keystroke's time goes (`VIGIL_TRACE`, `lsp/trace.ts`), for the bench.
+ */
+export function startServer(connection: Connection, loadParser: () => Promise<PythonParser>, trace?: LatencyTrace): void {
   const settings = new SettingsStore(connection);
   // A vigil.toml or pyproject.toml that is a FIFO, a device or a folder is skipped, and said in the output channel.
   const configs = new ConfigResolver({ onWarning: (message) => reportConfigProblem(message) });
@@ -251,12 +255,15 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
         return document.latest;
       }
       const { source } = document;
+      trace?.mark('analysis-start', document.uri, version);
       const input = { text: source.text, syntax: source.syntax, lineIndex: source.lineIndex };
+      trace?.mark('syntax-ready', document.uri, version);
       const freshParse = source.isFresh;
       const steps = document.analyzerFor(policy.knowledge).analyzeInSlices(input, policy.selection, SLICE_MS);
       for (;;) {
         const step = steps.next();
         if (step.done) {
+          trace?.mark('analysed', document.uri, version);
           const result = step.value;
           reportRuleErrors(document.uri, result.ruleErrors);
           document.latest = { revision, version, findings: result.findings, hasSyntaxErrors: result.hasSyntaxErrors, partial: result.partial, unusedSuppressions: result.unusedSuppressions, freshParse };
@@ -354,6 +361,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
    * Publishes a document's diagnostics: on its URI, or for a notebook's joined text on the cells they lie in.
    */
   const publish = (document: OpenDocument, version: number | undefined, diagnostics: Diagnostic[]): void => {
+    trace?.mark('published', document.uri, version);
     if (notebooks.view(document.uri)) {
       for (const publication of notebooks.publications(document.uri, diagnostics)) void connection.sendDiagnostics(publication);
       return;
@@ -478,6 +486,7 @@ export function startServer(connection: Connection, loadParser: () => Promise<Py
 
   connection.onDidChangeTextDocument(
     guard('didChange', undefined, async (params) => {
+      if (trace && typeof params?.textDocument?.uri === 'string') trace.mark('received', params.textDocument.uri, params.textDocument.version);
       const document = store().get(params?.textDocument?.uri);
       if (!document) {
         connection.console.warn(`vigil: didChange for a document that is not open ignored: ${String(params?.textDocument?.uri)}`);
