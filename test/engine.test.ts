@@ -7,7 +7,8 @@ import { analyzeText, LineIndex, SourceFile } from '../server/src/engine';
 import { SemanticModel, shapeTemplate, shapeValues } from '../server/src/engine/semantic/model';
 import { memoByName } from '../server/src/engine/rules/support/nameMemo';
 import { directWalks, setDirectWalks } from '../server/src/engine/syntax/cursor';
-import { callArguments, rememberingCallArguments } from '../server/src/engine/syntax/python';
+import { forEachNodeInUnit } from '../server/src/engine/analysis/units';
+import { callArguments, DEFINITION_TYPES, HOLDS_DEFINITIONS, nestedDefinitions, rememberingCallArguments } from '../server/src/engine/syntax/python';
 import { shorten } from '../server/src/engine/syntax/snippets';
 import { LEFT_OVERS, type SyntaxNode } from '../server/src/engine/syntax/syntaxNode';
 import { loadParser } from './support/engine';
@@ -334,6 +335,52 @@ describe('parser', () => {
     const garbage = '['.repeat(10_000);
     const result = analyzeText(parser, garbage);
     assert.deepEqual(result.ruleErrors, []);
+  });
+
+  test('HOLDS_DEFINITIONS is every node type a definition can sit in, by the grammar\'s node-types.json', () => {
+    type NodeType = { type: string; subtypes?: { type: string }[]; fields?: Record<string, { types: { type: string }[] }>; children?: { types: { type: string }[] } };
+    const types = JSON.parse(readFileSync(join(__dirname, '..', 'node_modules', 'tree-sitter-python', 'src', 'node-types.json'), 'utf8')) as NodeType[];
+    const subtypes = new Map(types.filter((t) => t.subtypes).map((t) => [t.type, t.subtypes!.map((s) => s.type)]));
+    const concrete = (type: string): string[] => (subtypes.has(type) ? subtypes.get(type)!.flatMap(concrete) : [type]);
+    const children = new Map(
+      types.map((t) => [t.type, new Set([...Object.values(t.fields ?? {}), ...(t.children ? [t.children] : [])].flatMap((slot) => slot.types.flatMap((c) => concrete(c.type))))]),
+    );
+    // The types from which a definition is reachable as a child, to a fixed point.
+    const holds = new Set<string>();
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [type, kids] of children) {
+        if (holds.has(type) || subtypes.has(type)) continue;
+        if ([...kids].some((kid) => DEFINITION_TYPES.has(kid) || holds.has(kid))) {
+          holds.add(type);
+          grew = true;
+        }
+      }
+    }
+    assert.deepEqual([...HOLDS_DEFINITIONS].sort(), [...holds].sort());
+  });
+
+  test('nestedDefinitions finds what a walk of every node finds, in clean and in broken code', async () => {
+    const parser = await loadParser();
+    const texts = [
+      ['@dec', 'def a():', '    def b(): pass', '    f = lambda: [x for x in y]', '    class C:', '        def m(self): pass', 'if x:', '    def c(): pass', 'elif y:', '    class D: pass', 'else:', '    def e(): pass'].join('\n'),
+      ['try:', '    def f(): pass', 'except E:', '    def g(): pass', 'finally:', '    def h(): pass', 'with a:', '    for i in x:', '        while y:', '            def k(): pass', 'match v:', '    case 1:', '        def m(): pass'].join('\n'),
+      ['TABLE = [', '    (1, "a"),', '    {"k": [f(x) for x in range(3)]},', ']', 'def after(): pass'].join('\n'),
+      // Broken: error recovery may put a definition inside an expression's error.
+      ['x = foo(', 'def f():', '    pass', 'y = [1, 2', 'class C:', '    def m(self): pass'].join('\n'),
+      ['d = {', '@dec', 'def g(): pass', '"k": (', 'def h(', '    pass'].join('\n'),
+    ];
+    for (const text of texts) {
+      const { root } = parser.parseOnce(text);
+      const queue = [root];
+      while (queue.length > 0) {
+        const node = queue.pop()!;
+        const walked: SyntaxNode[] = [];
+        forEachNodeInUnit(node, () => {}, (definition) => walked.push(definition));
+        assert.deepEqual(nestedDefinitions(node).map((d) => d.start), walked.map((d) => d.start), `in ${JSON.stringify(text)} under the ${node.type} at ${node.start}`);
+        queue.push(...walked);
+      }
+    }
   });
 });
 

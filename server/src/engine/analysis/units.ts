@@ -1,5 +1,5 @@
 import { DefinitionMemo, detachedText, type SyntaxNode } from '../syntax/syntaxNode';
-import { DEFINITION_TYPES } from '../syntax/python';
+import { DEFINITION_TYPES, nestedDefinitions } from '../syntax/python';
 
 /**
  * An analysis unit: the module's own statements, one class body, or one function. Rules run over one unit at a
@@ -72,8 +72,7 @@ function layoutOf(node: SyntaxNode): UnitLayout {
 let lastModuleText: string | undefined;
 
 function computeLayout(node: SyntaxNode): UnitLayout {
-  const nested: SyntaxNode[] = [];
-  forEachNodeInUnit(node, () => {}, (definition) => nested.push(definition));
+  const nested = nestedDefinitions(node);
   const segments: Segment[] = [];
   // Source ranges first, then the text they make (or the previous module's, when equal).
   let ownLength = 0;

@@ -314,6 +314,42 @@ export function enclosingClass(definition: SyntaxNode): SyntaxNode | null {
 /** Statement types that start a new analysis unit and scope. */
 export const DEFINITION_TYPES: ReadonlySet<string> = new Set(['function_definition', 'class_definition']);
 
+/**
+ * The node types whose subtrees may hold a definition in a tree without syntax errors: Python's `def` and `class` are
+ * statements, so they sit in the module, in blocks, and in the compound statements and clauses that hold blocks, never
+ * in an expression. Derived from tree-sitter-python's `node-types.json` (the types from which `function_definition`
+ * or `class_definition` is reachable as a child); the parser test derives it again, so a grammar that adds one fails it.
+ */
+export const HOLDS_DEFINITIONS: ReadonlySet<string> = new Set([
+  'module', 'block', 'decorated_definition', 'function_definition', 'class_definition', 'if_statement', 'elif_clause',
+  'else_clause', 'for_statement', 'while_statement', 'try_statement', 'except_clause', 'finally_clause',
+  'with_statement', 'match_statement', 'case_clause',
+]);
+
+/**
+ * The function and class definitions nested directly in `root` (not inside another definition), in source order,
+ * as `forEachNodeInUnit` meets them, without walking expressions: only children that may hold a definition
+ * (`HOLDS_DEFINITIONS`) or hold a syntax error (error recovery can put a definition anywhere) are entered. A module's
+ * tables of literals are thousands of nodes that cannot hold one.
+ */
+export function nestedDefinitions(root: SyntaxNode): SyntaxNode[] {
+  const found: SyntaxNode[] = [];
+  const stack: SyntaxNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node !== root && DEFINITION_TYPES.has(node.type)) {
+      found.push(node);
+      continue;
+    }
+    const children = node.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i]!;
+      if (child.hasError || HOLDS_DEFINITIONS.has(child.type)) stack.push(child);
+    }
+  }
+  return found;
+}
+
 /** The statement that contains `node` (an expression statement, an assignment, a return…). */
 export function enclosingStatement(node: SyntaxNode): SyntaxNode {
   let current = node;
