@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { ACTIVE_RULES, Analyzer, analyzeText, LineIndex, SourceFile, type Finding, type PythonParser } from '../server/src/engine';
 import { SemanticModel } from '../server/src/engine/semantic/model';
 import { mentionedNames, NamesRead } from '../server/src/engine/analysis/moduleView';
-import { collectUnits, type AnalysisUnit } from '../server/src/engine/analysis/units';
+import { collectUnits, fromOwnOffset, toOwnOffset, type AnalysisUnit } from '../server/src/engine/analysis/units';
 import { LEFT_OVERS, type SyntaxNode } from '../server/src/engine/syntax/syntaxNode';
 import { loadParser } from './support/engine';
 import { listFixtures } from './support/fixtures';
@@ -1044,6 +1044,62 @@ describe('incremental analysis', () => {
       const third = analyzer.analyze({ text: source.text, syntax: source.syntax, lineIndex: source.lineIndex });
       assert.deepEqual(third.stats, { unitsAnalyzed: 3, unitsReused: 0 });
       assert.deepEqual(third.findings.map((f) => f.range.start.line), [4, 7]);
+    } finally {
+      source.dispose();
+    }
+  });
+
+  test('blank space typed after the last statement of a body re-analyses nothing around it: not the class, not the module', async () => {
+    const parser = await loadParser();
+    const text = [
+      'import yaml',
+      '',
+      'class Store:',
+      '    def load(self, s):',
+      '        return yaml.load(s)',
+      '',
+      '    def dump(self, s):',
+      '        return yaml.load(s)',
+      '',
+      '',
+      'def helper(s):',
+      '    return yaml.load(s)',
+      '',
+    ].join('\n');
+    const { source, analyze } = openDocument(parser, text);
+    const typeAt = (offset: number, typed: string) => {
+      source.edit(offset, offset, typed);
+      const result = analyze();
+      assert.deepEqual(result.findings, fromScratch(parser, source.text), `after typing ${JSON.stringify(typed)}`);
+      return result.stats;
+    };
+    try {
+      assert.equal(analyze().findings.length, 3);
+      // tree-sitter ends a body at its last token: a space after it, then Enter and the indentation, are text of the
+      // unit around the body (the class's, after `load`; the module's, after `dump`, the class's last statement).
+      const endOfLoad = source.text.indexOf('yaml.load(s)') + 'yaml.load(s)'.length;
+      assert.deepEqual(typeAt(endOfLoad, ' '), { unitsAnalyzed: 0, unitsReused: 5 });
+      assert.deepEqual(typeAt(endOfLoad + 1, '\n        '), { unitsAnalyzed: 0, unitsReused: 5 });
+      // The first word of the new line is the method's: only the method runs.
+      assert.deepEqual(typeAt(endOfLoad + 10, 'x = s'), { unitsAnalyzed: 1, unitsReused: 4 });
+      const endOfDump = source.text.indexOf('yaml.load(s)', source.text.indexOf('def dump')) + 'yaml.load(s)'.length;
+      assert.deepEqual(typeAt(endOfDump, '  '), { unitsAnalyzed: 0, unitsReused: 5 });
+      assert.deepEqual(typeAt(endOfDump + 2, '\n        \n'), { unitsAnalyzed: 0, unitsReused: 5 });
+      assert.deepEqual(typeAt(endOfDump + 2 + 1 + 8, 'yaml.load(s)'), { unitsAnalyzed: 1, unitsReused: 4 });
+      assert.equal(analyze().findings.length, 4);
+
+      // The blank space the cut took maps to where the cut ends; back, a span's end is the body's end, its start the
+      // code's after the blank.
+      const module = collectUnits(source.syntax.root)[0]!;
+      const classBody = source.syntax.root.children.find((node) => node.type === 'class_definition')!.child('body')!;
+      const next = source.syntax.root.children.find((node) => node.type === 'function_definition')!;
+      assert.ok(next.start - classBody.end > 3, 'blank lines between the class and the function');
+      const own = toOwnOffset(module, classBody.end)!;
+      assert.equal(toOwnOffset(module, classBody.end + 2), own);
+      assert.equal(toOwnOffset(module, next.start), own);
+      assert.equal(fromOwnOffset(module, own, 'end'), classBody.end);
+      assert.equal(fromOwnOffset(module, own, 'start'), next.start);
+      assert.equal(toOwnOffset(module, classBody.start + 1), undefined, 'inside the body: not in the module\'s text');
     } finally {
       source.dispose();
     }

@@ -679,7 +679,9 @@ function toFinding(found: UnitFinding, unit: AnalysisUnit, lineIndex: LineIndex)
     if (span.absolute) return lineIndex.rangeOf(span.start, span.end);
     let owner = unit;
     for (let level = span.level ?? 0; level > 0; level--) owner = owner.parent!;
-    return lineIndex.rangeOf(fromOwnOffset(owner, span.start), fromOwnOffset(owner, span.end));
+    // A span that is empty in own text (an insertion where a cut ends) stays empty, at the code's start.
+    const start = fromOwnOffset(owner, span.start);
+    return lineIndex.rangeOf(start, span.end === span.start ? start : fromOwnOffset(owner, span.end, 'end'));
   };
   return {
     ruleId: rule.meta.id,

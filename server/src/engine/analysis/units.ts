@@ -28,6 +28,11 @@ export interface Segment {
   readonly end: number;
   /** Where the segment begins in `ownText`. */
   readonly ownStart: number;
+  /**
+   * For a segment after a cut that also took the blank space after the nested body: where that body ends. The source
+   * offsets from here to `start` hold only spaces and line breaks, and map to the segment's first own offset.
+   */
+  readonly bodyEnd?: number;
 }
 
 const CUT = '…';
@@ -77,20 +82,23 @@ function computeLayout(node: SyntaxNode): UnitLayout {
   // Source ranges first, then the text they make (or the previous module's, when equal).
   let ownLength = 0;
   let cursor = node.start;
+  let bodyEnd: number | undefined;
   const addSegment = (end: number): void => {
-    segments.push({ start: cursor - node.start, end: end - node.start, ownStart: ownLength });
+    const segment: Segment = { start: cursor - node.start, end: end - node.start, ownStart: ownLength };
+    segments.push(bodyEnd === undefined ? segment : { ...segment, bodyEnd: bodyEnd - node.start });
     ownLength += end - cursor;
   };
+  const source = node.source;
   for (const definition of nested) {
     // Keep the header (name, parameters, defaults, bases): the enclosing code sees those.
     const nestedBody = definition.child('body');
     if (!nestedBody || nestedBody.start < cursor) continue;
     addSegment(nestedBody.start);
     ownLength += CUT.length;
-    cursor = nestedBody.end;
+    cursor = blankAfter(source, nestedBody.end, node.end);
+    bodyEnd = cursor === nestedBody.end ? undefined : nestedBody.end;
   }
   addSegment(node.end);
-  const source = node.source;
   const base = node.start;
   const previous = node.parent === null ? lastModuleText : undefined;
   // (A detached copy: a slice would keep the whole source alive.)
@@ -105,6 +113,23 @@ function computeLayout(node: SyntaxNode): UnitLayout {
   const layout = { ownText: detachedText(ownText), name, segments, nested };
   if (node.parent === null) lastModuleText = layout.ownText;
   return layout;
+}
+
+/**
+ * Where the code after a nested body resumes: past the spaces and blank lines that follow the body, at the start of the
+ * line of the next token (or at `limit`). The cut takes them, so typing at the end of a body (a space after the last
+ * word, Enter and the editor's indentation) leaves the enclosing unit's own text, and so its key and the keys of every
+ * unit under it, unchanged: tree-sitter ends a body at its last token. The body's end when the next token is on the
+ * same line.
+ */
+function blankAfter(source: string, bodyEnd: number, limit: number): number {
+  let lineStart = bodyEnd;
+  for (let i = bodyEnd; i < limit; i++) {
+    const code = source.charCodeAt(i);
+    if (code === 10) lineStart = i + 1;
+    else if (code !== 32 && code !== 9 && code !== 12 && code !== 13) return lineStart;
+  }
+  return limit;
 }
 
 /** Whether `segments` of `source` (relative to `base`), joined by cuts, spell `text`. */
@@ -144,7 +169,11 @@ class Unit implements AnalysisUnit {
   get segments(): readonly Segment[] {
     if (!this.placed) {
       const base = this.node.start;
-      this.placed = this.layout.segments.map((segment) => ({ start: segment.start + base, end: segment.end + base, ownStart: segment.ownStart }));
+      this.placed = this.layout.segments.map((segment) =>
+        segment.bodyEnd === undefined
+          ? { start: segment.start + base, end: segment.end + base, ownStart: segment.ownStart }
+          : { start: segment.start + base, end: segment.end + base, ownStart: segment.ownStart, bodyEnd: segment.bodyEnd + base },
+      );
     }
     return this.placed;
   }
@@ -163,10 +192,14 @@ export function collectUnits(root: SyntaxNode): AnalysisUnit[] {
   return units;
 }
 
-/** The own offset of a source offset, or undefined when it lies outside the unit's own text. */
+/**
+ * The own offset of a source offset, or undefined when it lies outside the unit's own text (inside a nested body). The
+ * end of a nested body, and the blank space after it that the cut took, map to where the cut ends.
+ */
 export function toOwnOffset(unit: AnalysisUnit, offset: number): number | undefined {
   for (const segment of unit.segments) {
     if (offset >= segment.start && offset <= segment.end) return segment.ownStart + offset - segment.start;
+    if (segment.bodyEnd !== undefined && offset >= segment.bodyEnd && offset < segment.start) return segment.ownStart;
   }
   return undefined;
 }
@@ -186,9 +219,15 @@ export function ownOffsetsInOrder(unit: AnalysisUnit): (offset: number) => numbe
   };
 }
 
-export function fromOwnOffset(unit: AnalysisUnit, own: number): number {
+/**
+ * The source offset of an own offset. Where a cut ends after blank space it took, one own offset stands for both the
+ * end of the nested body and the start of the code after the blank: `side` says which (a span's end is the body's
+ * end, as a range that ends with a definition ends where its body does; its start, the code's).
+ */
+export function fromOwnOffset(unit: AnalysisUnit, own: number, side: 'start' | 'end' = 'start'): number {
   for (const segment of unit.segments) {
     if (own >= segment.ownStart && own <= segment.ownStart + segment.end - segment.start) {
+      if (side === 'end' && own === segment.ownStart && segment.bodyEnd !== undefined) return segment.bodyEnd;
       return segment.start + own - segment.ownStart;
     }
   }
