@@ -83,10 +83,8 @@ const CONFIG_FILE = /(^|\/)(vigil\.toml|\.vigil\.toml|pyproject\.toml)$/;
 
 /**
  * Wires LSP to the engine. Every handler is guarded: an exception is logged to the client and answered with an
- * empty result, never allowed to take the server down.
- */
-/**
- * Serves LSP on `connection`. `trace`: where a keystroke's time goes (`VIGIL_TRACE`, `lsp/trace.ts`), for the bench.
+ * empty result, never allowed to take the server down. `trace`: where a keystroke's time goes (`VIGIL_TRACE`,
+ * `lsp/trace.ts`), for the bench.
  */
 export function startServer(connection: Connection, loadParser: () => Promise<PythonParser>, trace?: LatencyTrace): void {
   const settings = new SettingsStore(connection);

@@ -31,7 +31,6 @@ export type TraceEvent =
 
 export interface LatencyTrace {
   mark(event: TraceEvent, uri: string, version: number | undefined): void;
-  close(): void;
 }
 
 /**
@@ -57,17 +56,13 @@ export function traceFromEnvironment(env: NodeJS.ProcessEnv, warn: (message: str
         writeSync(fd, `${time}\t${event}\t${version ?? '-'}\t${uri}\n`);
       } catch (error) {
         warn(`vigil: VIGIL_TRACE: writing ${path} failed (${(error as Error).message}); the latency trace ends here`);
-        this.close();
+        try {
+          closeSync(fd);
+        } catch {
+          // Closing a trace that failed: nothing more to report.
+        }
+        fd = undefined;
       }
-    },
-    close() {
-      if (fd === undefined) return;
-      try {
-        closeSync(fd);
-      } catch {
-        // Closing a trace that failed: nothing more to report.
-      }
-      fd = undefined;
     },
   };
 }
